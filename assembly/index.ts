@@ -1,0 +1,3 @@
+// The release ABI: one export line per kernel, alphabetical. Pointers are byte offsets into the
+// imported memory, counts are elements, data is row-major f32 (see assembly/README.md).
+export { fill_f32 } from './kernels/fill';

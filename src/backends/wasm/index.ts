@@ -1,0 +1,140 @@
+// The `wasm` backend: the AssemblyScript core (assembly/) compiled to SIMD WebAssembly.
+// It owns one WebAssembly.Memory; each binding passes byte offsets and counts to one export,
+// `<kernel id>_f32`, and nothing else.
+import type { Backend } from '../../backend.js';
+import { NotImplementedError } from '../../errors.js';
+import { BINARY_OPS, type Buf, KERNEL_IDS, type KernelId, type Kernels, UNARY_OPS } from '../../kernels.js';
+import { Region, grower } from './arena.js';
+import { type BuildName, bestBuild, detectFeatures } from './features.js';
+
+class WasmBuf implements Buf {
+  constructor(readonly ptr: number, readonly size: number, readonly persistent: boolean) {}
+}
+
+const p = (b: Buf): number => (b as WasmBuf).ptr;
+
+/** First bytes of memory are never handed out: pointer 0 means "none" (e.g. no bias). */
+const RESERVED_PAGES = 1;
+
+export interface WasmOptions {
+  /** Which build to run; default: the fastest this runtime validates. */
+  build?: BuildName;
+  /** A precompiled module (Cloudflare workerd imports it; everyone else can let us load it). */
+  module?: WebAssembly.Module;
+}
+
+const modules = new Map<string, Promise<WebAssembly.Module>>();
+
+/** Reads build/<name>.wasm next to the package: from disk in Node, Deno and Bun, with fetch elsewhere. */
+export function loadModule(build: BuildName): Promise<WebAssembly.Module> {
+  let m = modules.get(build);
+  if (!m) {
+    m = (async () => {
+      const url = new URL(`../../../build/${build}.wasm`, import.meta.url);
+      let bytes: BufferSource;
+      if (url.protocol === 'file:') {
+        const fs = await import(/* @vite-ignore */ 'node:fs/promises');
+        bytes = new Uint8Array(await fs.readFile(url));
+      } else {
+        bytes = await (await fetch(url)).arrayBuffer();
+      }
+      return WebAssembly.compile(bytes);
+    })();
+    modules.set(build, m);
+  }
+  return m;
+}
+
+type Exports = Record<string, (...args: number[]) => number | void>;
+
+export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend> {
+  const features = await detectFeatures();
+  const build = opts.build ?? bestBuild(features);
+  const module = opts.module ?? (await loadModule(build));
+  const shared = build.endsWith('-mt');
+  const memory = new WebAssembly.Memory(shared ? { initial: RESERVED_PAGES, maximum: 32768, shared: true } : { initial: RESERVED_PAGES });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const ex = instance.exports as unknown as Exports;
+
+  const grow = grower(memory);
+  const persistent = new Region(grow);
+  const scratch = new Region(grow);
+  let generation = 0;
+
+  let f32 = new Float32Array(memory.buffer);
+  const view = (): Float32Array => {
+    if (f32.buffer !== memory.buffer) f32 = new Float32Array(memory.buffer);
+    return f32;
+  };
+
+  const fn = (id: KernelId): ((...args: number[]) => number | void) => {
+    const f = ex[`${id}_f32`];
+    if (typeof f === 'function') return f;
+    return () => {
+      throw new NotImplementedError(`backend 'wasm' (${build}) has no kernel '${id}'`);
+    };
+  };
+  const unaryCode = (op: string) => UNARY_OPS.indexOf(op as never);
+  const binaryCode = (op: string) => BINARY_OPS.indexOf(op as never);
+
+  // One line per kernel: unwrap buffers to byte offsets, booleans and enums to integers.
+  const k = Object.fromEntries(
+    KERNEL_IDS.map((id) => [id, fn(id)]),
+  ) as Record<KernelId, (...args: number[]) => number | void>;
+  const kernels: Kernels = {
+    fill: (y, n, v) => void k.fill(p(y), n, v),
+    scale: (x, y, n, a, b) => void k.scale(p(x), p(y), n, a, b),
+    unary: (op, x, y, n) => void k.unary(unaryCode(op), p(x), p(y), n),
+    unary_grad: (op, x, y, dy, dx, n) => void k.unary_grad(unaryCode(op), p(x), p(y), p(dy), p(dx), n),
+    binary: (op, a, b, y, r, c, bc) => void k.binary(binaryCode(op), p(a), p(b), p(y), r, c, bc),
+    reduce_sum: (x, y, r, c, axis) => void k.reduce_sum(p(x), p(y), r, c, axis),
+    matmul: (a, b, c, m, kk, n, ta, tb, acc, bias) => void k.matmul(p(a), p(b), p(c), m, kk, n, +ta, +tb, +acc, bias ? p(bias) : 0),
+    softmax: (x, y, r, kk) => void k.softmax(p(x), p(y), r, kk),
+    softmax_grad: (y, dy, dx, r, kk) => void k.softmax_grad(p(y), p(dy), p(dx), r, kk),
+    log_softmax: (x, y, r, kk) => void k.log_softmax(p(x), p(y), r, kk),
+    log_softmax_grad: (y, dy, dx, r, kk) => void k.log_softmax_grad(p(y), p(dy), p(dx), r, kk),
+    logsumexp: (x, y, r, kk) => void k.logsumexp(p(x), p(y), r, kk),
+    sigmoid_xent: (l, t, y, n) => void k.sigmoid_xent(p(l), p(t), p(y), n),
+    sigmoid_xent_grad: (l, t, dy, dl, n) => void k.sigmoid_xent_grad(p(l), p(t), p(dy), p(dl), n),
+    kl_categorical: (q, pp, y, r, kk) => void k.kl_categorical(p(q), p(pp), p(y), r, kk),
+    kl_categorical_grad: (q, pp, dy, dq, dp, r, kk) => void k.kl_categorical_grad(p(q), p(pp), p(dy), p(dq), p(dp), r, kk),
+    kl_bernoulli: (a, b, y, n) => void k.kl_bernoulli(p(a), p(b), p(y), n),
+    kl_bernoulli_grad: (a, b, dy, da, db, n) => void k.kl_bernoulli_grad(p(a), p(b), p(dy), p(da), p(db), n),
+    random_uniform: (y, n, k0, k1) => void k.random_uniform(p(y), n, k0 | 0, k1 | 0),
+    random_gumbel: (y, n, k0, k1) => void k.random_gumbel(p(y), n, k0 | 0, k1 | 0),
+    random_logistic: (y, n, k0, k1) => void k.random_logistic(p(y), n, k0 | 0, k1 | 0),
+    bernoulli_sample: (l, y, n, k0, k1) => void k.bernoulli_sample(p(l), p(y), n, k0 | 0, k1 | 0),
+    argmax_onehot: (x, y, r, kk) => void k.argmax_onehot(p(x), p(y), r, kk),
+    sgd_momentum: (pp, g, v, n, lr, mu) => void k.sgd_momentum(p(pp), p(g), p(v), n, lr, mu),
+    adam: (pp, g, m, v, n, lr, b1, b2, eps, t) => void k.adam(p(pp), p(g), p(m), p(v), n, lr, b1, b2, eps, t),
+  };
+
+  return {
+    ...kernels,
+    name: 'wasm',
+    variant: build,
+    floatPrecision: 1e-5,
+    get generation() {
+      return generation;
+    },
+    alloc(size, keep) {
+      return new WasmBuf((keep ? persistent : scratch).alloc(size * 4), size, keep);
+    },
+    free(buf) {
+      const b = buf as WasmBuf;
+      if (b.persistent) persistent.free(b.ptr, b.size * 4);
+    },
+    write(buf, data, offset = 0) {
+      view().set(data, (p(buf) >> 2) + offset);
+    },
+    read(buf, offset = 0, length = buf.size - offset) {
+      const start = (p(buf) >> 2) + offset;
+      return view().slice(start, start + length);
+    },
+    resetScratch() {
+      scratch.reset();
+      generation++;
+    },
+    dispose() {},
+  };
+}
