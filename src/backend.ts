@@ -1,7 +1,7 @@
 // The Backend interface and the registry. A backend owns memory and runs the kernels of
 // src/kernels.ts; nothing above this file knows about pointers.
 import { ArgumentError } from './errors.js';
-import type { Buf, Kernels } from './kernels.js';
+import type { Buf, F, Kernels } from './kernels.js';
 
 export interface Backend extends Kernels {
   /** 'ref', 'wasm', 'tfjs', ... */
@@ -18,7 +18,7 @@ export interface Backend extends Kernels {
   free(buf: Buf): void;
   write(buf: Buf, data: ArrayLike<number>, offset?: number): void;
   /** A copy of elements [offset, offset + length). */
-  read(buf: Buf, offset?: number, length?: number): Float32Array;
+  read(buf: Buf, offset?: number, length?: number): F;
   /** Frees every scratch buffer at once, in O(1). */
   resetScratch(): void;
   dispose(): void;

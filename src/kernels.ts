@@ -8,6 +8,9 @@
 // - random kernels take a key (k0, k1) and derive element i's bits from Philox-4x32-10 with
 //   counter (⌊i/4⌋, 0, 0, 0), word i mod 4: the same bits on every backend, SIMD width and thread split.
 
+/** Host-side arrays: f32 everywhere; the `ref` backend can also run in f64 (gradient checks). */
+export type F = Float32Array | Float64Array;
+
 /** An opaque handle to `size` f32 elements owned by a backend. */
 export interface Buf {
   readonly size: number;

@@ -1,7 +1,7 @@
 // Tensor: a shape plus a buffer on one backend. No math here (see ops.ts).
 import type { Backend } from './backend.js';
 import { GumbelError, fmtShape } from './errors.js';
-import type { Buf } from './kernels.js';
+import type { Buf, F } from './kernels.js';
 import type { Node } from './autograd/tape.js';
 
 let nextId = 0;
@@ -16,9 +16,10 @@ export class Tensor {
   /** The scratch generation this tensor was allocated in; -1 for persistent tensors. */
   readonly generation: number;
 
-  constructor(readonly backend: Backend, readonly buf: Buf, readonly shape: readonly number[], persistent: boolean) {
+  /** `generation` is only passed for views of another tensor's buffer (reshape, stopGradient). */
+  constructor(readonly backend: Backend, readonly buf: Buf, readonly shape: readonly number[], persistent: boolean, generation?: number) {
     this.size = shape.reduce((a, b) => a * b, 1);
-    this.generation = persistent ? -1 : backend.generation;
+    this.generation = generation ?? (persistent ? -1 : backend.generation);
   }
 
   get persistent(): boolean {
@@ -37,7 +38,7 @@ export class Tensor {
   }
 
   /** A copy of the values. */
-  data(): Float32Array {
+  data(): F {
     this.assertAlive('Tensor.data');
     return this.backend.read(this.buf, 0, this.size);
   }

@@ -1,12 +1,84 @@
-// Reverse-mode autograd. Every op whose inputs need a gradient attaches a Node to its output:
-// the op id (the key of its rule in grads.ts), its inputs, and what the rule saved.
-// backward() walks the nodes reachable from the outputs in reverse creation order.
+// Reverse-mode autograd. An op whose inputs need a gradient attaches a Node to its output: the
+// op name (the key of its rule in grads.ts), its inputs, and attributes the rule needs.
+// grad() walks the nodes reachable from the outputs in reverse creation order (tensor ids grow
+// with creation, so that order is topological) and sums cotangents.
+import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
+import { add, full, reshape } from '../ops.js';
 import type { Tensor } from '../tensor.js';
+import { GRADS } from './grads.js';
 
 export interface Node {
-  /** The op, e.g. 'matmul' or 'custom:st'; rules live in grads.ts or in the node itself. */
+  /** The op name; its rule is GRADS[op], or `vjp` for custom gradients. */
   readonly op: string;
   readonly inputs: readonly Tensor[];
-  /** Given the output's cotangent, returns one cotangent per input (null: no gradient). */
-  readonly vjp: (dy: Tensor) => (Tensor | null)[];
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** A custom rule (customGrad) instead of the table. */
+  readonly vjp?: (dy: Tensor) => (Tensor | null)[];
+}
+
+export type GradRule = (dy: Tensor, inputs: readonly Tensor[], output: Tensor, attrs: Readonly<Record<string, any>>) => (Tensor | null)[];
+
+let enabled = true;
+
+const needsGrad = (t: Tensor): boolean => t.requiresGrad || t.node !== null;
+
+/** Called by ops after computing `output`. */
+export function record(op: string, inputs: readonly Tensor[], output: Tensor, attrs: Record<string, unknown>, vjp?: Node['vjp']): void {
+  if (enabled && inputs.some(needsGrad)) output.node = { op, inputs, attrs, vjp };
+}
+
+/** Runs fn without recording anything (evaluation, mean-field passes whose gradient is not wanted). */
+export function noGrad<T>(fn: () => T): T {
+  const prev = enabled;
+  enabled = false;
+  try {
+    return fn();
+  } finally {
+    enabled = prev;
+  }
+}
+
+/**
+ * Gradients of Σᵢ ⟨seedᵢ, outputᵢ⟩ with respect to each tensor in `wrt` (null where no path).
+ * Seeds default to ones for one-element outputs. Several outputs at once: MuProp needs ∂f/∂z.
+ */
+export function grad(outputs: Tensor | Tensor[], wrt: Tensor[], seeds?: Tensor[]): (Tensor | null)[] {
+  const outs = Array.isArray(outputs) ? outputs : [outputs];
+  const cot = new Map<number, Tensor>();
+  for (const [i, o] of outs.entries()) {
+    const s = seeds?.[i] ?? (o.size === 1 ? full(o.shape, 1, { backend: o.backend }) : null);
+    if (!s) throw new ArgumentError(`grad: output ${i} ${fmtShape(o.shape)} is not a scalar: pass a seed cotangent`);
+    if (s.size !== o.size) throw new ShapeError(`grad: seed ${i} must have ${o.size} elements like its output ${fmtShape(o.shape)}, found ${fmtShape(s.shape)}`);
+    accumulate(cot, o, s);
+  }
+  // Collect reachable nodes.
+  const seen = new Map<number, Tensor>();
+  const stack = [...outs];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t.id) || !t.node) continue;
+    seen.set(t.id, t);
+    stack.push(...t.node.inputs);
+  }
+  const order = [...seen.values()].sort((a, b) => b.id - a.id);
+  for (const t of order) {
+    const dy = cot.get(t.id);
+    const node = t.node!;
+    if (!dy) continue;
+    const rule = node.vjp ? (d: Tensor) => node.vjp!(d) : GRADS[node.op] ? (d: Tensor) => GRADS[node.op](d, node.inputs, t, node.attrs) : null;
+    if (!rule) throw new ArgumentError(`grad: op '${node.op}' has no gradient rule`);
+    const dxs = noGrad(() => rule(dy));
+    node.inputs.forEach((x, i) => {
+      const dx = dxs[i];
+      if (dx && needsGrad(x)) accumulate(cot, x, dx);
+    });
+  }
+  return wrt.map((w) => cot.get(w.id) ?? null);
+}
+
+function accumulate(cot: Map<number, Tensor>, t: Tensor, d: Tensor): void {
+  // Rules may return a same-sized view with another shape ([] vs [1]); reshape checks the size.
+  const dd = d.rank === t.rank && d.shape.every((n, i) => n === t.shape[i]) ? d : reshape(d, t.shape);
+  const prev = cot.get(t.id);
+  cot.set(t.id, prev ? add(prev, dd) : dd);
 }

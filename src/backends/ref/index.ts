@@ -1,7 +1,7 @@
 // The `ref` backend: plain TypeScript loops over Float32Arrays, computed in f64 and rounded on
 // store. It is the specification every other backend is tested against, and runs anywhere.
 import type { Backend } from '../../backend.js';
-import type { Buf, Kernels } from '../../kernels.js';
+import type { Buf, F, Kernels } from '../../kernels.js';
 import { adam } from './kernels/adam.js';
 import { argmax_onehot } from './kernels/argmax_onehot.js';
 import { binary } from './kernels/binary.js';
@@ -26,13 +26,13 @@ import { unary } from './kernels/unary.js';
 import { unary_grad } from './kernels/unary_grad.js';
 
 class RefBuf implements Buf {
-  constructor(readonly data: Float32Array) {}
+  constructor(readonly data: F) {}
   get size(): number {
     return this.data.length;
   }
 }
 
-const d = (b: Buf): Float32Array => (b as RefBuf).data;
+const d = (b: Buf): F => (b as RefBuf).data;
 
 /** Kernel bindings: unwrap buffers, call the loop. */
 const kernels: Kernels = {
@@ -63,17 +63,19 @@ const kernels: Kernels = {
   adam: (p, g, m, v, n, lr, b1, b2, eps, t) => adam(d(p), d(g), d(m), d(v), n, lr, b1, b2, eps, t),
 };
 
-export function createRefBackend(): Backend {
+/** `f64: true` stores Float64Array buffers: the gradient checks' finite differences run in f64. */
+export function createRefBackend(opts: { f64?: boolean } = {}): Backend {
   let generation = 0;
+  const Arr = opts.f64 ? Float64Array : Float32Array;
   return {
     ...kernels,
     name: 'ref',
-    variant: 'ts',
-    floatPrecision: 1e-6,
+    variant: opts.f64 ? 'ts-f64' : 'ts',
+    floatPrecision: opts.f64 ? 1e-12 : 1e-6,
     get generation() {
       return generation;
     },
-    alloc: (size) => new RefBuf(new Float32Array(size)),
+    alloc: (size) => new RefBuf(new Arr(size)),
     free: () => {},
     write: (buf, data, offset = 0) => d(buf).set(data, offset),
     read: (buf, offset = 0, length = buf.size - offset) => d(buf).slice(offset, offset + length),

@@ -1,5 +1,6 @@
+import type { F } from '../../../kernels.js';
 // one_hot(argmax): the first maximum wins ties; a group containing NaN becomes all NaN.
-export function argmax_onehot(x: Float32Array, y: Float32Array, rows: number, k: number): void {
+export function argmax_onehot(x: F, y: F, rows: number, k: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * k;
     let best = 0, nan = false;

@@ -1,4 +1,4 @@
-import { Bcast, type BinaryOp } from '../../../kernels.js';
+import { Bcast, type BinaryOp, type F } from '../../../kernels.js';
 
 const nanMax = (a: number, b: number) => (a !== a || b !== b ? NaN : Math.max(a, b));
 const nanMin = (a: number, b: number) => (a !== a || b !== b ? NaN : Math.min(a, b));
@@ -12,7 +12,7 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   min: nanMin,
 };
 
-export function binary(op: BinaryOp, a: Float32Array, b: Float32Array, y: Float32Array, rows: number, cols: number, bcast: Bcast): void {
+export function binary(op: BinaryOp, a: F, b: F, y: F, rows: number, cols: number, bcast: Bcast): void {
   const f = BINARY[op];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {

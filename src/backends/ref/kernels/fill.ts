@@ -1,3 +1,4 @@
-export function fill(y: Float32Array, n: number, value: number): void {
+import type { F } from '../../../kernels.js';
+export function fill(y: F, n: number, value: number): void {
   y.fill(value, 0, n);
 }

@@ -1,7 +1,8 @@
+import type { F } from '../../../kernels.js';
 import { lse } from './logsumexp.js';
 
 // KL(q‖p) = Σ_j q_j (log q_j − log p_j), q = softmax(lq), p = softmax(lp)
-export function kl_categorical(lq: Float32Array, lp: Float32Array, y: Float32Array, rows: number, k: number): void {
+export function kl_categorical(lq: F, lp: F, y: F, rows: number, k: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * k, zq = lse(lq, o, k), zp = lse(lp, o, k);
     let s = 0;

@@ -1,7 +1,8 @@
+import type { F } from '../../../kernels.js';
 import { lse } from './logsumexp.js';
 
 // dlq_j = dy·q_j·((log q_j − log p_j) − KL);  dlp_j = dy·(p_j − q_j)
-export function kl_categorical_grad(lq: Float32Array, lp: Float32Array, dy: Float32Array, dlq: Float32Array, dlp: Float32Array, rows: number, k: number): void {
+export function kl_categorical_grad(lq: F, lp: F, dy: F, dlq: F, dlp: F, rows: number, k: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * k, zq = lse(lq, o, k), zp = lse(lp, o, k);
     let kl = 0;

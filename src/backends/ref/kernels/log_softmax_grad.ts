@@ -1,5 +1,6 @@
+import type { F } from '../../../kernels.js';
 // dx = dy − exp(y)·Σ_j dy_j
-export function log_softmax_grad(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, k: number): void {
+export function log_softmax_grad(y: F, dy: F, dx: F, rows: number, k: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * k;
     let s = 0;

@@ -1,5 +1,6 @@
+import type { F } from '../../../kernels.js';
 // C[m,n] (+)= op(A)·op(B) (+ bias), accumulated in f64.
-export function matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate: boolean, bias: Float32Array | null): void {
+export function matmul(a: F, b: F, c: F, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate: boolean, bias: F | null): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;

@@ -1,3 +1,4 @@
+import type { F } from '../../../kernels.js';
 // random_uniform, random_gumbel, random_logistic, bernoulli_sample: transforms of Philox words.
 import { philoxWords, wordToUniform } from '../../../random/philox.js';
 
@@ -7,19 +8,19 @@ function words(n: number, k0: number, k1: number): Uint32Array {
   return w;
 }
 
-export function random_uniform(y: Float32Array, n: number, k0: number, k1: number): void {
+export function random_uniform(y: F, n: number, k0: number, k1: number): void {
   const w = words(n, k0, k1);
   for (let i = 0; i < n; i++) y[i] = wordToUniform(w[i]);
 }
 
 // g = −log(−log u)
-export function random_gumbel(y: Float32Array, n: number, k0: number, k1: number): void {
+export function random_gumbel(y: F, n: number, k0: number, k1: number): void {
   const w = words(n, k0, k1);
   for (let i = 0; i < n; i++) y[i] = -Math.log(-Math.log(wordToUniform(w[i])));
 }
 
 // L = log u − log(1 − u)
-export function random_logistic(y: Float32Array, n: number, k0: number, k1: number): void {
+export function random_logistic(y: F, n: number, k0: number, k1: number): void {
   const w = words(n, k0, k1);
   for (let i = 0; i < n; i++) {
     const u = wordToUniform(w[i]);
@@ -28,7 +29,7 @@ export function random_logistic(y: Float32Array, n: number, k0: number, k1: numb
 }
 
 // z = [l + L > 0] ~ Bernoulli(σ(l)); the noise is rounded to f32 first so every backend agrees.
-export function bernoulli_sample(logits: Float32Array, y: Float32Array, n: number, k0: number, k1: number): void {
+export function bernoulli_sample(logits: F, y: F, n: number, k0: number, k1: number): void {
   const noise = new Float32Array(n);
   random_logistic(noise, n, k0, k1);
   for (let i = 0; i < n; i++) {

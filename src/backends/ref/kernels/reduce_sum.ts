@@ -1,4 +1,5 @@
-export function reduce_sum(x: Float32Array, y: Float32Array, rows: number, cols: number, axis: 0 | 1): void {
+import type { F } from '../../../kernels.js';
+export function reduce_sum(x: F, y: F, rows: number, cols: number, axis: 0 | 1): void {
   if (axis === 0) {
     for (let c = 0; c < cols; c++) {
       let s = 0;

@@ -1,3 +1,4 @@
-export function scale(x: Float32Array, y: Float32Array, n: number, alpha: number, beta: number): void {
+import type { F } from '../../../kernels.js';
+export function scale(x: F, y: F, n: number, alpha: number, beta: number): void {
   for (let i = 0; i < n; i++) y[i] = alpha * x[i] + beta;
 }

@@ -1,4 +1,5 @@
-export function softmax(x: Float32Array, y: Float32Array, rows: number, k: number): void {
+import type { F } from '../../../kernels.js';
+export function softmax(x: F, y: F, rows: number, k: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * k;
     let mx = -Infinity;

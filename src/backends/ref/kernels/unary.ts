@@ -1,4 +1,4 @@
-import type { UnaryOp } from '../../../kernels.js';
+import type { F, UnaryOp } from '../../../kernels.js';
 
 /** Stable sigmoid: never evaluates exp of a large positive number. */
 export function sigmoid(x: number): number {
@@ -25,7 +25,7 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   log: Math.log,
 };
 
-export function unary(op: UnaryOp, x: Float32Array, y: Float32Array, n: number): void {
+export function unary(op: UnaryOp, x: F, y: F, n: number): void {
   const f = UNARY[op];
   for (let i = 0; i < n; i++) y[i] = f(x[i]);
 }

@@ -1,4 +1,4 @@
-import type { UnaryOp } from '../../../kernels.js';
+import type { F, UnaryOp } from '../../../kernels.js';
 import { sigmoid } from './unary.js';
 
 // dx = dy·f′(x), written with y = f(x) where that is cheaper or more stable.
@@ -15,7 +15,7 @@ const GRAD: Record<UnaryOp, (x: number, y: number, dy: number) => number> = {
   log: (x, _y, dy) => dy / x,
 };
 
-export function unary_grad(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void {
+export function unary_grad(op: UnaryOp, x: F, y: F, dy: F, dx: F, n: number): void {
   const g = GRAD[op];
   for (let i = 0; i < n; i++) dx[i] = g(x[i], y[i], dy[i]);
 }

@@ -1,0 +1,101 @@
+// One gradient rule per recorded op: given the output's cotangent dy, the inputs, the output and
+// the op's attributes, return one cotangent per input (null: none). Rules run with recording off
+// and use public ops, plus the backward kernels of the catalogue (never recorded).
+import type { Backend } from '../backend.js';
+import { Bcast, type UnaryOp } from '../kernels.js';
+import { add, div, full, matmul, mul, neg, reshape, scale, softmax, sum } from '../ops.js';
+import { Tensor } from '../tensor.js';
+import type { GradRule } from './tape.js';
+
+/** A fresh scratch tensor filled by one backward kernel. */
+function kernel(like: Tensor, fill: (be: Backend, y: Tensor) => void): Tensor {
+  const be = like.backend;
+  const y = new Tensor(be, be.alloc(like.size, false), like.shape, false);
+  fill(be, y);
+  return y;
+}
+
+/** Sums a cotangent of a's shape down to b's shape, undoing the broadcast of a binary op. */
+function unbroadcast(d: Tensor, b: Tensor, rows: number, cols: number, mode: Bcast): Tensor {
+  if (mode === Bcast.None) return d;
+  if (mode === Bcast.Scalar) return reshape(sum(d), b.shape);
+  const r = reshape(d, [rows, cols]);
+  return reshape(mode === Bcast.Row ? sum(r, 0) : sum(r, -1), b.shape);
+}
+
+/** dy (of shape `small`) broadcast back to x's shape: zeros(x) + dy along the reduced axes. */
+function expand(dy: Tensor, x: Tensor, axis: 'all' | 0 | -1): Tensor {
+  const zeros = full(x.shape, 0, { backend: x.backend });
+  if (axis === 'all') return add(zeros, reshape(dy, [1]));
+  if (axis === 0) return add(zeros, dy);
+  return add(zeros, reshape(dy, [...x.shape.slice(0, -1), 1]));
+}
+
+export const GRADS: Record<string, GradRule> = {
+  reshape: (dy, [x]) => [reshape(dy, x.shape)],
+
+  // d/dx f(x) per op: see unary_grad in src/kernels.ts
+  unary: (dy, [x], y, { op }) => [kernel(x, (be, dx) => be.unary_grad(op as UnaryOp, x.buf, y.buf, dy.buf, dx.buf, x.size))],
+
+  // d(αx + β)/dx = α
+  scale: (dy, _x, _y, { alpha }) => [scale(dy, alpha)],
+
+  // add: (dy, Σdy); sub: (dy, −Σdy); mul: (dy·b, Σ dy·a); div: (dy/b, −Σ dy·y/b). Σ undoes the broadcast.
+  binary: (dy, [a, b], y, { op, rows, cols, mode }) => {
+    const un = (d: Tensor) => unbroadcast(d, b, rows, cols, mode);
+    switch (op) {
+      case 'add': return [dy, un(dy)];
+      case 'sub': return [dy, un(neg(dy))];
+      case 'mul': return [mul(dy, b), un(mul(dy, a))];
+      case 'div': return [div(dy, b), un(neg(div(mul(dy, y), b)))];
+      default: throw new Error(`grad: binary '${op}' is not differentiable`);
+    }
+  },
+
+  // d Σx / dx = 1, broadcast back over the reduced axes
+  sum: (dy, [x], _y, { axis }) => [expand(dy, x, axis)],
+
+  // C = A·B: dA = dC·Bᵀ, dB = Aᵀ·dC.  C = A·Bᵀ: dA = dC·B, dB = dCᵀ·A.  C = Aᵀ·B: dA = B·dCᵀ, dB = A·dC.
+  matmul: (dy, [a, b], _y, { transA, transB }) => {
+    if (transA && transB) throw new Error('grad: matmul with transA and transB is not differentiable');
+    if (transB) return [matmul(dy, b), matmul(dy, a, { transA: true })];
+    if (transA) return [matmul(b, dy, { transB: true }), matmul(a, dy)];
+    return [matmul(dy, b, { transB: true }), matmul(a, dy, { transA: true })];
+  },
+
+  // y = x·w + b: dx = dy·wᵀ, dw = xᵀ·dy, db = Σ_rows dy
+  linear: (dy, [x, w, bias]) => [matmul(dy, w, { transB: true }), matmul(x, dy, { transA: true }), bias ? sum(dy, 0) : null],
+
+  // dx = y ⊙ (dy − Σ dy⊙y)
+  softmax: (dy, [x], y, { k }) => [kernel(x, (be, dx) => be.softmax_grad(y.buf, dy.buf, dx.buf, x.size / k, k))],
+
+  // dx = dy − softmax(x)·Σdy
+  log_softmax: (dy, [x], y, { k }) => [kernel(x, (be, dx) => be.log_softmax_grad(y.buf, dy.buf, dx.buf, x.size / k, k))],
+
+  // d lse(x)/dx = softmax(x), times the group's cotangent
+  logsumexp: (dy, [x], _y, { k }) => {
+    const rows = x.size / k;
+    return [reshape(mul(reshape(softmax(x, k), [rows, k]), reshape(dy, [rows, 1])), x.shape)];
+  },
+
+  // dlq = dy·q(log q − log p − KL), dlp = dy·(p − q)
+  kl_categorical: (dy, [lq, lp], _y, { k }) => {
+    const dlp = kernel(lp, () => {});
+    const dlq = kernel(lq, (be, d) => be.kl_categorical_grad(lq.buf, lp.buf, dy.buf, d.buf, dlp.buf, lq.size / k, k));
+    return [dlq, dlp];
+  },
+
+  // da = dy·σ(a)σ(−a)(a − b), db = dy·(σ(b) − σ(a))
+  kl_bernoulli: (dy, [a, b]) => {
+    const db = kernel(b, () => {});
+    const da = kernel(a, (be, d) => be.kl_bernoulli_grad(a.buf, b.buf, dy.buf, d.buf, db.buf, a.size));
+    return [da, db];
+  },
+
+  // d/dl (softplus(l) − t·l) = σ(l) − t;  d/dt = −l
+  sigmoid_xent: (dy, [l, t]) => [
+    kernel(l, (be, d) => be.sigmoid_xent_grad(l.buf, t.buf, dy.buf, d.buf, l.size)),
+    neg(mul(dy, l)),
+  ],
+};
+
