@@ -183,7 +183,7 @@ export function permutation(n: number, k: Key): Uint32Array {
   checkNumber('permutation', 'n', n, { integer: true, nonNegative: true });
   const p = new Uint32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
-  const stream = new WordStream(k);
+  const stream = new WordStream(k, n + 4); // a few spare words for the rare redraw
   for (let i = n - 1; i > 0; i--) {
     const j = stream.below(i + 1);
     const t = p[i]; p[i] = p[j]; p[j] = t;

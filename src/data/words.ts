@@ -22,11 +22,15 @@ export function fillWords(out: Uint32Array, n: number, k: Key, start = 0): void 
 
 /** Sequential reader of one stream, refilled in chunks (used where the count is not known ahead). */
 export class WordStream {
-  private readonly buf = new Uint32Array(1024);
-  private pos = 1024;
+  private readonly buf: Uint32Array;
+  private pos: number;
   private next0 = 0;
 
-  constructor(private readonly k: Key) {}
+  /** `chunk`: words drawn per refill (a short stream need not draw 1024). */
+  constructor(private readonly k: Key, chunk = 1024) {
+    this.buf = new Uint32Array(Math.max(4, Math.min(1024, Math.ceil(chunk))));
+    this.pos = this.buf.length;
+  }
 
   next(): number {
     if (this.pos === this.buf.length) {
