@@ -1,0 +1,243 @@
+// Shared @inline SIMD helpers: the only place repeated f32x4 idioms live.
+//
+// Rules for everything in this file (see wasm-core-feasibility.md, "Pitfalls"):
+// - no static data and no allocation: constants are immediates (v128.const / f32x4.splat);
+// - NaN propagates through every helper (a NaN lane stays NaN);
+// - constants are written inline. NOTE: Binaryen -O3 propagates any v128 constant held in a local
+//   back into the loop, and making them opaque (v128.or with a runtime zero) to force hoisting
+//   measured 10–20 % slower on V8 11.3 (15 xmm registers: 15 hoisted constants spill), so expf4
+//   keeps immediates; measure again before changing this.
+//
+// Sections: fused multiply-add, horizontal reductions, partial (tail) loads and stores,
+// exp (expf4), log (logf4, owned by the random kernels), log1p on [0, 1] (log1pf4_01).
+
+// ---------------------------------------------------------------------------------------------
+// Fused multiply-add: one rounding with relaxed SIMD where the engine fuses (V8), mul+add otherwise.
+
+/** a·b + c */
+// @ts-ignore: decorator
+@inline export function fma4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  else return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** c − a·b */
+// @ts-ignore: decorator
+@inline export function fnma4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
+  else return f32x4.sub(c, f32x4.mul(a, b));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Horizontal reductions (two shuffles each).
+
+/** v0 + v1 + v2 + v3, summed pairwise ((v0+v2) + (v1+v3)). */
+// @ts-ignore: decorator
+@inline export function hsum4(v: v128): f32 {
+  const s = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(f32x4.add(s, v128.shuffle<f32>(s, s, 1, 0, 3, 2)), 0);
+}
+
+/** max over lanes; NaN if any lane is NaN (f32x4.max propagates NaN, unlike pmax). */
+// @ts-ignore: decorator
+@inline export function hmax4(v: v128): f32 {
+  const m = f32x4.max(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(f32x4.max(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2)), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partial vectors: the last 1–3 elements of a run, so tails go through the same SIMD code as the
+// body (an element's result does not depend on its position). Only `rem` lanes are read or written.
+
+/** Lanes 0..rem−1 from p, the other lanes from `pad`. rem ∈ {1, 2, 3}. */
+// @ts-ignore: decorator
+@inline export function loadPartial(p: usize, rem: i32, pad: v128): v128 {
+  let v = v128.load32_lane(p, pad, 0);
+  if (rem > 1) v = v128.load32_lane(p, v, 1, 4);
+  if (rem > 2) v = v128.load32_lane(p, v, 2, 8);
+  return v;
+}
+
+/** Stores lanes 0..rem−1 of v at p. rem ∈ {1, 2, 3}. */
+// @ts-ignore: decorator
+@inline export function storePartial(p: usize, v: v128, rem: i32): void {
+  v128.store32_lane(p, v, 0);
+  if (rem > 1) v128.store32_lane(p, v, 1, 4);
+  if (rem > 2) v128.store32_lane(p, v, 2, 8);
+}
+
+/** All-ones in lanes 0..rem−1, zero elsewhere (rem ∈ 0..4). Build once, outside loops. */
+// @ts-ignore: decorator
+@inline export function laneMask(rem: i32): v128 {
+  return i32x4.gt_s(i32x4.splat(rem), i32x4(0, 1, 2, 3));
+}
+
+// ---------------------------------------------------------------------------------------------
+// exp: expf4(x) = eˣ per lane.
+//
+// Algorithm (cephes expf, Moshier 1984–2000, re-derived here for SIMD):
+//   n = round(x·log2 e)                (magic-number rounding: x·log2e + 1.5·2²³)
+//   r = x − n·C1 − n·C2                (Cody–Waite: C1 + C2 = ln 2; n·C1 is exact for |n| ≤ 2¹⁵)
+//   p = 1 + r + r²·P(r),  |r| ≤ ½ln2   (cephes expf degree-5 P, minimax on [−½ln2, ½ln2])
+//   eˣ = p · 2^⌊n/2⌋ · 2^(n−⌊n/2⌋)     (two exact scalings: covers subnormal results and 2¹²⁸)
+// x is first clamped to [−104, 89]: below −103.97 eˣ < 2⁻¹⁵⁰ rounds to 0, above 88.73 it is +Inf,
+// and both fall out of the scaling with no special case. pmin/pmax with x first keep NaN lanes.
+// Measured (test/kernels/unary.test.ts sweeps): ≤ 2 ulp relative on normal results.
+//
+// Constants (decimal, f32):
+//   log2 e           = 1.44269504088896341
+//   magic 1.5·2²³    = 12582912
+//   C1 = 0.693359375 (exact: 355/512),  C2 = −2.12194440e−4      (cephes expf.c)
+//   P0..P5 = 1.9875691500e−4, 1.3981999507e−3, 8.3334519073e−3,
+//            4.1665795894e−2, 1.6666665459e−1, 5.0000001201e−1     (cephes expf.c)
+
+// @ts-ignore: decorator
+@inline export const EXP_LO: f32 = -104.0;
+// @ts-ignore: decorator
+@inline export const EXP_HI: f32 = 89.0;
+// @ts-ignore: decorator
+@inline export const EXP_LOG2E: f32 = 1.44269504088896341;
+// @ts-ignore: decorator
+@inline export const EXP_MAGIC: f32 = 12582912.0;
+// @ts-ignore: decorator
+@inline export const EXP_C1: f32 = 0.693359375;
+// @ts-ignore: decorator
+@inline export const EXP_C2: f32 = -2.12194440e-4;
+// @ts-ignore: decorator
+@inline export const EXP_P0: f32 = 1.9875691500e-4;
+// @ts-ignore: decorator
+@inline export const EXP_P1: f32 = 1.3981999507e-3;
+// @ts-ignore: decorator
+@inline export const EXP_P2: f32 = 8.3334519073e-3;
+// @ts-ignore: decorator
+@inline export const EXP_P3: f32 = 4.1665795894e-2;
+// @ts-ignore: decorator
+@inline export const EXP_P4: f32 = 1.6666665459e-1;
+// @ts-ignore: decorator
+@inline export const EXP_P5: f32 = 5.0000001201e-1;
+
+/** eˣ per lane (see the section comment for the algorithm, range and accuracy). */
+// @ts-ignore: decorator
+@inline export function expf4(x: v128): v128 {
+  x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(EXP_HI)), f32x4.splat(EXP_LO));
+  const magic = f32x4.splat(EXP_MAGIC);
+  let vn = fma4(x, f32x4.splat(EXP_LOG2E), magic);
+  // The low mantissa bits of vn hold n (two's complement around the magic number).
+  const n = i32x4.sub(vn, magic);
+  vn = f32x4.sub(vn, magic);
+  let r = fnma4(vn, f32x4.splat(EXP_C1), x);
+  r = fnma4(vn, f32x4.splat(EXP_C2), r);
+  let p = fma4(f32x4.splat(EXP_P0), r, f32x4.splat(EXP_P1));
+  p = fma4(p, r, f32x4.splat(EXP_P2));
+  p = fma4(p, r, f32x4.splat(EXP_P3));
+  p = fma4(p, r, f32x4.splat(EXP_P4));
+  p = fma4(p, r, f32x4.splat(EXP_P5));
+  p = fma4(p, f32x4.mul(r, r), f32x4.add(r, f32x4.splat(1.0)));
+  // 2^n as two factors 2^n1 · 2^n2, n1 = n >> 1: each biased exponent stays in [52, 191].
+  const n1 = i32x4.shr_s(n, 1);
+  const n2 = i32x4.sub(n, n1);
+  const bias = i32x4.splat(127);
+  const s1 = i32x4.shl(i32x4.add(n1, bias), 23);
+  const s2 = i32x4.shl(i32x4.add(n2, bias), 23);
+  return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// log: logf4 — reserved for the random kernels' engineer (Gumbel / logistic noise).
+// ==== logf4 BEGIN (owned by random kernels) ====
+// log: logf4(x) = ln x per lane (used by the Gumbel / logistic noise kernels in kernels/random.ts).
+//
+// Algorithm (cephes logf, Moshier 1984–2000, re-derived here for SIMD, integer ops only):
+//   x = 2ᵏ·m with m ∈ [√½, √2):  adding 0x3f800000 − 0x3f3504f3 to the bits of x carries into the
+//                                 exponent exactly when the mantissa is ≥ √2, so
+//                                 k = (bits(x) + 0x004afb0d) >> 23 − 127, and m keeps the mantissa
+//                                 bits with exponent 0 or −1 (no compare, no select);
+//   f = m − 1 ∈ [−0.2929, 0.4142] (exact: Sterbenz);
+//   ln(1 + f) = f − f²/2 + f³·P(f)     (cephes logf degree-8 P);
+//   ln x = ln(1 + f) + k·C2 + k·C1      (C1 + C2 = ln 2; k·C1 is exact for |k| ≤ 2¹⁵).
+// Measured on every f32 the random kernels feed it (test/kernels/random.test.ts, exhaustive):
+// ≤ 1.1e-7 relative / ≤ 1.0e-6 absolute against f64 ln.
+//
+// logf4_pos needs x positive, normal and finite (what the RNG produces: the uniform's 2²³ values,
+// their −ln and ratios are all in [5.9e−8, 1.7e7]). logf4 adds the IEEE cases: subnormals
+// (pre-scaled by 2²³), ln 0 = −Inf, ln(x < 0) = NaN, ln(+Inf) = +Inf, NaN stays NaN.
+//
+// Constants (decimal, f32):
+//   0x004afb0d = 0x3f800000 − 0x3f3504f3 (bits of 1.0 minus bits of √½ = 0.707106769)
+//   C1 = 0.693359375 (exact: 355/512),  C2 = −2.12194440e−4             (cephes logf.c)
+//   P0..P8 = 7.0376836292e−2, −1.1514610310e−1, 1.1676998740e−1, −1.2420140846e−1,
+//            1.4249322787e−1, −1.6668057665e−1, 2.0000714765e−1, −2.4999993993e−1,
+//            3.3333331174e−1                                             (cephes logf.c)
+
+// @ts-ignore: decorator
+@inline export const LOG_SQRTHF_OFFSET: i32 = 0x004afb0d;
+// @ts-ignore: decorator
+@inline export const LOG_SQRTHF_BITS: i32 = 0x3f3504f3;
+// @ts-ignore: decorator
+@inline export const LOG_C1: f32 = 0.693359375;
+// @ts-ignore: decorator
+@inline export const LOG_C2: f32 = -2.12194440e-4;
+// @ts-ignore: decorator
+@inline export const LOG_P0: f32 = 7.0376836292e-2;
+// @ts-ignore: decorator
+@inline export const LOG_P1: f32 = -1.1514610310e-1;
+// @ts-ignore: decorator
+@inline export const LOG_P2: f32 = 1.1676998740e-1;
+// @ts-ignore: decorator
+@inline export const LOG_P3: f32 = -1.2420140846e-1;
+// @ts-ignore: decorator
+@inline export const LOG_P4: f32 = 1.4249322787e-1;
+// @ts-ignore: decorator
+@inline export const LOG_P5: f32 = -1.6668057665e-1;
+// @ts-ignore: decorator
+@inline export const LOG_P6: f32 = 2.0000714765e-1;
+// @ts-ignore: decorator
+@inline export const LOG_P7: f32 = -2.4999993993e-1;
+// @ts-ignore: decorator
+@inline export const LOG_P8: f32 = 3.3333331174e-1;
+
+/**
+ * sign·ln x per lane for positive, normal, finite x; sign = ±1 is a compile-time constant folded
+ * into the coefficients, so −ln x (Gumbel noise) costs nothing extra.
+ */
+// @ts-ignore: decorator
+@inline export function logf4_pos_signed(x: v128, sign: f32): v128 {
+  const ix = i32x4.add(x, i32x4.splat(LOG_SQRTHF_OFFSET));
+  const k = f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(ix, 23), i32x4.splat(127)));
+  const f = f32x4.sub(i32x4.add(v128.and(ix, i32x4.splat(0x007fffff)), i32x4.splat(LOG_SQRTHF_BITS)), f32x4.splat(1.0));
+  const z = f32x4.mul(f, f);
+  let p = fma4(f32x4.splat(sign * LOG_P0), f, f32x4.splat(sign * LOG_P1));
+  p = fma4(p, f, f32x4.splat(sign * LOG_P2));
+  p = fma4(p, f, f32x4.splat(sign * LOG_P3));
+  p = fma4(p, f, f32x4.splat(sign * LOG_P4));
+  p = fma4(p, f, f32x4.splat(sign * LOG_P5));
+  p = fma4(p, f, f32x4.splat(sign * LOG_P6));
+  p = fma4(p, f, f32x4.splat(sign * LOG_P7));
+  p = fma4(p, f, f32x4.splat(sign * LOG_P8));
+  let y = f32x4.mul(f32x4.mul(p, f), z); // sign·f³·P(f)
+  y = fma4(k, f32x4.splat(sign * LOG_C2), y);
+  y = fma4(z, f32x4.splat(sign * -0.5), y);
+  y = sign > 0 ? f32x4.add(f, y) : f32x4.sub(y, f);
+  return fma4(k, f32x4.splat(sign * LOG_C1), y);
+}
+
+/** ln x per lane for positive, normal, finite x. */
+// @ts-ignore: decorator
+@inline export function logf4_pos(x: v128): v128 {
+  return logf4_pos_signed(x, 1.0);
+}
+
+/** ln x per lane for every f32: subnormals, ln 0 = −Inf, ln(x < 0) = NaN, ln(+Inf) = +Inf, NaN → NaN. */
+// @ts-ignore: decorator
+@inline export function logf4(x: v128): v128 {
+  // Subnormals (and 0, negatives) are scaled by 2²³ and 23·ln 2 taken off again.
+  const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, tiny);
+  let y = logf4_pos_signed(xs, 1.0);
+  y = f32x4.sub(y, v128.and(tiny, f32x4.splat(15.942385152878742))); // 23·ln 2
+  // Special cases, in order: +Inf stays +Inf, 0 → −Inf, x < 0 → NaN, NaN stays NaN.
+  y = v128.bitselect(x, y, f32x4.eq(x, f32x4.splat(Infinity)));
+  y = v128.bitselect(f32x4.splat(-Infinity), y, f32x4.eq(x, f32x4.splat(0.0)));
+  return v128.bitselect(f32x4.splat(NaN), y, v128.or(f32x4.lt(x, f32x4.splat(0.0)), f32x4.ne(x, x)));
+}
+// ==== logf4 END ====
