@@ -1,0 +1,29 @@
+// `gumbel eval <run-dir>`: the importance-sampled test (or validation) metric of a trained run.
+import { Command, Option } from 'commander';
+import { metricName, loadRun } from '../train/run.js';
+import { type IO, parseInteger } from './util.js';
+
+export function evalCommand(io: IO): Command {
+  return new Command('eval')
+    .description('evaluate a run\'s checkpoint: VAE −log p̂(x) (m-sample bound) or SBN NLL, on the test or validation split')
+    .argument('<run-dir>', 'a run folder written by gumbel train')
+    .addOption(new Option('--split <name>', 'which split').choices(['test', 'valid']).default('test'))
+    .option('--eval-samples <m>', 'samples per example (default: the run\'s --eval-samples)', parseInteger(1))
+    .option('--json', 'print the result as one JSON line on stdout')
+    .action(async (dir: string, o: { split: 'test' | 'valid'; evalSamples?: number; json?: boolean }) => {
+      const { config, trainer, data, backend, ckpt } = await loadRun(dir);
+      const m = o.evalSamples ?? config.evalSamples;
+      const ds = o.split === 'test' ? data.test : data.valid;
+      io.stderr.write(`evaluating ${ds.n} ${o.split} examples with m = ${m} samples each\n`);
+      const t0 = performance.now();
+      const r = trainer.evaluate(ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid);
+      const seconds = (performance.now() - t0) / 1000;
+      const out = {
+        run: dir, model: config.model, latent: config.latent, estimator: config.estimator, step: ckpt.step,
+        split: o.split, metric: metricName(config.model).replace(/^test/, o.split), value: r.mean, samples: m, examples: ds.n,
+        seconds, backend: { name: backend.name, variant: backend.variant },
+      };
+      if (o.json) io.stdout.write(JSON.stringify(out) + '\n');
+      else io.stdout.write(`${out.metric} = ${r.mean.toFixed(3)} (m = ${m}, ${ds.n} examples, step ${ckpt.step}, ${seconds.toFixed(1)} s)\n`);
+    });
+}

@@ -1,0 +1,23 @@
+// `gumbel sample <run-dir>`: a PNG grid of VAE samples from the prior, or SBN completions of test upper halves.
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { writeAtomic } from '../train/files.js';
+import { FILES, loadRun, samplesPng } from '../train/run.js';
+import { runKeys } from '../train/trainer.js';
+import { type IO, parseInteger } from './util.js';
+
+export function sampleCommand(io: IO): Command {
+  return new Command('sample')
+    .description('draw model samples (VAE: decode z ~ p(z); SBN: complete test upper halves) as a PNG grid')
+    .argument('<run-dir>', 'a run folder written by gumbel train')
+    .option('--n <count>', 'how many images', parseInteger(1), 64)
+    .option('--out <file>', `PNG path (default <run-dir>/${FILES.samples})`)
+    .option('--seed <s>', 'sampling seed (default: the run\'s, which reproduces its samples.png)', parseInteger(0))
+    .action(async (dir: string, o: { n: number; out?: string; seed?: number }) => {
+      const { config, trainer, data } = await loadRun(dir);
+      const key = runKeys(o.seed ?? config.seed).sample;
+      const out = o.out ?? join(dir, FILES.samples);
+      await writeAtomic(out, samplesPng(trainer.model, o.n, key, data.test));
+      io.stdout.write(`${out}\n`);
+    });
+}

@@ -1,0 +1,111 @@
+// `gumbel train <sbn|vae>`: train one of the paper's models with one estimator; writes a run folder.
+import { Argument, Command, Option } from 'commander';
+import { ESTIMATOR_NAMES } from '../estimators/estimator.js';
+import { LATENT_KINDS, MODEL_NAMES, type ModelName } from '../models/index.js';
+import { DEFAULT_STEPS, defaultConfig, type TrainConfig, validateConfig } from '../train/config.js';
+import { FILES, runTraining } from '../train/run.js';
+import { CliError, EXIT, type IO, parseHidden, parseInteger, parsePositive } from './util.js';
+
+interface TrainOpts {
+  latent: TrainConfig['latent'];
+  estimator: TrainConfig['estimator'];
+  steps: number;
+  batch: number;
+  optimizer: TrainConfig['optimizer'];
+  lr: number;
+  momentum: number;
+  tauRate: number;
+  tauEvery: number;
+  tauMin: number;
+  tau?: number;
+  prior: TrainConfig['prior'];
+  hidden: number[];
+  evalSamples: number;
+  evalEvery: number;
+  validSamples: number;
+  validSize: number;
+  trainSize: number;
+  testSize: number;
+  logEvery: number;
+  seed: number;
+  backend: TrainConfig['backend'];
+  dataDir?: string;
+  out?: string;
+  resume?: boolean;
+  json?: boolean;
+}
+
+const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+
+export function trainCommand(io: IO, setCode: (code: number) => void): Command {
+  const d = defaultConfig('vae');
+  return new Command('train')
+    .description('train the structured-output SBN or the VAE with one gradient estimator; writes a run folder')
+    .addArgument(new Argument('[model]', 'the paper\'s model').choices(MODEL_NAMES).default('vae'))
+    .addOption(new Option('--latent <kind>', 'latent variables').choices(LATENT_KINDS).default(d.latent))
+    .addOption(new Option('--estimator <name>', 'gradient estimator').choices(ESTIMATOR_NAMES).default(d.estimator))
+    .option('--steps <n>', 'optimizer steps (the paper: about 550000)', parseInteger(0), DEFAULT_STEPS)
+    .option('--batch <n>', 'examples per step', parseInteger(1), d.batch)
+    .addOption(new Option('--optimizer <name>', 'optimizer (the paper: sgd with momentum 0.9)').choices(['sgd', 'adam']).default(d.optimizer))
+    .option('--lr <x>', 'learning rate', parsePositive(), d.lr)
+    .option('--momentum <x>', 'SGD momentum', parsePositive(true), d.momentum)
+    .option('--tau-rate <r>', 'annealing: τ = max(tau-min, exp(−r·N·⌊t/N⌋))', parsePositive(true), d.tauRate)
+    .option('--tau-every <N>', 'annealing: update τ every N steps', parseInteger(1), d.tauEvery)
+    .option('--tau-min <x>', 'annealing: floor of τ', parsePositive(), d.tauMin)
+    .option('--tau <x>', 'fixed temperature instead of annealing (default: 1 for sbn, annealed for vae)', parsePositive())
+    .addOption(new Option('--prior <kind>', 'VAE prior (discrete, analytic KL)').choices(['learned', 'uniform']).default(d.prior))
+    .option('--hidden <sizes>', 'VAE hidden ReLU layers, e.g. 512,256 (default none: the paper\'s affine model)', parseHidden, d.hidden)
+    .option('--eval-samples <m>', 'samples per test example in the final evaluation', parseInteger(1), d.evalSamples)
+    .option('--eval-every <n>', 'validate and checkpoint every n steps (0: at the end only)', parseInteger(0), d.evalEvery)
+    .option('--valid-samples <m>', 'samples per example of the periodic validation', parseInteger(1), d.validSamples)
+    .option('--valid-size <n>', 'validation examples of the periodic validation (0: all 10000)', parseInteger(0), d.validSize)
+    .option('--train-size <n>', 'train on the first n examples only (0: all)', parseInteger(0), d.trainSize)
+    .option('--test-size <n>', 'evaluate on the first n test examples only (0: all)', parseInteger(0), d.testSize)
+    .option('--log-every <n>', 'a metrics line every n steps', parseInteger(1), d.logEvery)
+    .option('--seed <s>', 'random seed (initialisation, batches, noise)', parseInteger(0), d.seed)
+    .addOption(new Option('--backend <name>', 'compute backend').choices(['wasm', 'ref']).default(d.backend))
+    .option('--data-dir <dir>', 'MNIST-shaped IDX files (raw or .gz) or binarized_mnist_*.amat (default: the bundled MNIST)')
+    .option('--out <dir>', 'run folder (default runs/<model>-<latent>-<estimator>-<time>)')
+    .option('--resume', `continue the run in --out from its ${FILES.checkpoint}`)
+    .option('--json', 'print result.json on stdout as the last line')
+    .action(async (model: ModelName, o: TrainOpts, cmd: Command) => {
+      const fromCli = (k: string) => cmd.getOptionValueSource(k) === 'cli';
+      if (o.resume && !o.out) throw new CliError('--resume needs --out <run-dir>: the run to continue', EXIT.usage);
+      const config = validateConfig({
+        model, latent: o.latent, estimator: o.estimator, steps: o.steps, batch: o.batch, optimizer: o.optimizer, lr: o.lr,
+        momentum: o.momentum,
+        tau: o.tau ?? (model === 'sbn' && !fromCli('tauRate') ? 1 : null),
+        tauRate: o.tauRate, tauEvery: o.tauEvery, tauMin: o.tauMin, prior: o.prior, hidden: o.hidden,
+        evalSamples: o.evalSamples, evalEvery: o.evalEvery, validSamples: o.validSamples, validSize: o.validSize,
+        trainSize: o.trainSize, testSize: o.testSize, logEvery: o.logEvery, seed: o.seed, backend: o.backend, dataDir: o.dataDir ?? null,
+      });
+      const outDir = o.out ?? `runs/${model}-${config.latent}-${config.estimator}-${stamp()}`;
+      const stop = { stop: false };
+      const onSigint = () => {
+        if (stop.stop) process.exit(EXIT.interrupted);
+        stop.stop = true;
+        io.stderr.write('\ninterrupt: writing a checkpoint after this step (Ctrl-C again to quit at once)\n');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        // On --resume the run's config.json wins; --steps may extend it.
+        const { result, step } = await runTraining({
+          config, outDir, resume: !!o.resume, resumeSteps: fromCli('steps') ? o.steps : undefined, stderr: io.stderr, stop,
+        });
+        if (!result) {
+          io.stderr.write(`interrupted at step ${step}: checkpoint written to ${outDir}/${FILES.checkpoint}; continue with: gumbel train --out ${outDir} --resume\n`);
+          setCode(EXIT.interrupted);
+          return;
+        }
+        const t = result.test;
+        io.stderr.write(
+          `${result.model} ${result.latent} ${result.estimator}: ${result.metric} = ${t.value.toFixed(2)} ` +
+            `(m = ${t.samples}, ${t.examples} examples; paper ${result.paper.value}) after ${result.steps} steps, ` +
+            `${result.timings.stepsPerSec.toFixed(1)} steps/s on ${result.backend.name} (${result.backend.variant}); run folder ${outDir}\n`,
+        );
+        if (o.json) io.stdout.write(JSON.stringify(result) + '\n');
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
+}

@@ -1,0 +1,156 @@
+// A training run's configuration: every choice that changes the numbers, with the defaults of
+// DESIGN.md (Adam 1e−3, batch 100; VAE τ = max(0.5, exp(−1e−4·N·⌊t/N⌋)) with N = 1000; SBN τ = 1;
+// learned prior; m = 1000; seed 1), validated with one-line messages.
+import { ArgumentError } from '../errors.js';
+import { ESTIMATOR_NAMES, type EstimatorName } from '../estimators/estimator.js';
+import { LATENT_KINDS, MODEL_NAMES, type ModelName } from '../models/index.js';
+import type { LatentKind, PriorKind } from '../models/index.js';
+
+export type OptimizerName = 'sgd' | 'adam';
+export type BackendName = 'wasm' | 'ref';
+
+export interface TrainConfig {
+  model: ModelName;
+  latent: LatentKind;
+  estimator: EstimatorName;
+  /** Total optimizer steps. */
+  steps: number;
+  batch: number;
+  optimizer: OptimizerName;
+  lr: number;
+  /** SGD only. */
+  momentum: number;
+  /** Fixed temperature; null: the annealing schedule below. */
+  tau: number | null;
+  /** τ = max(tauMin, exp(−tauRate·tauEvery·⌊t/tauEvery⌋)). */
+  tauRate: number;
+  tauEvery: number;
+  tauMin: number;
+  /** VAE only. */
+  prior: PriorKind;
+  /** VAE only: deterministic ReLU hidden layers (the decoder mirrors them). */
+  hidden: number[];
+  /** m of the final evaluation (and of `gumbel eval` unless given). */
+  evalSamples: number;
+  /** Validate (and checkpoint) every this many steps; 0: only at the end. */
+  evalEvery: number;
+  /** m of the periodic validation. */
+  validSamples: number;
+  /** Examples of the periodic validation (the first ones of the validation split); 0: all. */
+  validSize: number;
+  /** Use only the first trainSize / testSize examples (0: all): quick runs and tests. */
+  trainSize: number;
+  testSize: number;
+  /** A metrics line every this many steps. */
+  logEvery: number;
+  seed: number;
+  backend: BackendName;
+  /** An MNIST-shaped data directory; null: the bundled MNIST. */
+  dataDir: string | null;
+}
+
+/** Steps of the default run: a few minutes for the categorical VAE on two cores. */
+export const DEFAULT_STEPS = 10_000;
+
+export function defaultConfig(model: ModelName = 'vae'): TrainConfig {
+  return {
+    model,
+    latent: 'categorical',
+    estimator: 'gumbel_softmax',
+    steps: DEFAULT_STEPS,
+    batch: 100,
+    optimizer: 'adam',
+    lr: 1e-3,
+    momentum: 0.9,
+    tau: model === 'sbn' ? 1 : null,
+    tauRate: 1e-4,
+    tauEvery: 1000,
+    tauMin: 0.5,
+    prior: 'learned',
+    hidden: [],
+    evalSamples: 1000,
+    evalEvery: 1000,
+    validSamples: 100,
+    validSize: 1000,
+    trainSize: 0,
+    testSize: 0,
+    logEvery: 100,
+    seed: 1,
+    backend: 'wasm',
+    dataDir: null,
+  };
+}
+
+const bad = (name: string, want: string, found: unknown) =>
+  new ArgumentError(`${name} must be ${want}, found ${typeof found === 'string' ? `'${found}'` : JSON.stringify(found)}`);
+
+function oneOf<T extends string>(name: string, v: unknown, options: readonly T[]): T {
+  if (!options.includes(v as T)) throw bad(name, `one of ${options.join(', ')}`, v);
+  return v as T;
+}
+
+function int(name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw bad(name, `an integer >= ${min}`, v);
+  return v;
+}
+
+function positive(name: string, v: unknown, orZero = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!orZero && v === 0)) throw bad(name, `a finite number ${orZero ? '>= 0' : '> 0'}`, v);
+  return v;
+}
+
+/** Checks every field; the message names the option as the CLI spells it. */
+export function validateConfig(c: TrainConfig): TrainConfig {
+  oneOf('model', c.model, MODEL_NAMES);
+  oneOf('--latent', c.latent, LATENT_KINDS);
+  oneOf('--estimator', c.estimator, ESTIMATOR_NAMES);
+  int('--steps', c.steps, 0);
+  int('--batch', c.batch, 1);
+  oneOf('--optimizer', c.optimizer, ['sgd', 'adam'] as const);
+  positive('--lr', c.lr);
+  positive('--momentum', c.momentum, true);
+  if (c.momentum >= 1) throw bad('--momentum', 'in [0, 1)', c.momentum);
+  if (c.tau !== null) positive('--tau', c.tau);
+  positive('--tau-rate', c.tauRate, true);
+  int('--tau-every', c.tauEvery, 1);
+  positive('--tau-min', c.tauMin);
+  oneOf('--prior', c.prior, ['learned', 'uniform'] as const);
+  if (!Array.isArray(c.hidden)) throw bad('--hidden', 'a list of layer sizes like 512,256', c.hidden);
+  for (const h of c.hidden) int('--hidden', h, 1);
+  if (c.model === 'sbn' && c.hidden.length) throw new ArgumentError('--hidden is a VAE option; the SBN has no deterministic layers');
+  if (c.model === 'sbn' && c.prior !== 'learned') throw new ArgumentError('--prior is a VAE option; the SBN has no prior');
+  int('--eval-samples', c.evalSamples, 1);
+  int('--eval-every', c.evalEvery, 0);
+  int('--valid-samples', c.validSamples, 1);
+  int('--valid-size', c.validSize, 0);
+  int('--train-size', c.trainSize, 0);
+  int('--test-size', c.testSize, 0);
+  int('--log-every', c.logEvery, 1);
+  int('--seed', c.seed, 0);
+  oneOf('--backend', c.backend, ['wasm', 'ref'] as const);
+  if (c.dataDir !== null && typeof c.dataDir !== 'string') throw bad('--data-dir', 'a directory', c.dataDir);
+  return c;
+}
+
+/** The temperature at step t: fixed, or the paper's stepwise annealing. */
+export function tauAt(c: Pick<TrainConfig, 'tau' | 'tauRate' | 'tauEvery' | 'tauMin'>, t: number): number {
+  if (c.tau !== null) return c.tau;
+  return Math.max(c.tauMin, Math.exp(-c.tauRate * c.tauEvery * Math.floor(t / c.tauEvery)));
+}
+
+/** Slope of slope-annealed ST at step t: a = min(5, 1 + 0.04·epoch) (Chung et al. 2016), epochs of `stepsPerEpoch` steps. */
+export function slopeAt(t: number, stepsPerEpoch: number): number {
+  return Math.min(5, 1 + 0.04 * Math.floor(t / Math.max(1, stepsPerEpoch)));
+}
+
+/** The paper's Table 1 test numbers (nats), for side-by-side reporting. */
+export const PAPER_TABLE1: Record<ModelName, Record<LatentKind, Record<EstimatorName, number>>> = {
+  sbn: {
+    bernoulli: { sf: 72.0, darn: 59.7, muprop: 58.9, st: 58.9, slope_st: 58.7, gumbel_softmax: 58.5, st_gumbel_softmax: 59.3 },
+    categorical: { sf: 73.1, darn: 67.9, muprop: 63.0, st: 61.8, slope_st: 61.1, gumbel_softmax: 59.0, st_gumbel_softmax: 59.7 },
+  },
+  vae: {
+    bernoulli: { sf: 112.2, darn: 110.9, muprop: 109.7, st: 116.0, slope_st: 111.5, gumbel_softmax: 105.0, st_gumbel_softmax: 111.5 },
+    categorical: { sf: 110.6, darn: 128.8, muprop: 107.0, st: 110.9, slope_st: 107.8, gumbel_softmax: 101.5, st_gumbel_softmax: 107.8 },
+  },
+};

@@ -1,0 +1,162 @@
+// The training loop's core, runtime-neutral (no files, no clock beyond the caller's): one
+// optimizer step at a time, each a pure function of (parameters, optimizer and estimator state,
+// step number). Step t's randomness is foldIn(stepKey, t) and its batch is row t mod E of epoch
+// ⌊t/E⌋'s permutation, so a run restored from a checkpoint continues with exactly the same numbers.
+import type { Backend } from '../backend.js';
+import { grad } from '../autograd/tape.js';
+import { step as scratchStep } from '../engine.js';
+import { GumbelError, ShapeError } from '../errors.js';
+import type { Estimator, EstimatorName } from '../estimators/estimator.js';
+import { type Dataset, permutation } from '../data/index.js';
+import { createModel, type EvalResult, type Model } from '../models/index.js';
+import { Adam, SGD } from '../optim/optimizer.js';
+import { foldIn, key as keyOf, type Key } from '../random/key.js';
+import type { Tensor } from '../tensor.js';
+import type { CheckpointState } from './checkpoint.js';
+import { slopeAt, tauAt, type TrainConfig, validateConfig } from './config.js';
+import { createEstimator } from './estimators.js';
+
+/** Training stopped on a non-finite loss (or another numerical failure). */
+export class TrainingError extends GumbelError {}
+
+/** Keys of a run, all derived from the seed. */
+export function runKeys(seed: number): { root: Key; init: Key; data: Key; step: Key; valid: Key; test: Key; sample: Key } {
+  const root = keyOf(seed);
+  return { root, init: foldIn(root, 0), data: foldIn(root, 1), step: foldIn(root, 2), valid: foldIn(root, 3), test: foldIn(root, 4), sample: foldIn(root, 5) };
+}
+
+export interface StepResult {
+  step: number;
+  loss: number;
+  tau: number;
+}
+
+export class Trainer {
+  readonly model: Model;
+  readonly estimator: Estimator;
+  readonly optimizer: SGD | Adam;
+  readonly keys: ReturnType<typeof runKeys>;
+  /** Steps completed. */
+  step = 0;
+  private readonly rows: Float32Array;
+  private order: { epoch: number; perm: Uint32Array } = { epoch: -1, perm: new Uint32Array(0) };
+
+  constructor(readonly config: TrainConfig, readonly train: Dataset, readonly backend: Backend) {
+    validateConfig(config);
+    if (config.batch > train.n) throw new ShapeError(`Trainer: --batch ${config.batch} is larger than the ${train.n} training examples`);
+    this.keys = runKeys(config.seed);
+    this.model = createModel(
+      { model: config.model, latent: config.latent, prior: config.prior, hidden: config.hidden, dim: train.dim },
+      this.keys.init, train.images, backend,
+    );
+    this.estimator = createEstimator(config.estimator as EstimatorName);
+    const opt = config.optimizer === 'sgd' ? new SGD(config.lr, config.momentum) : new Adam(config.lr);
+    this.optimizer = opt.init(this.params());
+    this.rows = new Float32Array(config.batch * train.dim);
+  }
+
+  /** Everything the optimizer updates: the model's parameters, then the estimator's. */
+  params(): Tensor[] {
+    return [...this.model.params.list, ...this.estimator.params()];
+  }
+
+  get stepsPerEpoch(): number {
+    return Math.floor(this.train.n / this.config.batch);
+  }
+
+  tauAt(t: number): number {
+    return tauAt(this.config, t);
+  }
+
+  slopeAt(t: number): number {
+    return slopeAt(t, this.stepsPerEpoch);
+  }
+
+  /** The training rows of step t (shared buffer): batch t mod E of epoch ⌊t/E⌋'s keyed permutation. */
+  batchRows(t: number): Float32Array {
+    const E = this.stepsPerEpoch, epoch = Math.floor(t / E), b = t % E;
+    if (this.order.epoch !== epoch) this.order = { epoch, perm: permutation(this.train.n, foldIn(this.keys.data, epoch)) };
+    const { dim, images } = this.train, B = this.config.batch;
+    for (let r = 0; r < B; r++) {
+      const i = this.order.perm[b * B + r];
+      this.rows.set(images.subarray(i * dim, (i + 1) * dim), r * dim);
+    }
+    return this.rows;
+  }
+
+  /** One optimizer step; throws TrainingError (and changes nothing) if the loss is not finite. */
+  trainStep(): StepResult {
+    const t = this.step;
+    const tau = this.tauAt(t), slope = this.slopeAt(t);
+    const rows = this.batchRows(t);
+    const loss = scratchStep(() => {
+      const { x, pass } = this.model.batch(rows, this.config.batch);
+      const obj = this.estimator.objective(pass, foldIn(this.keys.step, t), { tau, slope }, x);
+      const params = this.params();
+      const grads = grad(obj.surrogate, params);
+      const l = obj.loss.item(), s = obj.surrogate.item();
+      if (!Number.isFinite(l) || !Number.isFinite(s)) {
+        throw new TrainingError(
+          `training stopped at step ${t}: the ${Number.isFinite(l) ? 'surrogate' : 'loss'} is ${Number.isFinite(l) ? s : l} ` +
+            `(${this.config.model}/${this.config.latent}/${this.config.estimator}, τ = ${tau}, lr = ${this.config.lr}); ` +
+            'try a smaller --lr; the last checkpoint is unchanged',
+        );
+      }
+      this.optimizer.step(params, grads);
+      return l;
+    }, this.backend);
+    this.step = t + 1;
+    return { step: t, loss, tau };
+  }
+
+  /** The importance-sampled metric (VAE −log p̂(x), SBN NLL) of the first `size` examples of ds (0: all). */
+  evaluate(ds: Dataset, samples: number, key: Key, size = 0, onProgress?: (done: number, total: number) => void): EvalResult {
+    const n = size > 0 ? Math.min(size, ds.n) : ds.n;
+    return this.model.evaluate(ds.images.subarray(0, n * ds.dim), { samples, key, onProgress });
+  }
+
+  /** The periodic validation metric: m = validSamples on the first validSize validation examples, the same key each time. */
+  validate(valid: Dataset): number {
+    return this.evaluate(valid, this.config.validSamples, this.keys.valid, this.config.validSize).mean;
+  }
+
+  checkpoint(extra: Record<string, unknown> = {}): CheckpointState {
+    const opt = this.optimizer.state();
+    return {
+      config: { ...this.config },
+      step: this.step,
+      rng: { seed: this.config.seed, key: [this.keys.step[0], this.keys.step[1]] },
+      schedule: { tau: this.tauAt(this.step), slope: this.slopeAt(this.step) },
+      estimator: this.estimator.state(),
+      optimizer: { name: this.optimizer.name, t: opt.t, buffers: opt.buffers },
+      params: this.model.params.serialize(),
+      estimatorParams: this.estimator.params().map((p) => Float32Array.from(p.data())),
+      extra,
+    };
+  }
+
+  /** Restores a checkpoint of this same configuration. */
+  restore(s: CheckpointState, name = 'checkpoint'): void {
+    const fail = (what: string) => new ShapeError(`Trainer.restore: ${name} ${what}`);
+    for (const k of ['model', 'latent', 'estimator', 'optimizer', 'batch', 'seed', 'prior'] as const) {
+      if (s.config[k] !== this.config[k]) throw fail(`was written for ${k} = ${JSON.stringify(s.config[k])}, this run has ${JSON.stringify(this.config[k])}`);
+    }
+    if (JSON.stringify(s.config.hidden) !== JSON.stringify(this.config.hidden)) throw fail(`has hidden layers ${JSON.stringify(s.config.hidden)}, this run has ${JSON.stringify(this.config.hidden)}`);
+    if (s.rng.key[0] !== this.keys.step[0] || s.rng.key[1] !== this.keys.step[1]) throw fail('has another random key than this seed gives');
+    this.model.params.load(s.params, name);
+    const eps = this.estimator.params();
+    if (eps.length !== s.estimatorParams.length) throw fail(`has ${s.estimatorParams.length} estimator parameters, the estimator has ${eps.length}`);
+    eps.forEach((p, i) => {
+      if (p.size !== s.estimatorParams[i].length) throw fail(`estimator parameter ${i} has ${s.estimatorParams[i].length} values, expected ${p.size}`);
+      p.backend.write(p.buf, s.estimatorParams[i]);
+    });
+    this.optimizer.init(this.params());
+    const cur = this.optimizer.state();
+    if (s.optimizer.name !== this.optimizer.name || cur.buffers.length !== s.optimizer.buffers.length) {
+      throw fail(`has ${s.optimizer.name} state with ${s.optimizer.buffers.length} buffers, this optimizer has ${cur.buffers.length}`);
+    }
+    this.optimizer.loadState({ t: s.optimizer.t, buffers: s.optimizer.buffers });
+    this.estimator.loadState(s.estimator);
+    this.step = s.step;
+  }
+}
