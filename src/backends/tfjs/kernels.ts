@@ -1,0 +1,189 @@
+// The tfjs kernel table: one entry per kernel id of src/kernels.ts, written with tfjs ops.
+// Every entry reads its inputs with io.get (a [rows, k] or flat view of a buffer), builds the
+// result with tf ops and hands it to io.set; index.ts runs each entry inside tf.tidy, so the
+// intermediates are freed and only the outputs survive.
+//
+// Where tfjs's own op differs from the contract, the entry says so and composes the contract:
+// - maximum/minimum: tfjs-backend-wasm's minimum drops NaN, so NaN is put back explicitly;
+// - reductions over an empty axis: tfjs-backend-wasm returns garbage, so `sumLast`/`sum0` return 0
+//   (and matmul with k = 0 is bias only);
+// - logsumexp: tf.logSumExp turns an all-+∞ group into NaN; `lse` shifts by the max only when it
+//   is finite, as ref does;
+// - abs/relu gradients: sign(NaN) is 0 in tfjs, so the contract's NaN is selected explicitly;
+// - argmax_onehot: tf.oneHot(tf.argMax) (first maximum wins on cpu and wasm; oneHot needs k ≥ 2,
+//   so k = 1 is ones), then groups with a NaN become all NaN, as ref does;
+// - NaN selection uses a NaN tensor of the output's shape: tfjs broadcasts a scalar against an
+//   empty [0] tensor to [1].
+import type * as tfc from '@tensorflow/tfjs-core';
+import { Bcast, type Buf, type KernelId, type Kernels, type UnaryOp } from '../../kernels.js';
+
+export type TF = typeof tfc;
+export type T = tfc.Tensor;
+
+/** What an entry sees: the tf namespace, buffer views, and the noise source. */
+export interface Io {
+  readonly tf: TF;
+  /** The first size(shape) elements of b, viewed as shape (a new tensor object). */
+  get(b: Buf, shape: number[]): T;
+  /** b's first t.size elements become t (flattened); the rest of b is kept. */
+  set(b: Buf, t: T): void;
+  /** n noise values for key (k0, k1): our Philox (bit-identical to ref) unless nativeRng. */
+  noise(kind: 'uniform' | 'gumbel' | 'logistic', n: number, k0: number, k1: number): T;
+}
+
+type Entry<K extends KernelId> = (io: Io, ...args: Parameters<Kernels[K]>) => void;
+export type Table = { [K in KernelId]: Entry<K> };
+
+// ------------------------------------------------------------------ helpers (contract semantics)
+
+/** Σ over the last axis of [rows, k] (keepDims); 0 for k = 0. */
+const sumLast = (tf: TF, x: T): T =>
+  x.shape[1] === 0 ? tf.zeros([x.shape[0], 1]) : tf.sum(x, 1, true);
+
+/** log Σ exp over the last axis (keepDims), shifted by the max only where it is finite:
+ *  −∞ for an all −∞ group (or k = 0), +∞ with a +∞ element, NaN with a NaN. */
+function lse(tf: TF, x: T): T {
+  if (x.shape[1] === 0) return tf.fill([x.shape[0], 1], -Infinity);
+  const mx = tf.max(x, 1, true);
+  const shift = tf.where(tf.isFinite(mx), mx, tf.zerosLike(mx));
+  return tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, shift)), 1, true)), shift);
+}
+
+/** NaN wherever `probe` is NaN, else `y` (probe broadcasts against y). */
+const keepNaN = (tf: TF, probe: T, y: T): T => tf.where(tf.isNaN(probe), nanLike(tf, y), y);
+
+/** NaN of y's shape (not a broadcast scalar: tfjs broadcasts [] against [0] to [1]). */
+const nanLike = (tf: TF, y: T): T => tf.fill(y.shape, NaN);
+
+/** NaN wherever a or b is NaN, else `y`: max/min propagate NaN (tfjs-backend-wasm's minimum does not). */
+const eitherNaN = (tf: TF, a: T, b: T, y: T): T => tf.where(tf.logicalOr(tf.isNaN(a), tf.isNaN(b)), nanLike(tf, y), y);
+
+/** dx for unary ops: dy·f′(x) as in ref, with y = f(x). */
+const UNARY_GRAD: Record<UnaryOp, (tf: TF, x: T, y: T, dy: T) => T> = {
+  neg: (tf, _x, _y, dy) => tf.neg(dy),
+  abs: (tf, x, _y, dy) => keepNaN(tf, x, tf.where(tf.greater(x, 0), dy, tf.where(tf.less(x, 0), tf.neg(dy), tf.zerosLike(dy)))),
+  square: (tf, x, _y, dy) => tf.mul(tf.mul(x, 2), dy),
+  sqrt: (tf, _x, y, dy) => tf.div(dy, tf.mul(y, 2)),
+  relu: (tf, x, _y, dy) => keepNaN(tf, x, tf.where(tf.greater(x, 0), dy, tf.zerosLike(dy))),
+  sigmoid: (tf, _x, y, dy) => tf.mul(tf.mul(dy, y), tf.sub(1, y)),
+  tanh: (tf, _x, y, dy) => tf.mul(dy, tf.sub(1, tf.square(y))),
+  softplus: (tf, x, _y, dy) => tf.mul(dy, tf.sigmoid(x)),
+  exp: (tf, _x, y, dy) => tf.mul(dy, y),
+  log: (tf, x, _y, dy) => tf.div(dy, x),
+};
+
+const UNARY: Record<UnaryOp, (tf: TF, x: T) => T> = {
+  neg: (tf, x) => tf.neg(x),
+  abs: (tf, x) => tf.abs(x),
+  square: (tf, x) => tf.square(x),
+  sqrt: (tf, x) => tf.sqrt(x),
+  relu: (tf, x) => tf.relu(x),
+  sigmoid: (tf, x) => tf.sigmoid(x),
+  tanh: (tf, x) => tf.tanh(x),
+  softplus: (tf, x) => tf.softplus(x),
+  exp: (tf, x) => tf.exp(x),
+  log: (tf, x) => tf.log(x),
+};
+
+const BINARY = {
+  add: (tf: TF, a: T, b: T) => tf.add(a, b),
+  sub: (tf: TF, a: T, b: T) => tf.sub(a, b),
+  mul: (tf: TF, a: T, b: T) => tf.mul(a, b),
+  div: (tf: TF, a: T, b: T) => tf.div(a, b),
+  max: (tf: TF, a: T, b: T) => eitherNaN(tf, a, b, tf.maximum(a, b)),
+  min: (tf: TF, a: T, b: T) => eitherNaN(tf, a, b, tf.minimum(a, b)),
+};
+
+/** b's view for each broadcast mode against a [rows, cols] a. */
+const bShape = (bc: Bcast, rows: number, cols: number): number[] =>
+  bc === Bcast.None ? [rows, cols] : bc === Bcast.Row ? [cols] : bc === Bcast.Col ? [rows, 1] : [];
+
+/** log q, log p and KL per group, shared by kl_categorical and its gradient. */
+function klParts(tf: TF, lq: T, lp: T): { logq: T; logp: T; q: T; kl: T } {
+  const logq = tf.sub(lq, lse(tf, lq)), logp = tf.sub(lp, lse(tf, lp)), q = tf.exp(logq);
+  return { logq, logp, q, kl: sumLast(tf, tf.mul(q, tf.sub(logq, logp))) };
+}
+
+// ------------------------------------------------------------------ the table
+
+export const TFJS_KERNELS: Table = {
+  fill: ({ tf, set }, y, n, v) => set(y, tf.fill([n], v)),
+  scale: ({ tf, get, set }, x, y, n, a, b) => set(y, tf.add(tf.mul(get(x, [n]), a), b)),
+  unary: ({ tf, get, set }, op, x, y, n) => set(y, UNARY[op](tf, get(x, [n]))),
+  unary_grad: ({ tf, get, set }, op, x, y, dy, dx, n) => set(dx, UNARY_GRAD[op](tf, get(x, [n]), get(y, [n]), get(dy, [n]))),
+  binary: ({ tf, get, set }, op, a, b, y, r, c, bc) => set(y, BINARY[op](tf, get(a, [r, c]), get(b, bShape(bc, r, c)))),
+  // wasm sums an empty axis to garbage: an empty reduction is zeros
+  reduce_sum: ({ tf, get, set }, x, y, r, c, axis) =>
+    set(y, (axis === 0 ? r : c) === 0 ? tf.zeros([axis === 0 ? c : r]) : tf.sum(get(x, [r, c]), axis)),
+  matmul: ({ tf, get, set }, a, b, c, m, k, n, ta, tb, acc, bias) => {
+    if (m * n === 0) return;
+    let y = k === 0 ? tf.zeros([m, n]) : tf.matMul(get(a, ta ? [k, m] : [m, k]), get(b, tb ? [n, k] : [k, n]), ta, tb);
+    if (bias) y = tf.add(y, get(bias, [n]));
+    set(c, acc ? tf.add(get(c, [m, n]), y) : y);
+  },
+  softmax: ({ tf, get, set }, x, y, r, k) => set(y, tf.softmax(get(x, [r, k]))),
+  softmax_grad: ({ tf, get, set }, y, dy, dx, r, k) => {
+    const yv = get(y, [r, k]), dyv = get(dy, [r, k]);
+    set(dx, tf.mul(yv, tf.sub(dyv, sumLast(tf, tf.mul(dyv, yv)))));
+  },
+  log_softmax: ({ tf, get, set }, x, y, r, k) => {
+    const xv = get(x, [r, k]);
+    set(y, tf.sub(xv, lse(tf, xv)));
+  },
+  log_softmax_grad: ({ tf, get, set }, y, dy, dx, r, k) => {
+    const dyv = get(dy, [r, k]);
+    set(dx, tf.sub(dyv, tf.mul(tf.exp(get(y, [r, k])), sumLast(tf, dyv))));
+  },
+  logsumexp: ({ tf, get, set }, x, y, r, k) => set(y, lse(tf, get(x, [r, k]))),
+  sigmoid_xent: ({ tf, get, set }, l, t, y, n) => {
+    const lv = get(l, [n]);
+    set(y, tf.sub(tf.softplus(lv), tf.mul(get(t, [n]), lv)));
+  },
+  sigmoid_xent_grad: ({ tf, get, set }, l, t, dy, dl, n) => set(dl, tf.mul(get(dy, [n]), tf.sub(tf.sigmoid(get(l, [n])), get(t, [n])))),
+  kl_categorical: ({ tf, get, set }, lq, lp, y, r, k) => set(y, klParts(tf, get(lq, [r, k]), get(lp, [r, k])).kl),
+  kl_categorical_grad: ({ tf, get, set }, lq, lp, dy, dlq, dlp, r, k) => {
+    const { logq, logp, q, kl } = klParts(tf, get(lq, [r, k]), get(lp, [r, k]));
+    const dyv = get(dy, [r, 1]);
+    set(dlq, tf.mul(tf.mul(dyv, q), tf.sub(tf.sub(logq, logp), kl)));
+    set(dlp, tf.mul(dyv, tf.sub(tf.exp(logp), q)));
+  },
+  kl_bernoulli: ({ tf, get, set }, a, b, y, n) => {
+    const av = get(a, [n]), bv = get(b, [n]), q = tf.sigmoid(av), sp = tf.softplus;
+    const pos = tf.mul(q, tf.sub(sp(tf.neg(bv)), sp(tf.neg(av))));
+    set(y, tf.add(pos, tf.mul(tf.sub(1, q), tf.sub(sp(bv), sp(av)))));
+  },
+  kl_bernoulli_grad: ({ tf, get, set }, a, b, dy, da, db, n) => {
+    const av = get(a, [n]), bv = get(b, [n]), dyv = get(dy, [n]), q = tf.sigmoid(av);
+    set(da, tf.mul(tf.mul(tf.mul(dyv, q), tf.sub(1, q)), tf.sub(av, bv)));
+    set(db, tf.mul(dyv, tf.sub(tf.sigmoid(bv), q)));
+  },
+  random_uniform: ({ set, noise }, y, n, k0, k1) => set(y, noise('uniform', n, k0, k1)),
+  random_gumbel: ({ set, noise }, y, n, k0, k1) => set(y, noise('gumbel', n, k0, k1)),
+  random_logistic: ({ set, noise }, y, n, k0, k1) => set(y, noise('logistic', n, k0, k1)),
+  // [l + L > 0], NaN stays NaN (the f32 sum is rounded exactly as ref rounds it)
+  bernoulli_sample: ({ tf, get, set, noise }, l, y, n, k0, k1) => {
+    const s = tf.add(get(l, [n]), noise('logistic', n, k0, k1));
+    set(y, keepNaN(tf, s, tf.cast(tf.greater(s, 0), 'float32')));
+  },
+  argmax_onehot: ({ tf, get, set }, x, y, r, k) => {
+    if (r * k === 0) return;
+    const xv = get(x, [r, k]);
+    // tf.oneHot needs depth ≥ 2
+    const hot = k === 1 ? tf.ones([r, 1]) : tf.cast(tf.oneHot(tf.argMax(xv, 1), k), 'float32');
+    set(y, tf.where(tf.any(tf.isNaN(xv), 1, true), nanLike(tf, hot), hot));
+  },
+  // in place: p and v are both replaced
+  sgd_momentum: ({ tf, get, set }, p, g, v, n, lr, mu) => {
+    const v1 = tf.add(tf.mul(get(v, [n]), mu), get(g, [n]));
+    set(v, v1);
+    set(p, tf.sub(get(p, [n]), tf.mul(v1, lr)));
+  },
+  adam: ({ tf, get, set }, p, g, m, v, n, lr, b1, b2, eps, t) => {
+    const c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t), gv = get(g, [n]);
+    const m1 = tf.add(tf.mul(get(m, [n]), b1), tf.mul(gv, 1 - b1));
+    const v1 = tf.add(tf.mul(get(v, [n]), b2), tf.mul(tf.mul(gv, 1 - b2), gv));
+    set(m, m1);
+    set(v, v1);
+    set(p, tf.sub(get(p, [n]), tf.div(tf.mul(tf.div(m1, c1), lr), tf.add(tf.sqrt(tf.div(v1, c2)), eps))));
+  },
+};
