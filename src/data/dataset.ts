@@ -63,9 +63,12 @@ export function splitTrainValid(file: Dataset, validSize = 10_000): { train: Dat
 
 /** Grey bytes 0..255 → floats in [0, 1] (x / 255). */
 export function greyToFloat(pixels: Uint8Array, out: Float32Array = new Float32Array(pixels.length)): Float32Array {
-  for (let i = 0; i < pixels.length; i++) out[i] = pixels[i] / 255;
+  for (let i = 0; i < pixels.length; i++) out[i] = GREY[pixels[i]];
   return out;
 }
+
+/** GREY[p] = p / 255 rounded to f32 (a table is faster than dividing 47M times). */
+const GREY = Float32Array.from({ length: 256 }, (_, p) => p / 255);
 
 // ---- Fixed binarization --------------------------------------------------------------------------
 

@@ -13,4 +13,3 @@ export {
   toDataset, checkMnistPair, decodeIdxPair, decodeMnistIdx, decodeMnistAmat, splitsFromFiles, mnistFromIdx, mnistFromAmat,
   type Binarize, type PixelSet, type MnistSplits, type IdxFiles,
 } from './mnist.js';
-export { fillWords, WordStream } from './words.js';

@@ -24,6 +24,7 @@ export interface LoadMnistOptions {
   cacheDir?: string | false;
 }
 
+/** The splits (train and valid of an IDX source are views of one training-file buffer) and where they came from. */
 export interface LoadedMnist extends MnistSplits {
   format: 'idx' | 'amat';
   /** The source files, resolved. */
@@ -180,7 +181,7 @@ function decodeCache(bytes: Uint8Array): Record<string, PixelSet> | undefined {
     if (e.dataBytes !== want || (e.labelBytes !== 0 && e.labelBytes !== e.n) || at + e.dataBytes + e.labelBytes > bytes.length) return undefined;
     const data = bytes.subarray(at, at + e.dataBytes);
     at += e.dataBytes;
-    const labels = e.labelBytes ? bytes.subarray(at, at + e.labelBytes) : undefined;
+    const labels = e.labelBytes ? bytes.slice(at, at + e.labelBytes) : undefined; // a copy: do not pin the whole file
     at += e.labelBytes;
     sets[e.name] = labels ? { n: e.n, dim: e.dim, encoding: e.encoding, data, labels } : { n: e.n, dim: e.dim, encoding: e.encoding, data };
   }
@@ -208,7 +209,7 @@ async function readCache(dirs: string[], name: string, expect: string[]): Promis
   for (const dir of dirs) {
     const path = join(dir, name);
     try {
-      const sets = decodeCache(await readFile(path));
+      const sets = decodeCache(plain(await readFile(path)));
       if (sets && Object.keys(sets).sort().join() === [...expect].sort().join()) return { path, sets };
     } catch {
       // absent or unreadable: try the next place, then rebuild
@@ -217,11 +218,16 @@ async function readCache(dirs: string[], name: string, expect: string[]): Promis
   return undefined;
 }
 
+/** A Buffer as a plain Uint8Array view (Buffer's slice() does not copy, and Buffer ≠ Uint8Array in deep equality). */
+function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 // ---- Loader --------------------------------------------------------------------------------------
 
 async function readSource(path: string): Promise<Uint8Array> {
   try {
-    return await readFile(path);
+    return plain(await readFile(path));
   } catch (e) {
     throw new ArgumentError(`${WHERE}: ${basename(path)} must be readable, found ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (${path})`);
   }

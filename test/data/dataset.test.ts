@@ -4,10 +4,11 @@ import { ArgumentError, ShapeError } from '../../src/errors.js';
 import { foldIn, key } from '../../src/random/key.js';
 import { philoxWords, wordToUniform } from '../../src/random/philox.js';
 import {
-  BINARIZE_SEED, Batcher, HALF, PIXELS, WordStream, batches, binarizationKey, binarizeDynamic, binarizeFixed, binarizeFixedPacked,
-  fillWords, halves, makeDataset, packBits, permutation, pickLabelled, slice, splitHalves, splitTrainValid, take, unpackBits,
+  BINARIZE_SEED, Batcher, HALF, PIXELS, batches, binarizationKey, binarizeDynamic, binarizeFixed, binarizeFixedPacked,
+  halves, makeDataset, packBits, permutation, pickLabelled, slice, splitHalves, splitTrainValid, take, unpackBits,
   type Dataset,
 } from '../../src/data/index.js';
+import { WordStream, fillWords } from '../../src/data/words.js';
 
 /** FNV-1a, 32-bit. */
 function fnv1a(bytes: Uint8Array): number {

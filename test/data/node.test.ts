@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError, FormatError } from '../../src/errors.js';
-import { binarizationKey, binarizeFixed, encodeIdx, fillWords, packBits, PIXELS } from '../../src/data/index.js';
+import { binarizationKey, binarizeFixed, encodeIdx, packBits, PIXELS } from '../../src/data/index.js';
+import { fillWords } from '../../src/data/words.js';
 import { defaultMnistDir, loadMnist, type LoadedMnist } from '../../src/data/node.js';
 import { wordToUniform } from '../../src/random/philox.js';
 
@@ -297,7 +298,7 @@ describe('loadMnist: data directories', () => {
 
   const fashion = '/usr/share/datasets/fashion-mnist';
   it.skipIf(!existsSync(fashion))('loads Fashion-MNIST from Debian (gzip IDX)', async () => {
-    const m = await loadMnist({ dataDir: fashion, binarize: 'none', cacheDir: join(root, 'cache-f') });
+    const m = await loadMnist({ dataDir: fashion, binarize: 'none' }); // default cache: fast after the first run
     expect([m.train.n, m.valid.n, m.test.n]).toEqual([50_000, 10_000, 10_000]);
     expect(labelCounts(concat(m.train.labels!, m.valid.labels!))).toEqual(new Array(10).fill(6000));
     expect(labelCounts(m.test.labels!)).toEqual(new Array(10).fill(1000));
