@@ -3,6 +3,7 @@
 // learned prior; m = 1000; seed 1), validated with one-line messages.
 import { ArgumentError } from '../errors.js';
 import { ESTIMATOR_NAMES, type EstimatorName } from '../estimators/estimator.js';
+import { epochAt, slopeAt as scheduleSlope, tauAt as scheduleTau } from './schedules.js';
 import { LATENT_KINDS, MODEL_NAMES, type ModelName } from '../models/index.js';
 import type { LatentKind, PriorKind } from '../models/index.js';
 
@@ -132,15 +133,15 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   return c;
 }
 
-/** The temperature at step t: fixed, or the paper's stepwise annealing. */
+/** The temperature at step t: fixed (--tau), or the paper's stepwise annealing (schedules.ts). */
 export function tauAt(c: Pick<TrainConfig, 'tau' | 'tauRate' | 'tauEvery' | 'tauMin'>, t: number): number {
   if (c.tau !== null) return c.tau;
-  return Math.max(c.tauMin, Math.exp(-c.tauRate * c.tauEvery * Math.floor(t / c.tauEvery)));
+  return scheduleTau(t, { rate: c.tauRate, every: c.tauEvery, floor: c.tauMin });
 }
 
-/** Slope of slope-annealed ST at step t: a = min(5, 1 + 0.04·epoch) (Chung et al. 2016), epochs of `stepsPerEpoch` steps. */
-export function slopeAt(t: number, stepsPerEpoch: number): number {
-  return Math.min(5, 1 + 0.04 * Math.floor(t / Math.max(1, stepsPerEpoch)));
+/** Slope of slope-annealed ST after t steps: a = min(5, 1 + 0.04·epoch) (Chung et al. 2016), whole epochs of the training set. */
+export function slopeAt(t: number, batch: number, examples: number): number {
+  return scheduleSlope(epochAt(t, batch, examples));
 }
 
 /** The paper's Table 1 test numbers (nats), for side-by-side reporting. */

@@ -14,7 +14,7 @@ import { foldIn, key as keyOf, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import type { CheckpointState } from './checkpoint.js';
 import { slopeAt, tauAt, type TrainConfig, validateConfig } from './config.js';
-import { createEstimator } from './estimators.js';
+import { createEstimator } from '../estimators/index.js';
 
 /** Training stopped on a non-finite loss (or another numerical failure). */
 export class TrainingError extends GumbelError {}
@@ -69,7 +69,7 @@ export class Trainer {
   }
 
   slopeAt(t: number): number {
-    return slopeAt(t, this.stepsPerEpoch);
+    return slopeAt(t, this.config.batch, this.train.n);
   }
 
   /** The training rows of step t (shared buffer): batch t mod E of epoch ⌊t/E⌋'s keyed permutation. */
