@@ -1,0 +1,41 @@
+// DARN's "1/2" estimator as MuProp defines it (Gu et al. 2016 §4.2, Eqs. 5–7; Gregor et al. 2014;
+// Jang et al. 2017 §3.2): per variable j of each stochastic layer,
+//   ĝ = Σ_j ∇ log p(z_j | pa)·SG(f′(z)_jᵀ(z_j − z̄)) + ∇f,   z̄ = 1/2 (Bernoulli) or 1/k (categorical),
+// with C and VN on the signal (one moving average per layer). f′ = ∂f/∂z at the sample; through later
+// stochastic layers it flows by their means (straight-through), since a sampled layer has no
+// derivative; that takes a second pass with the same z. The Taylor correction term is dropped, so it
+// is biased unless f is quadratic in each Bernoulli z_j. Per variable is MuProp's Eq. 6/7.
+import { grad } from '../autograd/tape.js';
+import { discrete } from '../distributions/index.js';
+import { full, mul, scale, sum } from '../ops.js';
+import type { Key } from '../random/key.js';
+import type { Tensor } from '../tensor.js';
+import { SignalEstimator, type SignalOptions, addAll, drive, layerKey, objectiveOf, probe, replay, straightThrough } from './common.js';
+import type { Objective, Pass } from './estimator.js';
+
+export class Darn extends SignalEstimator {
+  readonly name = 'darn';
+  readonly unbiased = false;
+
+  objective(pass: Pass, key: Key): Objective {
+    const zs: Tensor[] = [], leaves: Tensor[] = [];
+    const f0 = drive(pass, (logits, spec, i) => {
+      const d = discrete(logits, spec);
+      zs.push(d.sample(layerKey(key, i)));
+      const p = probe(straightThrough(zs[i], d.mean()));
+      leaves.push(p.leaf);
+      return p.value;
+    });
+    const df = grad(f0, leaves, [full(f0.shape, 1, { backend: f0.backend })]);
+    const { f, dists } = replay('darn', pass, zs);
+    const terms = dists.flatMap((d, i) => {
+      if (!df[i]) return []; // f does not depend on this layer
+      const zbar = d.kind === 'bernoulli' ? 0.5 : 1 / d.k;
+      const { signal } = this.stats.apply(i, d.perVariable(mul(df[i]!, scale(zs[i], 1, -zbar))));
+      return [scale(sum(mul(d.logProbUnits(zs[i]), signal)), 1 / f.shape[0])];
+    });
+    return objectiveOf(f, addAll(terms) ?? undefined);
+  }
+}
+
+export const darn = (opts?: SignalOptions) => new Darn(opts);
