@@ -2,7 +2,7 @@
 // inflated with the web-standard DecompressionStream (Node 18+, Deno, Bun, browsers, workers).
 // Layout: bytes 0-1 zero, byte 2 the element type (only 0x08 = u8 is accepted: every MNIST-shaped
 // set uses it), byte 3 the number of dims, then one big-endian u32 per dim, then the elements.
-import { ArgumentError, FormatError } from '../errors.js';
+import { ArgumentError, FormatError, NotImplementedError } from '../errors.js';
 
 export interface IdxArray {
   /** Sizes, outermost first, e.g. [60000, 28, 28]. */
@@ -32,6 +32,9 @@ export function isGzip(bytes: Uint8Array): boolean {
 /** Inflates gzip bytes with DecompressionStream; a corrupt or truncated stream is a FormatError. */
 export async function gunzip(bytes: Uint8Array, info: SourceInfo = {}): Promise<Uint8Array> {
   const where = info.where ?? 'gunzip', name = info.name ?? 'input';
+  if (typeof DecompressionStream !== 'function') {
+    throw new NotImplementedError(`${where}: ${name} is gzipped and this runtime must provide DecompressionStream to inflate it, found none`);
+  }
   const ds = new DecompressionStream('gzip');
   const writer = ds.writable.getWriter();
   // Errors surface on the read side; these promises only need their rejections handled.
