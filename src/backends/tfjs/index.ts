@@ -98,7 +98,8 @@ async function load(opts: TfjsOptions): Promise<Loaded> {
     if (opts.wasmPaths) (wasm.setWasmPaths ?? (wasm as unknown as { default: typeof wasm }).default.setWasmPaths)(opts.wasmPaths);
   } else if (which === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
-  } else {
+  } else if (!tf.findBackendFactory('webgpu')) {
+    // (a page that imported @tensorflow/tfjs-backend-webgpu itself has registered it already)
     try {
       await importOptional('@tensorflow/tfjs-backend-webgpu');
     } catch (e) {
@@ -216,8 +217,9 @@ export async function createTfjsBackend(opts: TfjsOptions = {}): Promise<Backend
     ...kernels,
     name: 'tfjs',
     variant,
-    // f32 ops whose sums and transcendental functions round differently from ref's f64 loops
-    floatPrecision: 1e-5,
+    // f32 ops that round differently from ref's f64 loops: measured worst 2.3e-5 relative
+    // (tfjs-wasm matmul with k = 1031), 7e-6 for sums; elementwise ops within 2e-6
+    floatPrecision: 1e-4,
     get generation() {
       return generation;
     },
