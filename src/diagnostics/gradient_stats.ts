@@ -146,6 +146,8 @@ export interface StatsOptions {
   opts?: EstimatorOptions;
   /** Batches run first and discarded, so moving averages have a history (default 1). */
   warmup?: number;
+  /** The input x an input-dependent baseline reads, [batch, dim] (default: ones [batch, 1]). */
+  input?: Tensor;
   backend?: Backend;
 }
 
@@ -178,9 +180,12 @@ export function gradientStats(estimator: Estimator, problem: Problem, options: S
   const key = options.key ?? makeKey(0);
   const params = problem.params.map((p) => variable(p, [p.length], be));
   const d = params.reduce((a, p) => a + p.size, 0);
+  // Sums of (g − g₀) and (g − g₀)² with g₀ the first sample: no cancellation when the variance is ~0.
   const sumG = new Float64Array(d), sumG2 = new Float64Array(d);
+  let shift: Float64Array | null = null;
   // An input for an input-dependent baseline (NVIL): one constant feature.
-  const x = full([batch, 1], 1, { backend: be, persistent: true });
+  const x = options.input ?? full([batch, 1], 1, { backend: be, persistent: true });
+  if (x.shape[0] !== batch) throw new ArgumentError(`gradientStats: input must have ${batch} rows (the batch), found ${x.shape[0]}`);
   const run = (call: number, record: boolean) =>
     step(() => {
       const rows = broadcastRows(params, batch);
@@ -191,8 +196,10 @@ export function gradientStats(estimator: Estimator, problem: Problem, options: S
       grads.forEach((g, p) => {
         const w = params[p].size;
         const gv = g ? g.data() : new Float64Array(batch * w);
+        shift ??= new Float64Array(d);
+        if (call === warmup) for (let i = 0; i < w; i++) shift[o + i] = gv[i] * batch;
         for (let i = 0; i < gv.length; i++) {
-          const v = gv[i] * batch, j = o + (i % w);
+          const j = o + (i % w), v = gv[i] * batch - shift[j];
           sumG[j] += v;
           sumG2[j] += v * v;
         }
@@ -203,10 +210,10 @@ export function gradientStats(estimator: Estimator, problem: Problem, options: S
   const calls = Math.ceil(samples / batch), t0 = performance.now();
   for (let c = 0; c < calls; c++) run(warmup + c, true);
   const seconds = (performance.now() - t0) / 1000;
-  for (const t of [...params, x]) be.free(t.buf);
+  for (const t of options.input ? params : [...params, x]) be.free(t.buf);
   const n = calls * batch, exact = exactGradient(problem).grad;
-  const mean = sumG.map((s) => s / n);
-  const variance = sumG2.map((s, j) => Math.max(0, (s - n * mean[j] * mean[j]) / (n - 1)));
+  const mean = sumG.map((s, j) => shift![j] + s / n);
+  const variance = sumG2.map((s, j) => Math.max(0, (s - (sumG[j] * sumG[j]) / n) / (n - 1)));
   const bias = mean.map((m, j) => m - exact[j]);
   const totalVariance = variance.reduce((a, b) => a + b, 0), bias2 = bias.reduce((a, b) => a + b * b, 0);
   return {
