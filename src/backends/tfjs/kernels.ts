@@ -117,7 +117,9 @@ export const TFJS_KERNELS: Table = {
     set(y, (axis === 0 ? r : c) === 0 ? tf.zeros([axis === 0 ? c : r]) : tf.sum(get(x, [r, c]), axis)),
   matmul: ({ tf, get, set }, a, b, c, m, k, n, ta, tb, acc, bias) => {
     if (m * n === 0) return;
-    let y = k === 0 ? tf.zeros([m, n]) : tf.matMul(get(a, ta ? [k, m] : [m, k]), get(b, tb ? [n, k] : [k, n]), ta, tb);
+    // explicit transposes: tfjs-backend-wasm's matMul is ~10x slower with its transpose flags
+    const av = ta ? tf.transpose(get(a, [k, m])) : get(a, [m, k]), bv = tb ? tf.transpose(get(b, [n, k])) : get(b, [k, n]);
+    let y = k === 0 ? tf.zeros([m, n]) : tf.matMul(av, bv);
     if (bias) y = tf.add(y, get(bias, [n]));
     set(c, acc ? tf.add(get(c, [m, n]), y) : y);
   },
