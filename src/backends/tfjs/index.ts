@@ -28,7 +28,8 @@ export const TFJS_BACKENDS: readonly TfjsBackendName[] = ['wasm', 'cpu', 'tensor
 export interface TfjsOptions {
   /** Which tfjs backend runs the ops; default 'wasm'. */
   tfjsBackend?: TfjsBackendName;
-  /** Use tf.randomUniform instead of our Philox: faster to skip, but NOT equal to ref or reproducible across backends. */
+  /** Draw noise with tf.randomUniform (seeded from the key) instead of uploading our Philox noise: NOT equal to
+   *  ref and not reproducible across backends or tfjs versions. (tfjs 4.22 generates it on the host as well.) */
   nativeRng?: boolean;
   /** 'tensorflow' only: which package provides it; default: tfjs-node-gpu if installed, else tfjs-node. */
   nodePackage?: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node';
