@@ -19,7 +19,7 @@ describe('Categorical (grouped)', () => {
     let bad = 0;
     for (let g = 0; g < 2 * n; g++) {
       const row = z.subarray(g * 4, g * 4 + 4);
-      if (!row.every((v) => v === 0 || v === 1) || row.reduce((a, b) => a + b) !== 1) bad++;
+      if (!row.every((v) => v === 0 || v === 1) || Array.from(row).reduce((a, b) => a + b) !== 1) bad++;
     }
     expect(bad).toBe(0);
     for (const v of [0, 1]) {

@@ -28,19 +28,19 @@ describe('RelaxedOneHotCategorical (Concrete / ExpConcrete)', () => {
       const h = 0.02, half = 50 / tau, us = Array.from({ length: Math.round((2 * half) / h) }, (_, i) => -half + (i + 0.5) * h);
       const lp = new RelaxedOneHotCategorical(tensor(repeatRows([0.3, -0.5], us.length), [us.length, 2]), tau, 2)
         .logProbLog(tensor(us.flatMap((u) => logSoftmaxJs([u, 0])), [us.length, 2])).data();
-      expect(lp.reduce((s, v) => s + Math.exp(v) * h, 0)).toBeCloseTo(1, 5);
+      expect(Array.from(lp).reduce((s, v) => s + Math.exp(v) * h, 0)).toBeCloseTo(1, 5);
     }
     // k = 3: (u1, u2) ∈ ℝ², x = log_softmax([u1, u2, 0]).
     const h = 0.1, half = 25, m = Math.round((2 * half) / h), xs: number[] = [];
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) xs.push(...logSoftmaxJs([-half + (i + 0.5) * h, -half + (j + 0.5) * h, 0]));
     const lp = new RelaxedOneHotCategorical(tensor(repeatRows([0.5, -1, 0.2], m * m), [m * m, 3]), 1, 3).logProbLog(tensor(xs, [m * m, 3])).data();
-    expect(lp.reduce((s, v) => s + Math.exp(v) * h * h, 0)).toBeCloseTo(1, 3);
+    expect(Array.from(lp).reduce((s, v) => s + Math.exp(v) * h * h, 0)).toBeCloseTo(1, 3);
   });
 
   it('the density on the simplex integrates to 1 (k = 2 on (0, 1), k = 3 on the triangle)', () => {
     const n = 20000, ys = Array.from({ length: n }, (_, i) => (i + 0.5) / n);
     const lp2 = new RelaxedOneHotCategorical(tensor(repeatRows([0.9, 0], n), [n, 2]), 1, 2).logProb(tensor(ys.flatMap((y) => [y, 1 - y]), [n, 2])).data();
-    expect(lp2.reduce((s, v) => s + Math.exp(v) / n, 0)).toBeCloseTo(1, 6);
+    expect(Array.from(lp2).reduce((s, v) => s + Math.exp(v) / n, 0)).toBeCloseTo(1, 6);
     const g = 400, pts: number[] = [];
     for (let i = 0; i < g; i++) for (let j = 0; j < g; j++) {
       const a = (i + 0.5) / g, b = (j + 0.5) / g;
@@ -48,7 +48,7 @@ describe('RelaxedOneHotCategorical (Concrete / ExpConcrete)', () => {
     }
     const rows = pts.length / 3;
     const lp3 = new RelaxedOneHotCategorical(tensor(repeatRows([0.5, -1, 0.2], rows), [rows, 3]), 2, 3).logProb(tensor(pts, [rows, 3])).data();
-    expect(lp3.reduce((s, v) => s + Math.exp(v) / (g * g), 0)).toBeCloseTo(1, 3);
+    expect(Array.from(lp3).reduce((s, v) => s + Math.exp(v) / (g * g), 0)).toBeCloseTo(1, 3);
   });
 
   it("matches Jang's Eq. 3 computed independently", () => {
@@ -90,7 +90,7 @@ describe('RelaxedOneHotCategorical (Concrete / ExpConcrete)', () => {
       for (let i = 0; i < n; i++) {
         const row = Array.from(h.subarray(i * 4, i * 4 + 4)), yr = Array.from(y.subarray(i * 4, i * 4 + 4));
         const j = row.indexOf(1);
-        if (row.some((v) => v !== 0 && v !== 1) || row.reduce((a, b) => a + b) !== 1 || yr.indexOf(Math.max(...yr)) !== j) bad++;
+        if (row.some((v) => v !== 0 && v !== 1) || Array.from(row).reduce((a, b) => a + b) !== 1 || yr.indexOf(Math.max(...yr)) !== j) bad++;
         counts[j]++;
       }
       expect(bad).toBe(0);
