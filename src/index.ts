@@ -7,3 +7,5 @@ export { Tensor } from './tensor.js';
 export { key, split, foldIn, type Key } from './random/key.js';
 export { createRefBackend } from './backends/ref/index.js';
 export { createWasmBackend, type WasmOptions } from './backends/wasm/index.js';
+export { createTfjsBackend, TFJS_BACKENDS, type TfjsOptions, type TfjsBackendName } from './backends/tfjs/index.js';
+import './backends/defaults.js';
