@@ -4,7 +4,7 @@
 //   log p(x) = log τ + d − 2·softplus(d),  d = ℓ − τ·x,
 // and log p(y) = log p(logit y) − log y − log(1 − y) on (0, 1). The hard sample of the same key is
 // [ℓ + L > 0] ~ Bernoulli(σ(ℓ)). τ is a number or one value per row; τ ≤ 0 or NaN throws.
-import { bernoulliSample, log, logistic, scale, sigmoid, softplus, sub, add } from '../ops.js';
+import { add, bernoulliSample, log, logistic, scale, sigmoid, softplus, sub } from '../ops.js';
 import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import { Tau, type Temperature, perExample } from './common.js';
