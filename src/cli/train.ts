@@ -19,6 +19,9 @@ interface TrainOpts {
   tauMin: number;
   tau?: number;
   prior: TrainConfig['prior'];
+  units: number;
+  vars: number;
+  classes: number;
   hidden: number[];
   evalSamples: number;
   evalEvery: number;
@@ -53,6 +56,9 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
     .option('--tau-every <N>', 'annealing: update τ every N steps', parseInteger(1), d.tauEvery)
     .option('--tau-min <x>', 'annealing: floor of τ', parsePositive(), d.tauMin)
     .option('--tau <x>', 'fixed temperature instead of annealing (default: 1 for sbn, annealed for vae)', parsePositive())
+    .option('--units <n>', 'Bernoulli units per stochastic layer', parseInteger(1), d.units)
+    .option('--vars <n>', 'categorical variables per stochastic layer', parseInteger(1), d.vars)
+    .option('--classes <k>', 'classes of each categorical variable', parseInteger(2), d.classes)
     .addOption(new Option('--prior <kind>', 'VAE prior (discrete, analytic KL)').choices(['learned', 'uniform']).default(d.prior))
     .option('--hidden <sizes>', 'VAE hidden ReLU layers, e.g. 512,256 (default none: the paper\'s affine model)', parseHidden, d.hidden)
     .option('--eval-samples <m>', 'samples per test example in the final evaluation', parseInteger(1), d.evalSamples)
@@ -75,7 +81,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
         model, latent: o.latent, estimator: o.estimator, steps: o.steps, batch: o.batch, optimizer: o.optimizer, lr: o.lr,
         momentum: o.momentum,
         tau: o.tau ?? (model === 'sbn' && !fromCli('tauRate') ? 1 : null),
-        tauRate: o.tauRate, tauEvery: o.tauEvery, tauMin: o.tauMin, prior: o.prior, hidden: o.hidden,
+        tauRate: o.tauRate, tauEvery: o.tauEvery, tauMin: o.tauMin, units: o.units, vars: o.vars, classes: o.classes, prior: o.prior, hidden: o.hidden,
         evalSamples: o.evalSamples, evalEvery: o.evalEvery, validSamples: o.validSamples, validSize: o.validSize,
         trainSize: o.trainSize, testSize: o.testSize, logEvery: o.logEvery, seed: o.seed, backend: o.backend, dataDir: o.dataDir ?? null,
       });

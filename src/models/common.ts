@@ -93,6 +93,8 @@ export interface EvalOptions {
   key: Key;
   /** About how many sample rows go through the network at once (default 4000). */
   chunkRows?: number;
+  /** At most this many examples per chunk (default 32): repeating rows by a one-hot matmul costs E·s·E·dim. */
+  chunkExamples?: number;
   /** Called after each chunk with the examples finished so far. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -170,7 +172,8 @@ export function importanceEvaluate(
   const n = data.length / dim;
   if (!Number.isInteger(n)) throw new ShapeError(`evaluate: data must hold whole rows of ${dim}, found ${data.length} values`);
   const s = Math.min(m, chunkRows);
-  const E = Math.max(1, Math.floor(chunkRows / s));
+  const maxE = checkNumber('evaluate', 'chunkExamples', opts.chunkExamples ?? 32, { integer: true, positive: true });
+  const E = Math.max(1, Math.min(maxE, Math.floor(chunkRows / s)));
   const lme = new LogMeanExp(n);
   const repeatFor = new Map<number, Float32Array>();
   const repeatData = (e: number): Float32Array => {

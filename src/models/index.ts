@@ -23,6 +23,10 @@ export interface ModelSpec {
   hidden?: number[];
   /** Pixels per data row (784 for MNIST-shaped data). */
   dim?: number;
+  /** Latent layer size (defaults: 200 Bernoulli units; 20 variables × 10 classes). */
+  units?: number;
+  vars?: number;
+  classes?: number;
 }
 
 /** A fresh model: parameters from `key`, output bias from the training rows' mean. */
@@ -31,11 +35,12 @@ export function createModel(spec: ModelSpec, key: Key, initData?: Float32Array, 
     throw new ArgumentError(`createModel: latent must be one of ${LATENT_KINDS.join(', ')}, found '${String(spec.latent)}'`);
   }
   const dim = spec.dim ?? 784;
-  if (spec.model === 'vae') return new VAE({ kind: spec.latent, dim, hidden: spec.hidden, prior: spec.prior, key, initData, backend });
+  const size = { kind: spec.latent, units: spec.units, vars: spec.vars, classes: spec.classes };
+  if (spec.model === 'vae') return new VAE({ ...size, dim, hidden: spec.hidden, prior: spec.prior, key, initData, backend });
   if (spec.model === 'sbn') {
     if (spec.hidden?.length) throw new ArgumentError('createModel: hidden layers are a VAE option; the SBN has none');
     if (dim % 2) throw new ArgumentError(`createModel: the SBN splits rows in halves, so dim must be even, found ${dim}`);
-    return new SBN({ kind: spec.latent, inDim: dim / 2, outDim: dim / 2, key, initData, backend });
+    return new SBN({ ...size, inDim: dim / 2, outDim: dim / 2, key, initData, backend });
   }
   throw new ArgumentError(`createModel: model must be one of ${MODEL_NAMES.join(', ')}, found '${String(spec.model)}'`);
 }

@@ -95,7 +95,9 @@ export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkp
   if (view.getUint32(o0, true) !== fnv1a(bytes, o0)) throw fail('is corrupt: its checksum does not match its contents');
   let o = 16 + hlen;
   const sections = h.sections.map((len) => {
-    const s = bytes.slice(o, o + len);
+    // A copy on its own buffer (a Node Buffer's slice() is a view at any offset).
+    const s = new Uint8Array(len);
+    s.set(bytes.subarray(o, o + len));
     o += len;
     return s;
   });

@@ -27,6 +27,11 @@ export interface TrainConfig {
   tauRate: number;
   tauEvery: number;
   tauMin: number;
+  /** Bernoulli units per stochastic layer (the paper: 200). */
+  units: number;
+  /** Categorical variables per stochastic layer, of `classes` classes (the paper: 20 × 10). */
+  vars: number;
+  classes: number;
   /** VAE only. */
   prior: PriorKind;
   /** VAE only: deterministic ReLU hidden layers (the decoder mirrors them). */
@@ -67,6 +72,9 @@ export function defaultConfig(model: ModelName = 'vae'): TrainConfig {
     tauRate: 1e-4,
     tauEvery: 1000,
     tauMin: 0.5,
+    units: 200,
+    vars: 20,
+    classes: 10,
     prior: 'learned',
     hidden: [],
     evalSamples: 1000,
@@ -115,6 +123,9 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   positive('--tau-rate', c.tauRate, true);
   int('--tau-every', c.tauEvery, 1);
   positive('--tau-min', c.tauMin);
+  int('--units', c.units, 1);
+  int('--vars', c.vars, 1);
+  int('--classes', c.classes, 2);
   oneOf('--prior', c.prior, ['learned', 'uniform'] as const);
   if (!Array.isArray(c.hidden)) throw bad('--hidden', 'a list of layer sizes like 512,256', c.hidden);
   for (const h of c.hidden) int('--hidden', h, 1);

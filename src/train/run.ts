@@ -13,10 +13,12 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Backend } from '../backend.js';
 import { createRefBackend } from '../backends/ref/index.js';
-import { createWasmBackend } from '../backends/wasm/index.js';
+import { createWasmBackend, loadModule } from '../backends/wasm/index.js';
+import { bestBuild, detectFeatures } from '../backends/wasm/features.js';
+import { KERNEL_IDS } from '../kernels.js';
 import type { Dataset } from '../data/index.js';
 import { setBackend } from '../engine.js';
-import { ArgumentError, FormatError } from '../errors.js';
+import { ArgumentError, FormatError, NotImplementedError } from '../errors.js';
 import type { Model } from '../models/index.js';
 import type { Key } from '../random/key.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointState } from './checkpoint.js';
@@ -73,9 +75,20 @@ export interface RunOptions {
 
 export const FILES = { config: 'config.json', metrics: 'metrics.jsonl', checkpoint: 'checkpoint', result: 'result.json', samples: 'samples.png', curves: 'curves.svg' } as const;
 
+/** The kernels the default wasm build lacks (empty when it has them all). */
+export async function missingWasmKernels(): Promise<string[]> {
+  const module = await loadModule(bestBuild(await detectFeatures()));
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  return KERNEL_IDS.filter((id) => !names.has(`${id}_f32`));
+}
+
 export async function makeBackend(name: BackendName): Promise<Backend> {
   if (name === 'ref') return createRefBackend();
-  if (name === 'wasm') return createWasmBackend();
+  if (name === 'wasm') {
+    const missing = await missingWasmKernels();
+    if (missing.length) throw new NotImplementedError(`backend 'wasm' lacks the kernels ${missing.join(', ')} in this build: use --backend ref (slow) or rebuild with npm run build:wasm`);
+    return createWasmBackend();
+  }
   throw new ArgumentError(`--backend must be wasm or ref, found '${String(name)}'`);
 }
 

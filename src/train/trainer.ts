@@ -46,7 +46,10 @@ export class Trainer {
     if (config.batch > train.n) throw new ShapeError(`Trainer: --batch ${config.batch} is larger than the ${train.n} training examples`);
     this.keys = runKeys(config.seed);
     this.model = createModel(
-      { model: config.model, latent: config.latent, prior: config.prior, hidden: config.hidden, dim: train.dim },
+      {
+        model: config.model, latent: config.latent, prior: config.prior, hidden: config.hidden, dim: train.dim,
+        units: config.units, vars: config.vars, classes: config.classes,
+      },
       this.keys.init, train.images, backend,
     );
     this.estimator = createEstimator(config.estimator as EstimatorName);
@@ -138,7 +141,7 @@ export class Trainer {
   /** Restores a checkpoint of this same configuration. */
   restore(s: CheckpointState, name = 'checkpoint'): void {
     const fail = (what: string) => new ShapeError(`Trainer.restore: ${name} ${what}`);
-    for (const k of ['model', 'latent', 'estimator', 'optimizer', 'batch', 'seed', 'prior'] as const) {
+    for (const k of ['model', 'latent', 'estimator', 'optimizer', 'batch', 'seed', 'prior', 'units', 'vars', 'classes'] as const) {
       if (s.config[k] !== this.config[k]) throw fail(`was written for ${k} = ${JSON.stringify(s.config[k])}, this run has ${JSON.stringify(this.config[k])}`);
     }
     if (JSON.stringify(s.config.hidden) !== JSON.stringify(this.config.hidden)) throw fail(`has hidden layers ${JSON.stringify(s.config.hidden)}, this run has ${JSON.stringify(this.config.hidden)}`);
