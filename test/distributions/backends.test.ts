@@ -1,13 +1,13 @@
-// Same key on `ref` and `wasm`: identical discrete samples, relaxed samples and log-densities
+// Same key on `ref` and every other backend (the wasm builds, the tfjs adapters): identical discrete samples, relaxed samples and log-densities
 // within float tolerance. Skips (saying which kernel) while the wasm backend lacks one.
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backend.js';
 import { createRefBackend } from '../../src/backends/ref/index.js';
-import { createWasmBackend } from '../../src/backends/wasm/index.js';
 import { Bernoulli, Categorical, RelaxedBernoulli, RelaxedOneHotCategorical } from '../../src/distributions/index.js';
 import { NotImplementedError } from '../../src/errors.js';
 import { tensor } from '../../src/ops.js';
 import { key } from '../../src/random/key.js';
+import { WASM_BACKENDS } from '../harness/backends.js';
 import { fillRandom } from '../harness/check_kernel.js';
 
 /** Samples and log-densities of every distribution for one key, as plain arrays. */
@@ -28,25 +28,25 @@ function draw(be: Backend): Record<string, number[]> {
   return out;
 }
 
-describe('distributions: ref against wasm (same key)', () => {
+describe.each(WASM_BACKENDS)('distributions: ref against $label (same key)', ({ label, make }) => {
   it('give the same samples and log-densities within float tolerance', async (ctx) => {
-    let wasm: Backend;
+    let be: Backend;
     try {
-      wasm = await createWasmBackend();
+      be = await make();
     } catch (e) {
-      return ctx.skip(`wasm backend unavailable: ${(e as Error).message}`);
+      return ctx.skip(`${label} unavailable: ${(e as Error).message}`);
     }
     let got: Record<string, number[]>;
     try {
-      got = draw(wasm);
+      got = draw(be);
     } catch (e) {
-      if (e instanceof NotImplementedError) return ctx.skip(`wasm kernel missing (${e.message}); runs once the wasm kernels land`);
+      if (e instanceof NotImplementedError) return ctx.skip(`${label} kernel missing (${e.message}); runs once it lands`);
       throw e;
     }
     const want = draw(createRefBackend());
     for (const [name, values] of Object.entries(want)) {
       const exact = ['bernoulli', 'categorical', 'concreteHard'].includes(name);
-      values.forEach((v, i) => expect(Math.abs(got[name][i] - v), `${name}[${i}]`).toBeLessThanOrEqual(exact ? 0 : 1e-4 * (1 + Math.abs(v))));
+      values.forEach((v, i) => expect(Math.abs(got[name][i] - v), `${name}[${i}] (${label})`).toBeLessThanOrEqual(exact ? 0 : 1e-4 * (1 + Math.abs(v))));
     }
   });
 });
