@@ -1,3 +1,4 @@
 // The release ABI: one export line per kernel, alphabetical. Pointers are byte offsets into the
 // imported memory, counts are elements, data is row-major f32 (see assembly/README.md).
 export { fill_f32 } from './kernels/fill';
+export { matmul_f32, matmul_ws_bytes_f32 } from './kernels/matmul';

@@ -77,6 +77,18 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   const unaryCode = (op: string) => UNARY_OPS.indexOf(op as never);
   const binaryCode = (op: string) => BINARY_OPS.indexOf(op as never);
 
+  // matmul packs its operands into one persistent workspace, regrown when a larger product comes.
+  let mmWs = 0, mmWsBytes = 0;
+  const matmulWs = (m: number, kk: number, n: number): number => {
+    const need = ex.matmul_ws_bytes_f32(m, kk, n) as number;
+    if (need > mmWsBytes) {
+      if (mmWsBytes) persistent.free(mmWs, mmWsBytes);
+      mmWs = persistent.alloc(need);
+      mmWsBytes = need;
+    }
+    return mmWs;
+  };
+
   // One line per kernel: unwrap buffers to byte offsets, booleans and enums to integers.
   const k = Object.fromEntries(
     KERNEL_IDS.map((id) => [id, fn(id)]),
@@ -88,7 +100,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     unary_grad: (op, x, y, dy, dx, n) => void k.unary_grad(unaryCode(op), p(x), p(y), p(dy), p(dx), n),
     binary: (op, a, b, y, r, c, bc) => void k.binary(binaryCode(op), p(a), p(b), p(y), r, c, bc),
     reduce_sum: (x, y, r, c, axis) => void k.reduce_sum(p(x), p(y), r, c, axis),
-    matmul: (a, b, c, m, kk, n, ta, tb, acc, bias) => void k.matmul(p(a), p(b), p(c), m, kk, n, +ta, +tb, +acc, bias ? p(bias) : 0),
+    matmul: (a, b, c, m, kk, n, ta, tb, acc, bias) => void k.matmul(p(a), p(b), p(c), m, kk, n, +ta, +tb, +acc, bias ? p(bias) : 0, matmulWs(m, kk, n), 0, n),
     softmax: (x, y, r, kk) => void k.softmax(p(x), p(y), r, kk),
     softmax_grad: (y, dy, dx, r, kk) => void k.softmax_grad(p(y), p(dy), p(dx), r, kk),
     log_softmax: (x, y, r, kk) => void k.log_softmax(p(x), p(y), r, kk),
