@@ -1,5 +1,6 @@
 // `gumbel eval <run-dir>`: the importance-sampled test (or validation) metric of a trained run.
 import { Command, Option } from 'commander';
+import { slice } from '../data/index.js';
 import { metricName, loadRun } from '../train/run.js';
 import { type IO, parseInteger } from './util.js';
 
@@ -9,11 +10,13 @@ export function evalCommand(io: IO): Command {
     .argument('<run-dir>', 'a run folder written by gumbel train')
     .addOption(new Option('--split <name>', 'which split').choices(['test', 'valid']).default('test'))
     .option('--eval-samples <m>', 'samples per example (default: the run\'s --eval-samples)', parseInteger(1))
+    .option('--examples <n>', 'only the first n examples of the split (default: all)', parseInteger(1))
     .option('--json', 'print the result as one JSON line on stdout')
-    .action(async (dir: string, o: { split: 'test' | 'valid'; evalSamples?: number; json?: boolean }) => {
+    .action(async (dir: string, o: { split: 'test' | 'valid'; evalSamples?: number; examples?: number; json?: boolean }) => {
       const { config, trainer, data, backend, ckpt } = await loadRun(dir);
       const m = o.evalSamples ?? config.evalSamples;
-      const ds = o.split === 'test' ? data.test : data.valid;
+      const all = o.split === 'test' ? data.test : data.valid;
+      const ds = o.examples && o.examples < all.n ? slice(all, 0, o.examples) : all;
       io.stderr.write(`evaluating ${ds.n} ${o.split} examples with m = ${m} samples each\n`);
       const t0 = performance.now();
       const r = trainer.evaluate(ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid);

@@ -1,0 +1,234 @@
+// The `gumbel` command: help everywhere, one-line errors with exit code 2 on bad arguments, an
+// end-to-end `gumbel train` writing the complete run folder, `eval` and `sample` on that folder,
+// damaged inputs (a truncated checkpoint, a corrupt IDX file), and Ctrl-C then --resume in a real process.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import { encodeIdx } from '../../src/data/index.js';
+import { decodeCheckpoint } from '../../src/train/checkpoint.js';
+import { FILES } from '../../src/train/run.js';
+
+const dirs: string[] = [];
+const tempDir = async () => {
+  const d = await mkdtemp(join(tmpdir(), 'gumbel-cli-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+/** Runs `gumbel ...args` in-process; returns the exit code and what it wrote. */
+async function gumbel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const code = await main(['node', 'gumbel', ...args], {
+    stdout: { write: (s: string) => (out += s), isTTY: false },
+    stderr: { write: (s: string) => (err += s), isTTY: false },
+  });
+  return { code, out, err };
+}
+
+/** A quick run on the ref backend: tiny latent layers and data subsets. */
+const QUICK = [
+  '--backend', 'ref', '--steps', '12', '--batch', '10', '--units', '8', '--vars', '4', '--classes', '4',
+  '--eval-every', '6', '--log-every', '4', '--valid-size', '20', '--valid-samples', '3',
+  '--train-size', '200', '--test-size', '12', '--eval-samples', '6',
+];
+
+describe('help', () => {
+  it('gumbel --help lists the commands', async () => {
+    const r = await gumbel('--help');
+    expect(r.code).toBe(0);
+    for (const c of ['train', 'eval', 'sample']) expect(r.out).toContain(c);
+  });
+
+  it('--help on every command lists its options', async () => {
+    const train = await gumbel('train', '--help');
+    expect(train.code).toBe(0);
+    for (const o of ['--latent', '--estimator', '--steps', '--batch', '--optimizer', '--lr', '--momentum', '--tau-rate', '--tau-every',
+      '--tau-min', '--tau ', '--prior', '--hidden', '--eval-samples', '--eval-every', '--seed', '--backend', '--data-dir', '--out', '--resume', '--json']) {
+      expect(train.out).toContain(o);
+    }
+    const ev = await gumbel('eval', '--help');
+    expect(ev.code).toBe(0);
+    for (const o of ['<run-dir>', '--split', '--eval-samples', '--examples', '--json']) expect(ev.out).toContain(o);
+    const sample = await gumbel('sample', '--help');
+    expect(sample.code).toBe(0);
+    for (const o of ['<run-dir>', '--n', '--out']) expect(sample.out).toContain(o);
+  });
+});
+
+describe('bad arguments: one line on stderr, exit code 2', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['an unknown estimator', ['train', '--estimator', 'reinforce'], /--estimator .*'reinforce'.*Allowed choices are sf, darn/],
+    ['negative steps', ['train', '--steps', '-5'], /--steps .*'-5' is invalid/],
+    ['τ = 0', ['train', '--tau', '0'], /--tau .*'0' is invalid. must be a number > 0/],
+    ['τ < 0', ['train', '--tau', '-1'], /--tau .*'-1' is invalid/],
+    ['a non-number', ['train', '--lr', 'fast'], /--lr .*'fast' is invalid/],
+    ['an unknown model', ['train', 'gan'], /'gan' is invalid for argument 'model'/],
+    ['an unknown latent', ['train', '--latent', 'gaussian'], /--latent .*'gaussian'/],
+    ['hidden layers on the SBN', ['train', 'sbn', '--hidden', '512,256'], /--hidden is a VAE option/],
+    ['a prior on the SBN', ['train', 'sbn', '--prior', 'uniform'], /--prior is a VAE option/],
+    ['malformed hidden sizes', ['train', '--hidden', '512,x'], /--hidden .*invalid/],
+    ['an unknown backend', ['train', '--backend', 'cuda'], /--backend .*'cuda'/],
+    ['--resume without --out', ['train', '--resume'], /--resume needs --out/],
+    ['an unknown option', ['train', '--bogus'], /unknown option '--bogus'/],
+    ['an unknown command', ['fit'], /unknown command 'fit'/],
+    ['eval without a run folder', ['eval'], /missing required argument 'run-dir'/],
+    ['eval of a folder that does not exist', ['eval', '/nonexistent/run'], /run-dir must be a run folder, found \/nonexistent\/run/],
+    ['an empty data dir', ['train', '--data-dir', '/nonexistent/data', '--backend', 'ref'], /dataDir must be a readable directory/],
+  ];
+  for (const [what, args, msg] of cases) {
+    it(what, async () => {
+      const r = await gumbel(...args);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(msg);
+      expect(r.out).toBe('');
+    });
+  }
+});
+
+describe('gumbel train end to end', () => {
+  let dir = '';
+  let result: Record<string, any>;
+
+  beforeAll(async () => {
+    dir = join(await tempDir(), 'run');
+    const r = await gumbel('train', ...QUICK, '--out', dir, '--json');
+    expect(r.err).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    result = JSON.parse(lines[lines.length - 1]);
+  }, 120_000);
+
+  it('writes the complete run folder', async () => {
+    const files = (await readdir(dir)).sort();
+    expect(files).toEqual(Object.values(FILES).sort()); // and no temporary files left behind
+    const config = JSON.parse(await readFile(join(dir, FILES.config), 'utf8'));
+    expect(config).toMatchObject({ model: 'vae', latent: 'categorical', estimator: 'gumbel_softmax', steps: 12, batch: 10, optimizer: 'adam', lr: 1e-3, tau: null, tauRate: 1e-4, tauEvery: 1000, tauMin: 0.5, prior: 'learned', seed: 1 });
+    const metrics = (await readFile(join(dir, FILES.metrics), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics.map((m) => m.step)).toEqual([4, 6, 8, 12]);
+    for (const m of metrics) {
+      expect(Number.isFinite(m.loss)).toBe(true);
+      expect(m.tau).toBe(1);
+      expect(m.examplesPerSec).toBeGreaterThan(0);
+    }
+    expect(metrics.filter((m) => m.valid !== undefined).map((m) => m.step)).toEqual([6, 12]);
+    expect(decodeCheckpoint(await readFile(join(dir, FILES.checkpoint))).step).toBe(12);
+    const png = decode(await readFile(join(dir, FILES.samples)));
+    expect([png.width, png.height, png.channels]).toEqual([8 * 30 + 2, 8 * 30 + 2, 1]);
+    const svg = await readFile(join(dir, FILES.curves), 'utf8');
+    expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('<path d="M');
+  });
+
+  it('result.json holds the final metrics, timings, versions and backend; --json prints it last', async () => {
+    const onDisk = JSON.parse(await readFile(join(dir, FILES.result), 'utf8'));
+    expect(result).toEqual(onDisk);
+    expect(result.test).toMatchObject({ samples: 6, examples: 12 });
+    expect(result.test.value).toBeGreaterThan(50);
+    expect(result.test.value).toBeLessThan(400);
+    expect(result.paper.value).toBe(101.5);
+    expect(result.backend).toEqual({ name: 'ref', variant: 'ts' });
+    expect(result.versions.gumbel).toMatch(/^\d+\.\d+\.\d+/);
+    expect(result.timings.stepsPerSec).toBeGreaterThan(0);
+    expect(result.steps).toBe(12);
+  });
+
+  it('gumbel eval reproduces the test number and evaluates the validation split', async () => {
+    const r = await gumbel('eval', dir, '--json');
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.out.trim());
+    expect(e.value).toBe(result.test.value);
+    expect(e).toMatchObject({ split: 'test', samples: 6, examples: 12, step: 12 });
+    const v = await gumbel('eval', dir, '--split', 'valid', '--eval-samples', '2', '--examples', '30');
+    expect(v.code).toBe(0);
+    expect(v.out).toMatch(/^valid -log p\(x\).* = \d+\.\d+ \(m = 2, 30 examples, step 12/);
+  }, 120_000);
+
+  it('gumbel sample writes a PNG grid', async () => {
+    const file = join(dir, 'nine.png');
+    const r = await gumbel('sample', dir, '--n', '9', '--out', file);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(file);
+    const png = decode(await readFile(file));
+    expect([png.width, png.height]).toEqual([3 * 30 + 2, 3 * 30 + 2]);
+  });
+
+  it('--resume of a finished run extends it with a larger --steps', async () => {
+    const r = await gumbel('train', '--out', dir, '--resume', '--steps', '14', '--json');
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.out.trim().split('\n').pop()!);
+    expect(res.steps).toBe(14);
+    expect(res.config.units).toBe(8); // the run's own configuration
+  }, 120_000);
+
+  it('a truncated checkpoint: eval fails with exit 1 and a message naming the file', async () => {
+    const copy = join(await tempDir(), 'copy');
+    await mkdir(copy);
+    for (const f of [FILES.config, FILES.checkpoint]) await writeFile(join(copy, f), await readFile(join(dir, f)));
+    const ck = await readFile(join(copy, FILES.checkpoint));
+    await writeFile(join(copy, FILES.checkpoint), ck.subarray(0, 1000));
+    const r = await gumbel('eval', copy);
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/FormatError: checkpoint: .*copy\/checkpoint is truncated/);
+  });
+});
+
+describe('damaged data', () => {
+  it('a corrupt IDX file in --data-dir: exit 1 and a message naming the file', async () => {
+    const d = await tempDir();
+    const images = encodeIdx([3, 28, 28], new Uint8Array(3 * 784));
+    const labels = encodeIdx([3], new Uint8Array(3));
+    await writeFile(join(d, 'train-images-idx3-ubyte'), images.subarray(0, images.length - 100)); // truncated
+    await writeFile(join(d, 'train-labels-idx1-ubyte'), labels);
+    await writeFile(join(d, 't10k-images-idx3-ubyte'), images);
+    await writeFile(join(d, 't10k-labels-idx1-ubyte'), labels);
+    const r = await gumbel('train', '--data-dir', d, '--backend', 'ref', '--out', join(d, 'run'));
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/FormatError: .*train-images-idx3-ubyte/);
+  });
+});
+
+describe('in a real process', () => {
+  const entry = ['--import', 'tsx', 'src/cli/main.ts'];
+  function spawnGumbel(args: string[]) {
+    const child = spawn(process.execPath, [...entry, ...args], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (err += b));
+    const done = new Promise<number>((res) => child.on('close', (code) => res(code ?? -1)));
+    return { child, done, out: () => out, err: () => err };
+  }
+
+  it('bad arguments exit 2 with one line', async () => {
+    const p = spawnGumbel(['train', '--steps', '-1']);
+    expect(await p.done).toBe(2);
+    expect(p.err().trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('Ctrl-C writes a checkpoint and exits 130; --resume continues from it', async () => {
+    const dir = join(await tempDir(), 'run');
+    const args = ['train', ...QUICK, '--steps', '100000', '--eval-every', '0', '--out', dir];
+    const p = spawnGumbel(args);
+    // The bar's first plain line appears when training starts.
+    const t0 = Date.now();
+    while (!/0\/100000/.test(p.err()) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500));
+    p.child.kill('SIGINT');
+    expect(await p.done).toBe(130);
+    expect(p.err()).toMatch(/interrupted at step \d+: checkpoint written to .*; continue with: gumbel train --out .* --resume/);
+    const step = decodeCheckpoint(await readFile(join(dir, FILES.checkpoint))).step;
+    expect(step).toBeGreaterThan(0);
+    const r = await gumbel('train', '--out', dir, '--resume', '--steps', String(step + 3), '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out.trim().split('\n').pop()!).steps).toBe(step + 3);
+  }, 120_000);
+});
