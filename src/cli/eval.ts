@@ -1,7 +1,7 @@
 // `gumbel eval <run-dir>`: the importance-sampled test (or validation) metric of a trained run.
 import { Command, Option } from 'commander';
 import { slice } from '../data/index.js';
-import { metricName, loadRun } from '../train/run.js';
+import { evaluateWithProgress, metricName, loadRun } from '../train/run.js';
 import { type IO, parseInteger } from './util.js';
 
 export function evalCommand(io: IO): Command {
@@ -19,7 +19,7 @@ export function evalCommand(io: IO): Command {
       const ds = o.examples && o.examples < all.n ? slice(all, 0, o.examples) : all;
       io.stderr.write(`evaluating ${ds.n} ${o.split} examples with m = ${m} samples each\n`);
       const t0 = performance.now();
-      const r = trainer.evaluate(ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid);
+      const r = await evaluateWithProgress(trainer, ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid, io.stderr);
       const seconds = (performance.now() - t0) / 1000;
       const out = {
         run: dir, model: config.model, latent: config.latent, estimator: config.estimator, step: ckpt.step,

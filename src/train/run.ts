@@ -19,8 +19,8 @@ import { KERNEL_IDS } from '../kernels.js';
 import type { Dataset } from '../data/index.js';
 import { setBackend } from '../engine.js';
 import { ArgumentError, FormatError, NotImplementedError } from '../errors.js';
-import type { Model } from '../models/index.js';
-import type { Key } from '../random/key.js';
+import type { EvalResult, Model } from '../models/index.js';
+import { foldIn, type Key } from '../random/key.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointState } from './checkpoint.js';
 import { PAPER_TABLE1, type BackendName, type TrainConfig, validateConfig } from './config.js';
 import { curvesSvg } from './curves.js';
@@ -135,6 +135,45 @@ export async function readCheckpoint(dir: string): Promise<CheckpointState> {
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
+/**
+ * trainer.evaluate with a progress bar (plain lines when not a TTY). The work is synchronous per
+ * chunk; the bar is redrawn between chunks of examples, yielding to the event loop every ~50 ms.
+ */
+export async function evaluateWithProgress(
+  trainer: Trainer, ds: Dataset, samples: number, key: Key, stderr: Output, notTTYSchedule = 5000, size = 0,
+): Promise<EvalResult> {
+  const n = size > 0 ? Math.min(size, ds.n) : ds.n;
+  const bar = new cliProgress.SingleBar({
+    stream: stderr as NodeJS.WritableStream, noTTYOutput: stderr.isTTY !== true, notTTYSchedule, hideCursor: false, gracefulExit: false,
+    format: `evaluating (m = ${samples}) {bar} {value}/{total} examples | {eta_formatted} left`,
+  }, cliProgress.Presets.shades_classic);
+  bar.start(n, 0);
+  try {
+    // Evaluate in slices of examples so the event loop (the bar, Ctrl-C) runs in between.
+    const per = Math.max(1, Math.ceil(4000 / samples)) * 8;
+    const parts: EvalResult[] = [];
+    let tYield = performance.now();
+    for (let start = 0; start < n; start += per) {
+      const end = Math.min(n, start + per);
+      parts.push(trainer.model.evaluate(ds.images.subarray(start * ds.dim, end * ds.dim), { samples, key: foldIn(key, start) }));
+      bar.update(end);
+      if (performance.now() - tYield > 50) {
+        await yieldToEventLoop();
+        tYield = performance.now();
+      }
+    }
+    const perExample = new Float64Array(n);
+    let o = 0;
+    for (const p of parts) {
+      perExample.set(p.perExample, o);
+      o += p.perExample.length;
+    }
+    return { mean: perExample.reduce((a, v) => a + v, 0) / Math.max(1, n), perExample, samples };
+  } finally {
+    bar.stop();
+  }
+}
+
 /** Trains (or resumes) a run in `outDir`; returns the result, or null when stopped by `stop`. */
 export async function runTraining(opts: RunOptions): Promise<{ result: RunResult | null; step: number; outDir: string }> {
   const tStart = performance.now();
@@ -142,6 +181,9 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
   let config = validateConfig(opts.config);
   await mkdir(outDir, { recursive: true });
   let ckpt: CheckpointState | null = null;
+  if (!opts.resume && (await stat(join(outDir, FILES.checkpoint)).catch(() => null))) {
+    throw new ArgumentError(`--out ${outDir} already holds a run (${FILES.checkpoint}): continue it with --resume, or choose another --out`);
+  }
   if (opts.resume) {
     ckpt = await readCheckpoint(outDir);
     // The run's own configuration wins; only its length may be extended.
@@ -248,7 +290,7 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
   const tEval = performance.now();
   const examples = data.test.n;
   opts.stderr.write(`evaluating ${examples} test examples with m = ${config.evalSamples} samples each\n`);
-  const test = trainer.evaluate(data.test, config.evalSamples, trainer.keys.test);
+  const test = await evaluateWithProgress(trainer, data.test, config.evalSamples, trainer.keys.test, opts.stderr, opts.notTTYSchedule);
   const evalSeconds = (performance.now() - tEval) / 1000;
   await writeAtomic(join(outDir, FILES.samples), samplesPng(trainer.model, 64, trainer.keys.sample, data.test));
   const lossPts = metrics.map((m) => [m.step, m.loss] as [number, number]);

@@ -168,6 +168,12 @@ describe('gumbel train end to end', () => {
     expect(res.config.units).toBe(8); // the run's own configuration
   }, 120_000);
 
+  it('training into a folder that holds a run without --resume is refused (exit 2)', async () => {
+    const r = await gumbel('train', ...QUICK, '--out', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/already holds a run .*--resume/);
+  });
+
   it('a truncated checkpoint: eval fails with exit 1 and a message naming the file', async () => {
     const copy = join(await tempDir(), 'copy');
     await mkdir(copy);
