@@ -12,8 +12,9 @@ export function evalCommand(io: IO): Command {
     .option('--eval-samples <m>', 'samples per example (default: the run\'s --eval-samples)', parseInteger(1))
     .option('--examples <n>', 'only the first n examples of the split (default: all)', parseInteger(1))
     .option('--json', 'print the result as one JSON line on stdout')
-    .action(async (dir: string, o: { split: 'test' | 'valid'; evalSamples?: number; examples?: number; json?: boolean }) => {
-      const { config, trainer, data, backend, ckpt } = await loadRun(dir);
+    .addOption(new Option('--backend <name>', 'compute backend (default: the run\'s)').choices(['wasm', 'ref']))
+    .action(async (dir: string, o: { backend?: 'wasm' | 'ref'; split: 'test' | 'valid'; evalSamples?: number; examples?: number; json?: boolean }) => {
+      const { config, trainer, data, backend, ckpt } = await loadRun(dir, o.backend);
       const m = o.evalSamples ?? config.evalSamples;
       const all = o.split === 'test' ? data.test : data.valid;
       const ds = o.examples && o.examples < all.n ? slice(all, 0, o.examples) : all;

@@ -1,6 +1,6 @@
 // `gumbel sample <run-dir>`: a PNG grid of VAE samples from the prior, or SBN completions of test upper halves.
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { writeAtomic } from '../train/files.js';
 import { FILES, loadRun, samplesPng } from '../train/run.js';
 import { runKeys } from '../train/trainer.js';
@@ -13,8 +13,9 @@ export function sampleCommand(io: IO): Command {
     .option('--n <count>', 'how many images', parseInteger(1), 64)
     .option('--out <file>', `PNG path (default <run-dir>/${FILES.samples})`)
     .option('--seed <s>', 'sampling seed (default: the run\'s, which reproduces its samples.png)', parseInteger(0))
-    .action(async (dir: string, o: { n: number; out?: string; seed?: number }) => {
-      const { config, trainer, data } = await loadRun(dir);
+    .addOption(new Option('--backend <name>', 'compute backend (default: the run\'s)').choices(['wasm', 'ref']))
+    .action(async (dir: string, o: { backend?: 'wasm' | 'ref'; n: number; out?: string; seed?: number }) => {
+      const { config, trainer, data } = await loadRun(dir, o.backend);
       const key = runKeys(o.seed ?? config.seed).sample;
       const out = o.out ?? join(dir, FILES.samples);
       await writeAtomic(out, samplesPng(trainer.model, o.n, key, data.test));

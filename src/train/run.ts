@@ -329,13 +329,14 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
 }
 
 /** A finished or interrupted run folder: its configuration and a model with the checkpoint's parameters. */
-export async function loadRun(dir: string): Promise<{ config: TrainConfig; ckpt: CheckpointState; trainer: Trainer; data: RunData; backend: Backend }> {
+export async function loadRun(dir: string, backendName?: BackendName): Promise<{ config: TrainConfig; ckpt: CheckpointState; trainer: Trainer; data: RunData; backend: Backend }> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
   } catch (e) {
     throw new ArgumentError(`run-dir must be a run folder, found ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const config = validateConfig(await readJson<TrainConfig>(join(dir, FILES.config), 'run'));
+  const saved = await readJson<TrainConfig>(join(dir, FILES.config), 'run');
+  const config = validateConfig(backendName ? { ...saved, backend: backendName } : saved);
   const ckpt = await readCheckpoint(dir);
   const data = await loadData(config);
   const backend = await makeBackend(config.backend);

@@ -190,6 +190,20 @@ describe('the VAE pass', () => {
   });
 });
 
+describe('VAE options', () => {
+  it('hidden: [H1, H2] gives ReLU MLPs, the decoder mirrored', () => {
+    const vae = new VAE({ kind: 'categorical', vars: 2, classes: 3, dim: 10, hidden: [7, 5], key: key(1) });
+    const shapes = Object.fromEntries([...vae.params.map].map(([n, t]) => [n, t.shape.join('x')]));
+    expect(shapes).toEqual({
+      'encoder.0.w': '10x7', 'encoder.0.b': '7', 'encoder.1.w': '7x5', 'encoder.1.b': '5', 'encoder.2.w': '5x6', 'encoder.2.b': '6',
+      'decoder.0.w': '6x5', 'decoder.0.b': '5', 'decoder.1.w': '5x7', 'decoder.1.b': '7', 'decoder.2.w': '7x10', 'decoder.2.b': '10',
+      'prior.logits': '6',
+    });
+    const r = vae.evaluate(binaryRows(2, 10, 1), { samples: 10, key: key(2) });
+    expect(r.perExample.every(Number.isFinite)).toBe(true);
+  });
+});
+
 describe('initialisation and sampling', () => {
   it('the output bias starts at the logit of the training mean (clamped)', () => {
     const data = new Float32Array([1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 1]); // 3 rows of 4

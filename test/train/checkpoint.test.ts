@@ -156,6 +156,13 @@ describe('the loop', () => {
     expect(t.model.params.serialize()).toEqual(before);
   });
 
+  it('VAE options train: hidden layers, a uniform prior, SGD with momentum', async () => {
+    const t = new Trainer(smallConfig({ hidden: [16, 12], prior: 'uniform', optimizer: 'sgd', lr: 0.01 }), await trainData(), be);
+    const losses = Array.from({ length: 10 }, () => t.trainStep().loss);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect([...t.model.params.map.keys()]).not.toContain('prior.logits');
+  });
+
   it('τ follows the paper\'s VAE schedule by default and is fixed for the SBN', async () => {
     const train = await trainData(100);
     const vae = new Trainer({ ...defaultConfig('vae'), batch: 10, backend: 'ref' }, train, be);
