@@ -47,6 +47,11 @@ async function main(): Promise<void> {
 }
 
 function printTable(log: (...a: unknown[]) => void, rows: Row[]): void {
+  if (rows.length && !('kernel' in rows[0])) {
+    // Other suites: one line per row, its fields in order.
+    for (const r of rows) log(Object.entries(r).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(5) : v}`).join('  '));
+    return;
+  }
   const byKey = new Map<string, Row[]>();
   for (const r of rows) byKey.set(`${r.kernel} ${r.shape}`, [...(byKey.get(`${r.kernel} ${r.shape}`) ?? []), r]);
   for (const [k, rs] of byKey) {

@@ -6,6 +6,7 @@ import { NotImplementedError } from '../../errors.js';
 import { BINARY_OPS, type Buf, KERNEL_IDS, type KernelId, type Kernels, UNARY_OPS } from '../../kernels.js';
 import { Region, grower } from './arena.js';
 import { type BuildName, bestBuild, detectFeatures } from './features.js';
+import { MAX_THREADS, createPool } from './pool.js';
 
 class WasmBuf implements Buf {
   constructor(readonly ptr: number, readonly size: number, readonly persistent: boolean) {}
@@ -15,10 +16,15 @@ const p = (b: Buf): number => (b as WasmBuf).ptr;
 
 /** First bytes of memory are never handed out: pointer 0 means "none" (e.g. no bias). */
 const RESERVED_PAGES = 1;
+/** The thread pool's control block lives in the reserved page. */
+const CTRL = 256;
+const PARALLEL_FLOPS = 4e6;
 
 export interface WasmOptions {
-  /** Which build to run; default: the fastest this runtime validates. */
+  /** Which build to run; default: the fastest this runtime validates (a `-mt` build when threads > 1). */
   build?: BuildName;
+  /** Threads for large matmuls (the caller plus threads − 1 workers); 1 where threads are impossible. */
+  threads?: number;
   /** A precompiled module (Cloudflare workerd imports it; everyone else can let us load it). */
   module?: WebAssembly.Module;
 }
@@ -49,9 +55,11 @@ type Exports = Record<string, (...args: number[]) => number | void>;
 
 export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend> {
   const features = await detectFeatures();
-  const build = opts.build ?? bestBuild(features);
+  const wantThreads = Math.min(MAX_THREADS, Math.max(1, Math.floor(opts.threads ?? 1)));
+  const build = opts.build ?? bestBuild(features, wantThreads > 1 && features.threads);
   const module = opts.module ?? (await loadModule(build));
   const shared = build.endsWith('-mt');
+  const threads = shared ? wantThreads : 1;
   const memory = new WebAssembly.Memory(shared ? { initial: RESERVED_PAGES, maximum: 32768, shared: true } : { initial: RESERVED_PAGES });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const ex = instance.exports as unknown as Exports;
@@ -77,16 +85,26 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   const unaryCode = (op: string) => UNARY_OPS.indexOf(op as never);
   const binaryCode = (op: string) => BINARY_OPS.indexOf(op as never);
 
-  // matmul packs its operands into one persistent workspace, regrown when a larger product comes.
-  let mmWs = 0, mmWsBytes = 0;
-  const matmulWs = (m: number, kk: number, n: number): number => {
-    const need = ex.matmul_ws_bytes_f32(m, kk, n) as number;
-    if (need > mmWsBytes) {
-      if (mmWsBytes) persistent.free(mmWs, mmWsBytes);
-      mmWs = persistent.alloc(need);
-      mmWsBytes = need;
+  // matmul packs its operands into a persistent workspace per thread, regrown when a larger product comes.
+  const ws = Array.from({ length: threads }, () => ({ ptr: 0, bytes: 0 }));
+  const matmulWs = (m: number, kk: number, n: number, t = 0): number => {
+    const need = ex.matmul_ws_bytes_f32(m, kk, n) as number, w = ws[t];
+    if (need > w.bytes) {
+      if (w.bytes) persistent.free(w.ptr, w.bytes);
+      w.ptr = persistent.alloc(need);
+      w.bytes = need;
     }
-    return mmWs;
+    return w.ptr;
+  };
+  const pool = threads > 1 ? await createPool(module, memory, threads, CTRL) : null;
+  // Split a matmul across threads only when it is worth a round trip (≈ 50+ µs of work on one core).
+  const matmul = (a: number, b: number, c: number, m: number, kk: number, n: number, ta: number, tb: number, acc: number, bias: number) => {
+    if (!pool || 2 * m * kk * n < PARALLEL_FLOPS || n < 32) {
+      k.matmul(a, b, c, m, kk, n, ta, tb, acc, bias, matmulWs(m, kk, n), 0, n);
+      return;
+    }
+    const wsList = ws.map((_, t) => matmulWs(m, kk, n, t));
+    pool.matmul([a, b, c, m, kk, n, ta, tb, acc, bias], wsList, (n0, n1) => k.matmul(a, b, c, m, kk, n, ta, tb, acc, bias, wsList[0], n0, n1));
   };
 
   // One line per kernel: unwrap buffers to byte offsets, booleans and enums to integers.
@@ -100,7 +118,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     unary_grad: (op, x, y, dy, dx, n) => void k.unary_grad(unaryCode(op), p(x), p(y), p(dy), p(dx), n),
     binary: (op, a, b, y, r, c, bc) => void k.binary(binaryCode(op), p(a), p(b), p(y), r, c, bc),
     reduce_sum: (x, y, r, c, axis) => void k.reduce_sum(p(x), p(y), r, c, axis),
-    matmul: (a, b, c, m, kk, n, ta, tb, acc, bias) => void k.matmul(p(a), p(b), p(c), m, kk, n, +ta, +tb, +acc, bias ? p(bias) : 0, matmulWs(m, kk, n), 0, n),
+    matmul: (a, b, c, m, kk, n, ta, tb, acc, bias) => matmul(p(a), p(b), p(c), m, kk, n, +ta, +tb, +acc, bias ? p(bias) : 0),
     softmax: (x, y, r, kk) => void k.softmax(p(x), p(y), r, kk),
     softmax_grad: (y, dy, dx, r, kk) => void k.softmax_grad(p(y), p(dy), p(dx), r, kk),
     log_softmax: (x, y, r, kk) => void k.log_softmax(p(x), p(y), r, kk),
@@ -124,7 +142,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   return {
     ...kernels,
     name: 'wasm',
-    variant: build,
+    variant: threads > 1 ? `${build}×${threads}` : build,
     floatPrecision: 1e-5,
     get generation() {
       return generation;
@@ -147,6 +165,8 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
       scratch.reset();
       generation++;
     },
-    dispose() {},
+    dispose() {
+      pool?.dispose();
+    },
   };
 }
