@@ -14,10 +14,7 @@ const OUT = opt('out', new URL('../assembly/kernels/matmul.ts', import.meta.url)
 const [FMA_MR, FMA_NR] = tile(opt('fma', '4x8'));
 const [PLAIN_MR, PLAIN_NR] = tile(opt('plain', '2x16'));
 const PLAIN_PACK_A = opt('plain-pack-a', '0') === '1';
-const KU = Number(opt('ku', '1'));
 const DOT_M = Number(opt('dot-m', '4'));
-const ABCAST = opt('abcast', 'load');
-const BARRIER = Number(opt('barrier', '0'));
 
 const range = (n) => [...Array(n).keys()];
 const lines = (xs, ind = '') => xs.flat(Infinity).filter((x) => x !== null).map((x) => ind + x).join('\n');
@@ -27,36 +24,22 @@ const lines = (xs, ind = '') => xs.flat(Infinity).filter((x) => x !== null).map(
 // mode 'r': A(ii,p) at pa + ii·as + 4·p  (A read in place, row-major, as = 4·k)
 // B(p,jj) at pb + p·bs + 4·jj            (a packed panel, bs = 4·NR; or B read in place, bs = 4·n)
 function microKernel(mr, NR, mode) {
-  const nv = NR / 4;
-  const R = range(mr), V = range(nv);
-  const step = (u) => [
-    V.map((v) => `const vb${v} = v128.load(pb, ${v * 16});`),
-    ABCAST === 'shuffle' && mode === 'p'
-      ? range(Math.ceil(mr / 4)).map((g) => {
-          const w = Math.min(4, mr - 4 * g);
-          const ld = w === 4 ? 'v128.load' : w >= 2 ? 'v128.load64_zero' : 'v128.load32_zero';
-          const first = w === 3 ? [`const vA${g} = f32x4.replace_lane(v128.load64_zero(pa, ${g * 16}), 2, load<f32>(pa, ${g * 16 + 8}));`] : [`const vA${g} = ${ld}(pa, ${g * 16});`];
-          return first;
-        })
-      : null,
-    R.map((r) => [
-      ABCAST === 'shuffle' && mode === 'p'
-        ? `const va${r} = i32x4.shuffle(vA${r >> 2}, vA${r >> 2}, ${[0, 0, 0, 0].map(() => r & 3).join(', ')});`
-        : mode === 'p' ? `const va${r} = v128.load32_splat(pa, ${r * 4});` : r === 0 ? `const va0 = v128.load32_splat(pa);` : `const va${r} = v128.load32_splat(pa + o${r});`,
-      V.map((v) => `vc${r}${v} = vfma(va${r}, vb${v}, vc${r}${v});`),
-      BARRIER && (r + 1) % BARRIER === 0 && r + 1 < mr ? `if (ldc == ${r + 1}) { ${range(BARRIER).map((q) => V.map((v) => `v128.store(0, vc${r - q}${v});`).join(' ')).join(' ')} }` : null,
-    ]),
-    `pa += ${mode === 'p' ? 'as' : '4'};`,
-    `pb += bs;`,
-  ];
+  const R = range(mr), V = range(NR / 4);
+  const name = `kernel_${mr}x${NR}_${mode}`;
   const body = [
-    `function kernel_${mr}x${NR}_${mode}(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {`,
-    R.map((r) => `let ${V.map((v) => `vc${r}${v} = f32x4.splat(0)`).join(', ')};`),
+    `function ${name}(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {`,
+    [R.map((r) => `let ${V.map((v) => `vc${r}${v} = f32x4.splat(0)`).join(', ')};`),
     mode === 'r' && mr > 1 ? `const ${R.slice(1).map((r) => `o${r}: usize = as * ${r}`).join(', ')};` : null,
     `let p = k;`,
-    KU > 1
-      ? [`for (; p >= ${KU}; p -= ${KU}) {`, range(KU).map((u) => [`  {`, lines(step(u), '    '), `  }`]), `}`, `while (p-- > 0) {`, lines(step(0), '  '), `}`]
-      : [`do {`, lines(step(0), '  '), `} while (--p);`],
+    `do {`,
+    V.map((v) => `  const vb${v} = v128.load(pb, ${v * 16});`),
+    R.map((r) => [
+      mode === 'p' ? `  const va${r} = v128.load32_splat(pa, ${r * 4});` : r === 0 ? `  const va0 = v128.load32_splat(pa);` : `  const va${r} = v128.load32_splat(pa + o${r});`,
+      V.map((v) => `  vc${r}${v} = vfma(va${r}, vb${v}, vc${r}${v});`),
+    ]),
+    `  pa += ${mode === 'p' ? 'as' : '4'};`,
+    `  pb += bs;`,
+    `} while (--p);`,
     `if (bias) {`,
     V.map((v) => `  const vbias${v} = v128.load(bias, ${v * 16});`),
     R.map((r) => V.map((v) => `  vc${r}${v} = f32x4.add(vc${r}${v}, vbias${v});`)),
@@ -65,10 +48,10 @@ function microKernel(mr, NR, mode) {
     R.map((r) => [r ? `  c += ldc;` : null, V.map((v) => `  vc${r}${v} = f32x4.add(v128.load(c, ${v * 16}), vc${r}${v});`)]),
     mr > 1 ? `  c -= ldc * ${mr - 1};` : null,
     `}`,
-    R.map((r) => [r ? `c += ldc;` : null, V.map((v) => `v128.store(c, vc${r}${v}, ${v * 16});`)]),
+    R.map((r) => [r ? `c += ldc;` : null, V.map((v) => `v128.store(c, vc${r}${v}, ${v * 16});`)])],
     `}`,
   ];
-  return lines(body.map((x) => (Array.isArray(x) ? lines(x, '  ') : x)));
+  return lines([body[0], lines(body[1], '  '), body[2]]);
 }
 
 function kernelDispatch(MR, NR, mode) {
@@ -144,6 +127,27 @@ function packA(MR) {
   ]);
 }
 
+// Panels per column block: a block spans whole 64-byte lines of B (32 columns or more).
+const groupOf = (NR) => Math.ceil(32 / NR);
+
+// G = groupOf(NR) full panels of row-major B at once: each row of B is read as whole cache lines
+// (one panel at a time reads half lines and fetches every line twice).
+function packBGroup(NR) {
+  const G = groupOf(NR), V = range(NR / 4);
+  return lines([
+    `function pack_b_group_${NR}(b: usize, n: i32, k: i32, j0: i32, dst: usize, panel: usize): void {`,
+    `  const ldb: usize = <usize>n << 2;`,
+    G > 1 ? `  const ${range(G).slice(1).map((q) => `d${q} = panel * ${q}`).join(', ')};` : null,
+    `  let s = b + (<usize>j0 << 2);`,
+    `  for (let p = 0; p < k; p++) {`,
+    range(G).map((q) => V.map((v) => `    v128.store(dst${q ? ` + d${q}` : ''}, v128.load(s, ${(q * NR + v * 4) * 4}), ${v * 16});`)),
+    `    s += ldb;`,
+    `    dst += ${NR * 4};`,
+    `  }`,
+    `}`,
+  ]);
+}
+
 // One NR-column panel of B, [p][NR], zero-padded when nr < NR.
 function packB(NR) {
   const V = range(NR / 4);
@@ -187,6 +191,7 @@ function packB(NR) {
 
 // --- the blocked driver for one tile ---------------------------------------------------------------
 function driver(name, MR, NR, packAOk, what) {
+  const G = groupOf(NR), NB = G * NR;
   return lines([
     `// ${what}`,
     `export function ${name}(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {`,
@@ -206,27 +211,33 @@ function driver(name, MR, NR, packAOk, what) {
     `  const packA = ${packAOk ? `m > ${MR} && n1 - n0 > 16` : 'false'};`,
     `  const apack = ws;`,
     `  const bpack = (ws + (packA ? <usize>m * <usize>k << 2 : 0) + 63) & ~63;`,
-    `  const tile = bpack + (<usize>k * ${NR * 4});`,
+    `  const panel: usize = <usize>k * ${NR * 4};`,
+    `  const tile = bpack + panel * ${G};`,
     packAOk ? `  if (packA) pack_a_${MR}(a, transA, m, k, apack);` : null,
-    `  for (let j0 = n0; j0 < n1; j0 += ${NR}) {`,
-    `    const nr = min(${NR}, n1 - j0);`,
-    `    let pb = bpack, bs: usize = ${NR * 4};`,
-    `    if (directB && nr == ${NR}) {`,
-    `      pb = b + (<usize>j0 << 2);`,
-    `      bs = ldc;`,
-    `    } else pack_b_${NR}(b, transB, n, k, j0, nr, bpack);`,
-    `    const full = nr == ${NR};`,
-    `    const vbias = full && bias ? bias + (<usize>j0 << 2) : 0;`,
-    `    for (let i0 = 0; i0 < m; i0 += ${MR}) {`,
-    `      const mr = min(${MR}, m - i0);`,
-    `      // A full tile goes straight to C; a leftover one goes through \`tile\` (ldc = ${NR * 4}).`,
-    `      const cc = full ? c + <usize>i0 * ldc + (<usize>j0 << 2) : tile;`,
-    `      const cl: usize = full ? ldc : ${NR * 4};`,
-    `      const ca = full ? accumulate : 0;`,
-    packAOk ? `      if (packA) kernel_${MR}x${NR}_p_mr(mr, apack + (<usize>i0 * <usize>k << 2), <usize>mr << 2, pb, bs, k, cc, cl, vbias, ca);` : null,
-    `      ${packAOk ? 'else ' : ''}if (transA) kernel_${MR}x${NR}_p_mr(mr, a + (<usize>i0 << 2), <usize>m << 2, pb, bs, k, cc, cl, vbias, ca);`,
-    `      else kernel_${MR}x${NR}_r_mr(mr, a + (<usize>i0 * <usize>k << 2), <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);`,
-    `      if (!full) tile_to_c(tile, ${NR * 4}, mr, nr, c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, bias ? bias + (<usize>j0 << 2) : 0, accumulate);`,
+    `  // Columns go in blocks of ${NB} (whole cache lines of B), packed at once as ${G} panels of ${NR}.`,
+    `  for (let jb = n0; jb < n1; jb += ${NB}) {`,
+    `    const je = min(n1, jb + ${NB});`,
+    `    const grouped = !transB && !directB && je - jb == ${NB};`,
+    `    if (grouped) pack_b_group_${NR}(b, n, k, jb, bpack, panel);`,
+    `    for (let j0 = jb; j0 < je; j0 += ${NR}) {`,
+    `      const nr = min(${NR}, je - j0), full = nr == ${NR};`,
+    `      const vbias = full && bias ? bias + (<usize>j0 << 2) : 0;`,
+    `      let pb = bpack + <usize>((j0 - jb) / ${NR}) * panel, bs: usize = ${NR * 4};`,
+    `      if (directB && full) {`,
+    `        pb = b + (<usize>j0 << 2);`,
+    `        bs = ldc;`,
+    `      } else if (!grouped) pack_b_${NR}(b, transB, n, k, j0, nr, pb);`,
+    `      for (let i0 = 0; i0 < m; i0 += ${MR}) {`,
+    `        const mr = min(${MR}, m - i0);`,
+    `        // A full tile goes straight to C; a leftover one goes through \`tile\` (ldc = ${NR * 4}).`,
+    `        const cc = full ? c + <usize>i0 * ldc + (<usize>j0 << 2) : tile;`,
+    `        const cl: usize = full ? ldc : ${NR * 4};`,
+    `        const ca = full ? accumulate : 0;`,
+    packAOk ? `        if (packA) kernel_${MR}x${NR}_p_mr(mr, apack + (<usize>i0 * <usize>k << 2), <usize>mr << 2, pb, bs, k, cc, cl, vbias, ca);` : null,
+    `        ${packAOk ? 'else ' : ''}if (transA) kernel_${MR}x${NR}_p_mr(mr, a + (<usize>i0 << 2), <usize>m << 2, pb, bs, k, cc, cl, vbias, ca);`,
+    `        else kernel_${MR}x${NR}_r_mr(mr, a + (<usize>i0 * <usize>k << 2), <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);`,
+    `        if (!full) tile_to_c(tile, ${NR * 4}, mr, nr, c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, bias ? bias + (<usize>j0 << 2) : 0, accumulate);`,
+    `      }`,
     `    }`,
     `  }`,
     `}`,
@@ -484,18 +495,22 @@ ${packAOk ? once(`pa${MR}`, packA(MR)) : ''}
 
 ${once(`pb${NR}`, packB(NR))}
 
+${once(`pg${NR}`, packBGroup(NR))}
+
 ${driver(name, MR, NR, packAOk, what)}
 `;
 }
 
+const WS_NB = Math.max(...[FMA_NR, PLAIN_NR].map((nr) => groupOf(nr) * nr));
+const WS_TILE = Math.max(FMA_MR * FMA_NR, PLAIN_MR * PLAIN_NR);
 const fmaName = `matmul_f32__simd128_fma_${FMA_MR}x${FMA_NR}`;
 const plainName = `matmul_f32__simd128_${PLAIN_MR}x${PLAIN_NR}`;
 
 const footer = `
 // Scratch bytes matmul_f32 needs in \`ws\`, for any build: packed A (m·k floats), 64 B of alignment,
-// one B panel (k·16 floats) and a leftover tile (8·16 floats).
+// one block of B panels (k·${WS_NB} floats) and a leftover tile (${WS_TILE} floats).
 export function matmul_ws_bytes_f32(m: i32, k: i32, n: i32): i32 {
-  return ((m * k + k * 16 + 8 * 16) << 2) + 64;
+  return ((m * k + k * ${WS_NB} + ${WS_TILE}) << 2) + 64;
 }
 
 export function matmul_f32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
@@ -505,7 +520,6 @@ export function matmul_f32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
 }
 `;
 
-if (Math.max(FMA_MR, PLAIN_MR) > 8 || Math.max(FMA_NR, PLAIN_NR) > 16) throw new Error('matmul_ws_bytes_f32 assumes MR ≤ 8, NR ≤ 16');
 const fmaSection = tileSection(FMA_MR, FMA_NR, true, fmaName, `relaxed build: ${FMA_MR}×${FMA_NR} tiles, fused multiply-add.`);
 const plainSection = tileSection(PLAIN_MR, PLAIN_NR, PLAIN_PACK_A, plainName, `simd build: ${PLAIN_MR}×${PLAIN_NR} tiles, mul + add.`);
 const src = [header, scalarPath, dotPath, fmaSection, plainSection, footer].join('\n').replace(/\n{3,}/g, '\n\n');

@@ -456,26 +456,26 @@ function matmul_dot(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, acc: i
 
 function kernel_1x8_p(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
   let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0);
-let p = k;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const va0 = v128.load32_splat(pa, 0);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  pa += as;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const va0 = v128.load32_splat(pa, 0);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    pa += as;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     vc00 = f32x4.add(vc00, vbias0);
     vc01 = f32x4.add(vc01, vbias1);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
-}
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
 }
@@ -483,35 +483,35 @@ if (acc) {
 function kernel_2x8_p(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
   let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0);
   let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0);
-let p = k;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const va0 = v128.load32_splat(pa, 0);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  const va1 = v128.load32_splat(pa, 4);
-  vc10 = vfma(va1, vb0, vc10);
-  vc11 = vfma(va1, vb1, vc11);
-  pa += as;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const va0 = v128.load32_splat(pa, 0);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    const va1 = v128.load32_splat(pa, 4);
+    vc10 = vfma(va1, vb0, vc10);
+    vc11 = vfma(va1, vb1, vc11);
+    pa += as;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     vc00 = f32x4.add(vc00, vbias0);
     vc01 = f32x4.add(vc01, vbias1);
     vc10 = f32x4.add(vc10, vbias0);
     vc11 = f32x4.add(vc11, vbias1);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
     c += ldc;
     vc10 = f32x4.add(v128.load(c, 0), vc10);
     vc11 = f32x4.add(v128.load(c, 16), vc11);
-  c -= ldc * 1;
-}
+    c -= ldc * 1;
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
   c += ldc;
@@ -523,23 +523,23 @@ function kernel_3x8_p(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usi
   let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0);
   let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0);
   let vc20 = f32x4.splat(0), vc21 = f32x4.splat(0);
-let p = k;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const va0 = v128.load32_splat(pa, 0);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  const va1 = v128.load32_splat(pa, 4);
-  vc10 = vfma(va1, vb0, vc10);
-  vc11 = vfma(va1, vb1, vc11);
-  const va2 = v128.load32_splat(pa, 8);
-  vc20 = vfma(va2, vb0, vc20);
-  vc21 = vfma(va2, vb1, vc21);
-  pa += as;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const va0 = v128.load32_splat(pa, 0);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    const va1 = v128.load32_splat(pa, 4);
+    vc10 = vfma(va1, vb0, vc10);
+    vc11 = vfma(va1, vb1, vc11);
+    const va2 = v128.load32_splat(pa, 8);
+    vc20 = vfma(va2, vb0, vc20);
+    vc21 = vfma(va2, vb1, vc21);
+    pa += as;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     vc00 = f32x4.add(vc00, vbias0);
@@ -548,8 +548,8 @@ if (bias) {
     vc11 = f32x4.add(vc11, vbias1);
     vc20 = f32x4.add(vc20, vbias0);
     vc21 = f32x4.add(vc21, vbias1);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
     c += ldc;
@@ -558,8 +558,8 @@ if (acc) {
     c += ldc;
     vc20 = f32x4.add(v128.load(c, 0), vc20);
     vc21 = f32x4.add(v128.load(c, 16), vc21);
-  c -= ldc * 2;
-}
+    c -= ldc * 2;
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
   c += ldc;
@@ -575,26 +575,26 @@ function kernel_4x8_p(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usi
   let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0);
   let vc20 = f32x4.splat(0), vc21 = f32x4.splat(0);
   let vc30 = f32x4.splat(0), vc31 = f32x4.splat(0);
-let p = k;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const va0 = v128.load32_splat(pa, 0);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  const va1 = v128.load32_splat(pa, 4);
-  vc10 = vfma(va1, vb0, vc10);
-  vc11 = vfma(va1, vb1, vc11);
-  const va2 = v128.load32_splat(pa, 8);
-  vc20 = vfma(va2, vb0, vc20);
-  vc21 = vfma(va2, vb1, vc21);
-  const va3 = v128.load32_splat(pa, 12);
-  vc30 = vfma(va3, vb0, vc30);
-  vc31 = vfma(va3, vb1, vc31);
-  pa += as;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const va0 = v128.load32_splat(pa, 0);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    const va1 = v128.load32_splat(pa, 4);
+    vc10 = vfma(va1, vb0, vc10);
+    vc11 = vfma(va1, vb1, vc11);
+    const va2 = v128.load32_splat(pa, 8);
+    vc20 = vfma(va2, vb0, vc20);
+    vc21 = vfma(va2, vb1, vc21);
+    const va3 = v128.load32_splat(pa, 12);
+    vc30 = vfma(va3, vb0, vc30);
+    vc31 = vfma(va3, vb1, vc31);
+    pa += as;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     vc00 = f32x4.add(vc00, vbias0);
@@ -605,8 +605,8 @@ if (bias) {
     vc21 = f32x4.add(vc21, vbias1);
     vc30 = f32x4.add(vc30, vbias0);
     vc31 = f32x4.add(vc31, vbias1);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
     c += ldc;
@@ -618,8 +618,8 @@ if (acc) {
     c += ldc;
     vc30 = f32x4.add(v128.load(c, 0), vc30);
     vc31 = f32x4.add(v128.load(c, 16), vc31);
-  c -= ldc * 3;
-}
+    c -= ldc * 3;
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
   c += ldc;
@@ -635,26 +635,26 @@ if (acc) {
 
 function kernel_1x8_r(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
   let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0);
-let p = k;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const va0 = v128.load32_splat(pa);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  pa += 4;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const va0 = v128.load32_splat(pa);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    pa += 4;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     vc00 = f32x4.add(vc00, vbias0);
     vc01 = f32x4.add(vc01, vbias1);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
-}
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
 }
@@ -662,36 +662,36 @@ if (acc) {
 function kernel_2x8_r(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
   let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0);
   let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0);
-const o1: usize = as * 1;
-let p = k;
+  const o1: usize = as * 1;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const va0 = v128.load32_splat(pa);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  const va1 = v128.load32_splat(pa + o1);
-  vc10 = vfma(va1, vb0, vc10);
-  vc11 = vfma(va1, vb1, vc11);
-  pa += 4;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const va0 = v128.load32_splat(pa);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    const va1 = v128.load32_splat(pa + o1);
+    vc10 = vfma(va1, vb0, vc10);
+    vc11 = vfma(va1, vb1, vc11);
+    pa += 4;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     vc00 = f32x4.add(vc00, vbias0);
     vc01 = f32x4.add(vc01, vbias1);
     vc10 = f32x4.add(vc10, vbias0);
     vc11 = f32x4.add(vc11, vbias1);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
     c += ldc;
     vc10 = f32x4.add(v128.load(c, 0), vc10);
     vc11 = f32x4.add(v128.load(c, 16), vc11);
-  c -= ldc * 1;
-}
+    c -= ldc * 1;
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
   c += ldc;
@@ -703,24 +703,24 @@ function kernel_3x8_r(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usi
   let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0);
   let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0);
   let vc20 = f32x4.splat(0), vc21 = f32x4.splat(0);
-const o1: usize = as * 1, o2: usize = as * 2;
-let p = k;
+  const o1: usize = as * 1, o2: usize = as * 2;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const va0 = v128.load32_splat(pa);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  const va1 = v128.load32_splat(pa + o1);
-  vc10 = vfma(va1, vb0, vc10);
-  vc11 = vfma(va1, vb1, vc11);
-  const va2 = v128.load32_splat(pa + o2);
-  vc20 = vfma(va2, vb0, vc20);
-  vc21 = vfma(va2, vb1, vc21);
-  pa += 4;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const va0 = v128.load32_splat(pa);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    const va1 = v128.load32_splat(pa + o1);
+    vc10 = vfma(va1, vb0, vc10);
+    vc11 = vfma(va1, vb1, vc11);
+    const va2 = v128.load32_splat(pa + o2);
+    vc20 = vfma(va2, vb0, vc20);
+    vc21 = vfma(va2, vb1, vc21);
+    pa += 4;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     vc00 = f32x4.add(vc00, vbias0);
@@ -729,8 +729,8 @@ if (bias) {
     vc11 = f32x4.add(vc11, vbias1);
     vc20 = f32x4.add(vc20, vbias0);
     vc21 = f32x4.add(vc21, vbias1);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
     c += ldc;
@@ -739,8 +739,8 @@ if (acc) {
     c += ldc;
     vc20 = f32x4.add(v128.load(c, 0), vc20);
     vc21 = f32x4.add(v128.load(c, 16), vc21);
-  c -= ldc * 2;
-}
+    c -= ldc * 2;
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
   c += ldc;
@@ -756,27 +756,27 @@ function kernel_4x8_r(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usi
   let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0);
   let vc20 = f32x4.splat(0), vc21 = f32x4.splat(0);
   let vc30 = f32x4.splat(0), vc31 = f32x4.splat(0);
-const o1: usize = as * 1, o2: usize = as * 2, o3: usize = as * 3;
-let p = k;
+  const o1: usize = as * 1, o2: usize = as * 2, o3: usize = as * 3;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const va0 = v128.load32_splat(pa);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  const va1 = v128.load32_splat(pa + o1);
-  vc10 = vfma(va1, vb0, vc10);
-  vc11 = vfma(va1, vb1, vc11);
-  const va2 = v128.load32_splat(pa + o2);
-  vc20 = vfma(va2, vb0, vc20);
-  vc21 = vfma(va2, vb1, vc21);
-  const va3 = v128.load32_splat(pa + o3);
-  vc30 = vfma(va3, vb0, vc30);
-  vc31 = vfma(va3, vb1, vc31);
-  pa += 4;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const va0 = v128.load32_splat(pa);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    const va1 = v128.load32_splat(pa + o1);
+    vc10 = vfma(va1, vb0, vc10);
+    vc11 = vfma(va1, vb1, vc11);
+    const va2 = v128.load32_splat(pa + o2);
+    vc20 = vfma(va2, vb0, vc20);
+    vc21 = vfma(va2, vb1, vc21);
+    const va3 = v128.load32_splat(pa + o3);
+    vc30 = vfma(va3, vb0, vc30);
+    vc31 = vfma(va3, vb1, vc31);
+    pa += 4;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     vc00 = f32x4.add(vc00, vbias0);
@@ -787,8 +787,8 @@ if (bias) {
     vc21 = f32x4.add(vc21, vbias1);
     vc30 = f32x4.add(vc30, vbias0);
     vc31 = f32x4.add(vc31, vbias1);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
     c += ldc;
@@ -800,8 +800,8 @@ if (acc) {
     c += ldc;
     vc30 = f32x4.add(v128.load(c, 0), vc30);
     vc31 = f32x4.add(v128.load(c, 16), vc31);
-  c -= ldc * 3;
-}
+    c -= ldc * 3;
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
   c += ldc;
@@ -919,6 +919,24 @@ function pack_b_8(b: usize, transB: i32, n: i32, k: i32, j0: i32, nr: i32, dst: 
   }
 }
 
+function pack_b_group_8(b: usize, n: i32, k: i32, j0: i32, dst: usize, panel: usize): void {
+  const ldb: usize = <usize>n << 2;
+  const d1 = panel * 1, d2 = panel * 2, d3 = panel * 3;
+  let s = b + (<usize>j0 << 2);
+  for (let p = 0; p < k; p++) {
+    v128.store(dst, v128.load(s, 0), 0);
+    v128.store(dst, v128.load(s, 16), 16);
+    v128.store(dst + d1, v128.load(s, 32), 0);
+    v128.store(dst + d1, v128.load(s, 48), 16);
+    v128.store(dst + d2, v128.load(s, 64), 0);
+    v128.store(dst + d2, v128.load(s, 80), 16);
+    v128.store(dst + d3, v128.load(s, 96), 0);
+    v128.store(dst + d3, v128.load(s, 112), 16);
+    s += ldb;
+    dst += 32;
+  }
+}
+
 // relaxed build: 4×8 tiles, fused multiply-add.
 export function matmul_f32__simd128_fma_4x8(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
   if (m <= 0 || n1 <= n0) return;
@@ -937,27 +955,33 @@ export function matmul_f32__simd128_fma_4x8(a: usize, b: usize, c: usize, m: i32
   const packA = m > 4 && n1 - n0 > 16;
   const apack = ws;
   const bpack = (ws + (packA ? <usize>m * <usize>k << 2 : 0) + 63) & ~63;
-  const tile = bpack + (<usize>k * 32);
+  const panel: usize = <usize>k * 32;
+  const tile = bpack + panel * 4;
   if (packA) pack_a_4(a, transA, m, k, apack);
-  for (let j0 = n0; j0 < n1; j0 += 8) {
-    const nr = min(8, n1 - j0);
-    let pb = bpack, bs: usize = 32;
-    if (directB && nr == 8) {
-      pb = b + (<usize>j0 << 2);
-      bs = ldc;
-    } else pack_b_8(b, transB, n, k, j0, nr, bpack);
-    const full = nr == 8;
-    const vbias = full && bias ? bias + (<usize>j0 << 2) : 0;
-    for (let i0 = 0; i0 < m; i0 += 4) {
-      const mr = min(4, m - i0);
-      // A full tile goes straight to C; a leftover one goes through `tile` (ldc = 32).
-      const cc = full ? c + <usize>i0 * ldc + (<usize>j0 << 2) : tile;
-      const cl: usize = full ? ldc : 32;
-      const ca = full ? accumulate : 0;
-      if (packA) kernel_4x8_p_mr(mr, apack + (<usize>i0 * <usize>k << 2), <usize>mr << 2, pb, bs, k, cc, cl, vbias, ca);
-      else if (transA) kernel_4x8_p_mr(mr, a + (<usize>i0 << 2), <usize>m << 2, pb, bs, k, cc, cl, vbias, ca);
-      else kernel_4x8_r_mr(mr, a + (<usize>i0 * <usize>k << 2), <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
-      if (!full) tile_to_c(tile, 32, mr, nr, c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, bias ? bias + (<usize>j0 << 2) : 0, accumulate);
+  // Columns go in blocks of 32 (whole cache lines of B), packed at once as 4 panels of 8.
+  for (let jb = n0; jb < n1; jb += 32) {
+    const je = min(n1, jb + 32);
+    const grouped = !transB && !directB && je - jb == 32;
+    if (grouped) pack_b_group_8(b, n, k, jb, bpack, panel);
+    for (let j0 = jb; j0 < je; j0 += 8) {
+      const nr = min(8, je - j0), full = nr == 8;
+      const vbias = full && bias ? bias + (<usize>j0 << 2) : 0;
+      let pb = bpack + <usize>((j0 - jb) / 8) * panel, bs: usize = 32;
+      if (directB && full) {
+        pb = b + (<usize>j0 << 2);
+        bs = ldc;
+      } else if (!grouped) pack_b_8(b, transB, n, k, j0, nr, pb);
+      for (let i0 = 0; i0 < m; i0 += 4) {
+        const mr = min(4, m - i0);
+        // A full tile goes straight to C; a leftover one goes through `tile` (ldc = 32).
+        const cc = full ? c + <usize>i0 * ldc + (<usize>j0 << 2) : tile;
+        const cl: usize = full ? ldc : 32;
+        const ca = full ? accumulate : 0;
+        if (packA) kernel_4x8_p_mr(mr, apack + (<usize>i0 * <usize>k << 2), <usize>mr << 2, pb, bs, k, cc, cl, vbias, ca);
+        else if (transA) kernel_4x8_p_mr(mr, a + (<usize>i0 << 2), <usize>m << 2, pb, bs, k, cc, cl, vbias, ca);
+        else kernel_4x8_r_mr(mr, a + (<usize>i0 * <usize>k << 2), <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
+        if (!full) tile_to_c(tile, 32, mr, nr, c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, bias ? bias + (<usize>j0 << 2) : 0, accumulate);
+      }
     }
   }
 }
@@ -966,21 +990,21 @@ export function matmul_f32__simd128_fma_4x8(a: usize, b: usize, c: usize, m: i32
 
 function kernel_1x16_p(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
   let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
-let p = k;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const vb2 = v128.load(pb, 32);
-  const vb3 = v128.load(pb, 48);
-  const va0 = v128.load32_splat(pa, 0);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  vc02 = vfma(va0, vb2, vc02);
-  vc03 = vfma(va0, vb3, vc03);
-  pa += as;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const vb2 = v128.load(pb, 32);
+    const vb3 = v128.load(pb, 48);
+    const va0 = v128.load32_splat(pa, 0);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    vc02 = vfma(va0, vb2, vc02);
+    vc03 = vfma(va0, vb3, vc03);
+    pa += as;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     const vbias2 = v128.load(bias, 32);
@@ -989,13 +1013,13 @@ if (bias) {
     vc01 = f32x4.add(vc01, vbias1);
     vc02 = f32x4.add(vc02, vbias2);
     vc03 = f32x4.add(vc03, vbias3);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
     vc02 = f32x4.add(v128.load(c, 32), vc02);
     vc03 = f32x4.add(v128.load(c, 48), vc03);
-}
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
   v128.store(c, vc02, 32);
@@ -1005,26 +1029,26 @@ if (acc) {
 function kernel_2x16_p(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
   let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
   let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0), vc12 = f32x4.splat(0), vc13 = f32x4.splat(0);
-let p = k;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const vb2 = v128.load(pb, 32);
-  const vb3 = v128.load(pb, 48);
-  const va0 = v128.load32_splat(pa, 0);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  vc02 = vfma(va0, vb2, vc02);
-  vc03 = vfma(va0, vb3, vc03);
-  const va1 = v128.load32_splat(pa, 4);
-  vc10 = vfma(va1, vb0, vc10);
-  vc11 = vfma(va1, vb1, vc11);
-  vc12 = vfma(va1, vb2, vc12);
-  vc13 = vfma(va1, vb3, vc13);
-  pa += as;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const vb2 = v128.load(pb, 32);
+    const vb3 = v128.load(pb, 48);
+    const va0 = v128.load32_splat(pa, 0);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    vc02 = vfma(va0, vb2, vc02);
+    vc03 = vfma(va0, vb3, vc03);
+    const va1 = v128.load32_splat(pa, 4);
+    vc10 = vfma(va1, vb0, vc10);
+    vc11 = vfma(va1, vb1, vc11);
+    vc12 = vfma(va1, vb2, vc12);
+    vc13 = vfma(va1, vb3, vc13);
+    pa += as;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     const vbias2 = v128.load(bias, 32);
@@ -1037,8 +1061,8 @@ if (bias) {
     vc11 = f32x4.add(vc11, vbias1);
     vc12 = f32x4.add(vc12, vbias2);
     vc13 = f32x4.add(vc13, vbias3);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
     vc02 = f32x4.add(v128.load(c, 32), vc02);
@@ -1048,8 +1072,8 @@ if (acc) {
     vc11 = f32x4.add(v128.load(c, 16), vc11);
     vc12 = f32x4.add(v128.load(c, 32), vc12);
     vc13 = f32x4.add(v128.load(c, 48), vc13);
-  c -= ldc * 1;
-}
+    c -= ldc * 1;
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
   v128.store(c, vc02, 32);
@@ -1063,21 +1087,21 @@ if (acc) {
 
 function kernel_1x16_r(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
   let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
-let p = k;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const vb2 = v128.load(pb, 32);
-  const vb3 = v128.load(pb, 48);
-  const va0 = v128.load32_splat(pa);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  vc02 = vfma(va0, vb2, vc02);
-  vc03 = vfma(va0, vb3, vc03);
-  pa += 4;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const vb2 = v128.load(pb, 32);
+    const vb3 = v128.load(pb, 48);
+    const va0 = v128.load32_splat(pa);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    vc02 = vfma(va0, vb2, vc02);
+    vc03 = vfma(va0, vb3, vc03);
+    pa += 4;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     const vbias2 = v128.load(bias, 32);
@@ -1086,13 +1110,13 @@ if (bias) {
     vc01 = f32x4.add(vc01, vbias1);
     vc02 = f32x4.add(vc02, vbias2);
     vc03 = f32x4.add(vc03, vbias3);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
     vc02 = f32x4.add(v128.load(c, 32), vc02);
     vc03 = f32x4.add(v128.load(c, 48), vc03);
-}
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
   v128.store(c, vc02, 32);
@@ -1102,27 +1126,27 @@ if (acc) {
 function kernel_2x16_r(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
   let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
   let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0), vc12 = f32x4.splat(0), vc13 = f32x4.splat(0);
-const o1: usize = as * 1;
-let p = k;
+  const o1: usize = as * 1;
+  let p = k;
   do {
     const vb0 = v128.load(pb, 0);
-  const vb1 = v128.load(pb, 16);
-  const vb2 = v128.load(pb, 32);
-  const vb3 = v128.load(pb, 48);
-  const va0 = v128.load32_splat(pa);
-  vc00 = vfma(va0, vb0, vc00);
-  vc01 = vfma(va0, vb1, vc01);
-  vc02 = vfma(va0, vb2, vc02);
-  vc03 = vfma(va0, vb3, vc03);
-  const va1 = v128.load32_splat(pa + o1);
-  vc10 = vfma(va1, vb0, vc10);
-  vc11 = vfma(va1, vb1, vc11);
-  vc12 = vfma(va1, vb2, vc12);
-  vc13 = vfma(va1, vb3, vc13);
-  pa += 4;
-  pb += bs;
+    const vb1 = v128.load(pb, 16);
+    const vb2 = v128.load(pb, 32);
+    const vb3 = v128.load(pb, 48);
+    const va0 = v128.load32_splat(pa);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    vc02 = vfma(va0, vb2, vc02);
+    vc03 = vfma(va0, vb3, vc03);
+    const va1 = v128.load32_splat(pa + o1);
+    vc10 = vfma(va1, vb0, vc10);
+    vc11 = vfma(va1, vb1, vc11);
+    vc12 = vfma(va1, vb2, vc12);
+    vc13 = vfma(va1, vb3, vc13);
+    pa += 4;
+    pb += bs;
   } while (--p);
-if (bias) {
+  if (bias) {
     const vbias0 = v128.load(bias, 0);
     const vbias1 = v128.load(bias, 16);
     const vbias2 = v128.load(bias, 32);
@@ -1135,8 +1159,8 @@ if (bias) {
     vc11 = f32x4.add(vc11, vbias1);
     vc12 = f32x4.add(vc12, vbias2);
     vc13 = f32x4.add(vc13, vbias3);
-}
-if (acc) {
+  }
+  if (acc) {
     vc00 = f32x4.add(v128.load(c, 0), vc00);
     vc01 = f32x4.add(v128.load(c, 16), vc01);
     vc02 = f32x4.add(v128.load(c, 32), vc02);
@@ -1146,8 +1170,8 @@ if (acc) {
     vc11 = f32x4.add(v128.load(c, 16), vc11);
     vc12 = f32x4.add(v128.load(c, 32), vc12);
     vc13 = f32x4.add(v128.load(c, 48), vc13);
-  c -= ldc * 1;
-}
+    c -= ldc * 1;
+  }
   v128.store(c, vc00, 0);
   v128.store(c, vc01, 16);
   v128.store(c, vc02, 32);
@@ -1225,6 +1249,24 @@ function pack_b_16(b: usize, transB: i32, n: i32, k: i32, j0: i32, nr: i32, dst:
   }
 }
 
+function pack_b_group_16(b: usize, n: i32, k: i32, j0: i32, dst: usize, panel: usize): void {
+  const ldb: usize = <usize>n << 2;
+  const d1 = panel * 1;
+  let s = b + (<usize>j0 << 2);
+  for (let p = 0; p < k; p++) {
+    v128.store(dst, v128.load(s, 0), 0);
+    v128.store(dst, v128.load(s, 16), 16);
+    v128.store(dst, v128.load(s, 32), 32);
+    v128.store(dst, v128.load(s, 48), 48);
+    v128.store(dst + d1, v128.load(s, 64), 0);
+    v128.store(dst + d1, v128.load(s, 80), 16);
+    v128.store(dst + d1, v128.load(s, 96), 32);
+    v128.store(dst + d1, v128.load(s, 112), 48);
+    s += ldb;
+    dst += 64;
+  }
+}
+
 // simd build: 2×16 tiles, mul + add.
 export function matmul_f32__simd128_2x16(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
   if (m <= 0 || n1 <= n0) return;
@@ -1243,33 +1285,39 @@ export function matmul_f32__simd128_2x16(a: usize, b: usize, c: usize, m: i32, k
   const packA = false;
   const apack = ws;
   const bpack = (ws + (packA ? <usize>m * <usize>k << 2 : 0) + 63) & ~63;
-  const tile = bpack + (<usize>k * 64);
-  for (let j0 = n0; j0 < n1; j0 += 16) {
-    const nr = min(16, n1 - j0);
-    let pb = bpack, bs: usize = 64;
-    if (directB && nr == 16) {
-      pb = b + (<usize>j0 << 2);
-      bs = ldc;
-    } else pack_b_16(b, transB, n, k, j0, nr, bpack);
-    const full = nr == 16;
-    const vbias = full && bias ? bias + (<usize>j0 << 2) : 0;
-    for (let i0 = 0; i0 < m; i0 += 2) {
-      const mr = min(2, m - i0);
-      // A full tile goes straight to C; a leftover one goes through `tile` (ldc = 64).
-      const cc = full ? c + <usize>i0 * ldc + (<usize>j0 << 2) : tile;
-      const cl: usize = full ? ldc : 64;
-      const ca = full ? accumulate : 0;
-      if (transA) kernel_2x16_p_mr(mr, a + (<usize>i0 << 2), <usize>m << 2, pb, bs, k, cc, cl, vbias, ca);
-      else kernel_2x16_r_mr(mr, a + (<usize>i0 * <usize>k << 2), <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
-      if (!full) tile_to_c(tile, 64, mr, nr, c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, bias ? bias + (<usize>j0 << 2) : 0, accumulate);
+  const panel: usize = <usize>k * 64;
+  const tile = bpack + panel * 2;
+  // Columns go in blocks of 32 (whole cache lines of B), packed at once as 2 panels of 16.
+  for (let jb = n0; jb < n1; jb += 32) {
+    const je = min(n1, jb + 32);
+    const grouped = !transB && !directB && je - jb == 32;
+    if (grouped) pack_b_group_16(b, n, k, jb, bpack, panel);
+    for (let j0 = jb; j0 < je; j0 += 16) {
+      const nr = min(16, je - j0), full = nr == 16;
+      const vbias = full && bias ? bias + (<usize>j0 << 2) : 0;
+      let pb = bpack + <usize>((j0 - jb) / 16) * panel, bs: usize = 64;
+      if (directB && full) {
+        pb = b + (<usize>j0 << 2);
+        bs = ldc;
+      } else if (!grouped) pack_b_16(b, transB, n, k, j0, nr, pb);
+      for (let i0 = 0; i0 < m; i0 += 2) {
+        const mr = min(2, m - i0);
+        // A full tile goes straight to C; a leftover one goes through `tile` (ldc = 64).
+        const cc = full ? c + <usize>i0 * ldc + (<usize>j0 << 2) : tile;
+        const cl: usize = full ? ldc : 64;
+        const ca = full ? accumulate : 0;
+        if (transA) kernel_2x16_p_mr(mr, a + (<usize>i0 << 2), <usize>m << 2, pb, bs, k, cc, cl, vbias, ca);
+        else kernel_2x16_r_mr(mr, a + (<usize>i0 * <usize>k << 2), <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
+        if (!full) tile_to_c(tile, 64, mr, nr, c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, bias ? bias + (<usize>j0 << 2) : 0, accumulate);
+      }
     }
   }
 }
 
 // Scratch bytes matmul_f32 needs in `ws`, for any build: packed A (m·k floats), 64 B of alignment,
-// one B panel (k·16 floats) and a leftover tile (8·16 floats).
+// one block of B panels (k·32 floats) and a leftover tile (32 floats).
 export function matmul_ws_bytes_f32(m: i32, k: i32, n: i32): i32 {
-  return ((m * k + k * 16 + 8 * 16) << 2) + 64;
+  return ((m * k + k * 32 + 32) << 2) + 64;
 }
 
 export function matmul_f32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
