@@ -1,0 +1,153 @@
+// binary: y[r,c] = a[r,c] ∘ b[·] for a [rows, cols] a, in place allowed (y = a).
+//
+//   op (index in BINARY_OPS): 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min
+//   bcast (src/kernels.ts Bcast): 0 None b[r,c], 1 Row b[c], 2 Col b[r], 3 Scalar b[0]
+//
+// max/min propagate NaN and order −0 < +0 (wasm f32.max / f32x4.max, IEEE 754-2019 maximum), as
+// the `ref` backend does. Every op is a single correctly rounded IEEE operation, so the SIMD lanes,
+// the scalar leftovers and `ref` (f64, rounded on store) agree bit for bit.
+//
+// Layout of the loops: None and Scalar run over the flat n = rows·cols elements; Row and Col run
+// row by row (b's vector reloaded per column block for Row, splatted once per row for Col).
+// Each (op, bcast) pair is its own loop: the op is a compile-time constant inside the loops.
+
+// @ts-ignore: decorator
+@inline const ADD: i32 = 0;
+// @ts-ignore: decorator
+@inline const SUB: i32 = 1;
+// @ts-ignore: decorator
+@inline const MUL: i32 = 2;
+// @ts-ignore: decorator
+@inline const DIV: i32 = 3;
+// @ts-ignore: decorator
+@inline const MAX: i32 = 4;
+
+// @ts-ignore: decorator
+@inline const NONE: i32 = 0;
+// @ts-ignore: decorator
+@inline const ROW: i32 = 1;
+// @ts-ignore: decorator
+@inline const COL: i32 = 2;
+
+// @ts-ignore: decorator
+@inline function op1(op: i32, a: f32, b: f32): f32 {
+  if (op == ADD) return a + b;
+  if (op == SUB) return a - b;
+  if (op == MUL) return a * b;
+  if (op == DIV) return a / b;
+  if (op == MAX) return max<f32>(a, b);
+  return min<f32>(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function op4(op: i32, a: v128, b: v128): v128 {
+  if (op == ADD) return f32x4.add(a, b);
+  if (op == SUB) return f32x4.sub(a, b);
+  if (op == MUL) return f32x4.mul(a, b);
+  if (op == DIV) return f32x4.div(a, b);
+  if (op == MAX) return f32x4.max(a, b);
+  return f32x4.min(a, b);
+}
+
+/** b's element for element (r, c). */
+// @ts-ignore: decorator
+@inline function bAt(bcast: i32, b: usize, r: i32, c: i32, cols: i32): f32 {
+  if (bcast == NONE) return load<f32>(b + ((<usize>r * cols + c) << 2));
+  if (bcast == ROW) return load<f32>(b + (<usize>c << 2));
+  if (bcast == COL) return load<f32>(b + (<usize>r << 2));
+  return load<f32>(b);
+}
+
+// @ts-ignore: decorator
+@inline function binaryScalar(op: i32, bcast: i32, a: usize, b: usize, y: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>r * cols;
+    for (let c = 0; c < cols; c++) {
+      const o = (row + c) << 2;
+      store<f32>(y + o, op1(op, load<f32>(a + o), bAt(bcast, b, r, c, cols)));
+    }
+  }
+}
+
+/** y[i] = a[i] ∘ b[i] (stride = 1) or a[i] ∘ b[0] (stride = 0), i < n. */
+// @ts-ignore: decorator
+@inline function flat(op: i32, a: usize, b: usize, y: usize, n: i32, bStride: i32): void {
+  const vs = bStride ? f32x4.splat(0) : f32x4.splat(load<f32>(b));
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    const b0 = bStride ? v128.load(b + o) : vs, b1 = bStride ? v128.load(b + o, 16) : vs;
+    v128.store(y + o, op4(op, v128.load(a + o), b0));
+    v128.store(y + o, op4(op, v128.load(a + o, 16), b1), 16);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, op4(op, v128.load(a + o), bStride ? v128.load(b + o) : vs));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, op1(op, load<f32>(a + o), load<f32>(b + (bStride ? o : 0))));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function binarySimd(op: i32, bcast: i32, a: usize, b: usize, y: usize, rows: i32, cols: i32): void {
+  // (dispatch below names this path in every build; without SIMD it compiles to the scalar loop)
+  if (!ASC_FEATURE_SIMD) binaryScalar(op, bcast, a, b, y, rows, cols);
+  else if (bcast == NONE) flat(op, a, b, y, rows * cols, 1);
+  else if (bcast == ROW) {
+    for (let r = 0; r < rows; r++) {
+      const row = (<usize>r * cols) << 2;
+      flat(op, a + row, b, y + row, cols, 1);
+    }
+  } else if (bcast == COL) {
+    for (let r = 0; r < rows; r++) {
+      const row = (<usize>r * cols) << 2;
+      flat(op, a + row, b + (<usize>r << 2), y + row, cols, 0);
+    }
+  } else flat(op, a, b, y, rows * cols, 0);
+}
+
+// @ts-ignore: decorator
+@inline function dispatch(simd: bool, op: i32, bcast: i32, a: usize, b: usize, y: usize, rows: i32, cols: i32): void {
+  // One instantiation per (op, bcast): 24 small loops.
+  switch (op * 4 + bcast) {
+    case 0: { if (simd) binarySimd(0, 0, a, b, y, rows, cols); else binaryScalar(0, 0, a, b, y, rows, cols); break; }
+    case 1: { if (simd) binarySimd(0, 1, a, b, y, rows, cols); else binaryScalar(0, 1, a, b, y, rows, cols); break; }
+    case 2: { if (simd) binarySimd(0, 2, a, b, y, rows, cols); else binaryScalar(0, 2, a, b, y, rows, cols); break; }
+    case 3: { if (simd) binarySimd(0, 3, a, b, y, rows, cols); else binaryScalar(0, 3, a, b, y, rows, cols); break; }
+    case 4: { if (simd) binarySimd(1, 0, a, b, y, rows, cols); else binaryScalar(1, 0, a, b, y, rows, cols); break; }
+    case 5: { if (simd) binarySimd(1, 1, a, b, y, rows, cols); else binaryScalar(1, 1, a, b, y, rows, cols); break; }
+    case 6: { if (simd) binarySimd(1, 2, a, b, y, rows, cols); else binaryScalar(1, 2, a, b, y, rows, cols); break; }
+    case 7: { if (simd) binarySimd(1, 3, a, b, y, rows, cols); else binaryScalar(1, 3, a, b, y, rows, cols); break; }
+    case 8: { if (simd) binarySimd(2, 0, a, b, y, rows, cols); else binaryScalar(2, 0, a, b, y, rows, cols); break; }
+    case 9: { if (simd) binarySimd(2, 1, a, b, y, rows, cols); else binaryScalar(2, 1, a, b, y, rows, cols); break; }
+    case 10: { if (simd) binarySimd(2, 2, a, b, y, rows, cols); else binaryScalar(2, 2, a, b, y, rows, cols); break; }
+    case 11: { if (simd) binarySimd(2, 3, a, b, y, rows, cols); else binaryScalar(2, 3, a, b, y, rows, cols); break; }
+    case 12: { if (simd) binarySimd(3, 0, a, b, y, rows, cols); else binaryScalar(3, 0, a, b, y, rows, cols); break; }
+    case 13: { if (simd) binarySimd(3, 1, a, b, y, rows, cols); else binaryScalar(3, 1, a, b, y, rows, cols); break; }
+    case 14: { if (simd) binarySimd(3, 2, a, b, y, rows, cols); else binaryScalar(3, 2, a, b, y, rows, cols); break; }
+    case 15: { if (simd) binarySimd(3, 3, a, b, y, rows, cols); else binaryScalar(3, 3, a, b, y, rows, cols); break; }
+    case 16: { if (simd) binarySimd(4, 0, a, b, y, rows, cols); else binaryScalar(4, 0, a, b, y, rows, cols); break; }
+    case 17: { if (simd) binarySimd(4, 1, a, b, y, rows, cols); else binaryScalar(4, 1, a, b, y, rows, cols); break; }
+    case 18: { if (simd) binarySimd(4, 2, a, b, y, rows, cols); else binaryScalar(4, 2, a, b, y, rows, cols); break; }
+    case 19: { if (simd) binarySimd(4, 3, a, b, y, rows, cols); else binaryScalar(4, 3, a, b, y, rows, cols); break; }
+    case 20: { if (simd) binarySimd(5, 0, a, b, y, rows, cols); else binaryScalar(5, 0, a, b, y, rows, cols); break; }
+    case 21: { if (simd) binarySimd(5, 1, a, b, y, rows, cols); else binaryScalar(5, 1, a, b, y, rows, cols); break; }
+    case 22: { if (simd) binarySimd(5, 2, a, b, y, rows, cols); else binaryScalar(5, 2, a, b, y, rows, cols); break; }
+    case 23: { if (simd) binarySimd(5, 3, a, b, y, rows, cols); else binaryScalar(5, 3, a, b, y, rows, cols); break; }
+  }
+}
+
+export function binary_f32__scalar(op: i32, a: usize, b: usize, y: usize, rows: i32, cols: i32, bcast: i32): void {
+  dispatch(false, op, bcast, a, b, y, rows, cols);
+}
+
+export function binary_f32__simd128_u8(op: i32, a: usize, b: usize, y: usize, rows: i32, cols: i32, bcast: i32): void {
+  dispatch(true, op, bcast, a, b, y, rows, cols);
+}
+
+export function binary_f32(op: i32, a: usize, b: usize, y: usize, rows: i32, cols: i32, bcast: i32): void {
+  if (ASC_FEATURE_SIMD) binary_f32__simd128_u8(op, a, b, y, rows, cols, bcast);
+  else binary_f32__scalar(op, a, b, y, rows, cols, bcast);
+}
