@@ -13,27 +13,35 @@
 // the columns are split (the k reduction is never split). ws is caller-owned scratch of
 // matmul_ws_bytes_f32(m, k, n) bytes, 16-byte aligned, one per thread; the kernel keeps no state.
 //
-// Algorithm (see: BLIS "anatomy of high-performance matrix multiplication"; XNNPACK f32-gemm
-// microkernels): for each NR-column panel of C, pack B into a [k][NR] panel that stays in L1,
-// then sweep the MR-row panels of A (packed once per call) with a register-blocked micro-kernel
-// that keeps an MR×NR tile of C in f32x4 locals. Per k it loads NR/4 vectors of B, broadcasts MR
-// values of A (v128.load32_splat) and issues MR·NR/4 multiply-adds.
+// Algorithm (see: BLIS, "Anatomy of high-performance matrix multiplication"; XNNPACK f32-gemm
+// microkernels): pack A once per call into MR-row panels; for each block of columns, pack B into
+// NR-column panels, then sweep the row panels of A with a register-blocked micro-kernel that keeps
+// an MR×NR tile of C in f32x4 locals. Per k it loads NR/4 vectors of B, broadcasts MR values of A
+// (v128.load32_splat) and issues MR·NR/4 multiply-adds. A B panel (k·NR floats, 25 KB at k = 784)
+// stays in L1 while the packed A streams from L2.
 //
-//   packed A (apack), one panel per MR rows      packed B (bpack), one NR-column panel
-//   panel 0: p=0 [a00 a10 … a50]                 p=0 [b00 b01 … b07]
-//            p=1 [a01 a11 … a51]                 p=1 [b10 b11 … b17]
+//   packed A (apack), one panel per MR rows      packed B (bpack), one panel per NR columns
+//   panel 0: p=0 [a00 a10 … a(MR−1)0]            p=0 [b00 b01 … b0(NR−1)]
+//            p=1 [a01 a11 … a(MR−1)1]            p=1 [b10 b11 … b1(NR−1)]
 //            …   (k·MR floats)                   …   (k·NR floats; zeros past the last column)
-//   panel 1: rows MR…2MR−1, same shape;
-//   last panel: the m mod MR leftover rows, [p][mr].
+//   panel 1: rows MR…2MR−1, same shape;          a block of B is ⌈32/NR⌉ panels side by side,
+//   last panel: the m mod MR leftover rows,      packed together: each row of B is read as whole
+//   [p][mr].                                     64-byte lines (one panel at a time reads half lines).
 //
-//   ws: | apack: m·k floats | pad to 64 B | bpack: k·NR floats | tile: MR·NR floats |
+//   ws: | apack: m·k floats | pad to 64 B | bpack: k·32 floats | tile: 32 floats |
 //
-// Tiles (measured on Zen 4, V8 11.3, whose x64 register allocator has 15 xmm registers):
-//   relaxed build: 4×8 with f32x4.relaxed_madd = 12 accumulators + 2 B + 1 A, exactly 15;
-//   simd build: 2×16 with mul+add: a non-fused multiply needs a temporary, and 4×8 then spills.
+// Tile choice (measured on Zen 4 with V8 11.3, whose x64 register allocator has 15 xmm registers).
+// NOTE: TurboFan issues all of a k step's loads (they are ordered on the effect chain) before its
+// multiply-adds (pure, scheduled late), so the budget is accumulators + loads per step ≤ 15, not
+// accumulators + 3. 6×8 needs 12 + 8 = 20 and spills (21 GFLOP/s); so do 5×8 and 4×12.
+//   relaxed build: 4×8, f32x4.relaxed_madd: 8 accumulators + 2 B + 4 A = 14 (3×12 and 2×16 are
+//     within noise of it; 4×8 keeps B panels at 8 columns, which divide the 16-column thread split);
+//   simd build: 2×16, mul + add: 8 accumulators + 4 B + 2 A + 1 product temporary = 15.
 // Leftover rows use the mr < MR kernels; leftover columns a zero-padded panel and the `tile`
-// buffer. Special cases: m ≤ MR reads B in place (a packed panel would be used once), packing A is
-// skipped for narrow column ranges, and A·Bᵀ with m ≤ 4 uses dot products along k (no packing).
+// buffer, whose epilogue does the same two roundings as the vector one.
+// Special cases: A·B and Aᵀ·B with m ≤ 2 read B in place 16 columns at a time (GEMV-like, nothing to
+// reuse); m ≤ MR reads B in place (a packed panel would be used once); A is not packed for ≤ 16
+// columns; A·Bᵀ with m ≤ 8 uses dot products along k (no packing at all).
 // The scalar build runs 4×4 register blocks on the unpacked operands.
 
 // a·b + c: one fused multiply-add in the relaxed build (V8 lowers relaxed_madd to vfmadd on x64),
@@ -449,6 +457,32 @@ function matmul_dot(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, acc: i
       if (two) dot_2x1(pa, lk, b + <usize>j * lk, lk, k, ci + jo, ldc, bb, acc);
       else dot_1x1(pa, lk, b + <usize>j * lk, lk, k, ci + jo, ldc, bb, acc);
     }
+  }
+}
+
+// --- one or two rows ------------------------------------------------------------------------------
+
+function matmul_rows(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, acc: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
+  const ldc: usize = <usize>n << 2;
+  const bpack = (ws + 63) & ~63, tile = bpack + (<usize>k << 6);
+  for (let j0 = n0; j0 < n1; j0 += 16) {
+    const nr = min(16, n1 - j0), full = nr == 16;
+    const jo = <usize>j0 << 2;
+    let pb = b + jo, bs = ldc;
+    if (!full) {
+      pack_b_16(b, 0, n, k, j0, nr, bpack);
+      pb = bpack;
+      bs = 64;
+    }
+    const cc = full ? c + jo : tile, cl: usize = full ? ldc : 64, vbias = full && bias ? bias + jo : 0, ca = full ? acc : 0;
+    if (transA) {
+      if (m == 2) kernel_2x16_p(a, 8, pb, bs, k, cc, cl, vbias, ca);
+      else kernel_1x16_p(a, 4, pb, bs, k, cc, cl, vbias, ca);
+    } else {
+      if (m == 2) kernel_2x16_r(a, <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
+      else kernel_1x16_r(a, <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
+    }
+    if (!full) tile_to_c(tile, 64, m, nr, c + jo, ldc, bias ? bias + jo : 0, acc);
   }
 }
 
@@ -944,8 +978,12 @@ export function matmul_f32__simd128_fma_4x8(a: usize, b: usize, c: usize, m: i32
     bias_only(c, m, n, accumulate, bias, n0, n1);
     return;
   }
-  if (transB && m <= 4 && (!transA || m == 1)) {
+  if (transB && m <= 8 && (!transA || m == 1)) {
     matmul_dot(a, b, c, m, k, n, accumulate, bias, n0, n1);
+    return;
+  }
+  if (!transB && m <= 2) {
+    matmul_rows(a, b, c, m, k, n, transA, accumulate, bias, ws, n0, n1);
     return;
   }
   const ldc: usize = <usize>n << 2;
@@ -1274,8 +1312,12 @@ export function matmul_f32__simd128_2x16(a: usize, b: usize, c: usize, m: i32, k
     bias_only(c, m, n, accumulate, bias, n0, n1);
     return;
   }
-  if (transB && m <= 4 && (!transA || m == 1)) {
+  if (transB && m <= 8 && (!transA || m == 1)) {
     matmul_dot(a, b, c, m, k, n, accumulate, bias, n0, n1);
+    return;
+  }
+  if (!transB && m <= 2) {
+    matmul_rows(a, b, c, m, k, n, transA, accumulate, bias, ws, n0, n1);
     return;
   }
   const ldc: usize = <usize>n << 2;
