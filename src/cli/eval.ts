@@ -15,19 +15,23 @@ export function evalCommand(io: IO): Command {
     .addOption(new Option('--backend <name>', 'compute backend (default: the run\'s)').choices(['wasm', 'ref']))
     .action(async (dir: string, o: { backend?: 'wasm' | 'ref'; split: 'test' | 'valid'; evalSamples?: number; examples?: number; json?: boolean }) => {
       const { config, trainer, data, backend, ckpt } = await loadRun(dir, o.backend);
-      const m = o.evalSamples ?? config.evalSamples;
-      const all = o.split === 'test' ? data.test : data.valid;
-      const ds = o.examples && o.examples < all.n ? slice(all, 0, o.examples) : all;
-      io.stderr.write(`evaluating ${ds.n} ${o.split} examples with m = ${m} samples each\n`);
-      const t0 = performance.now();
-      const r = await evaluateWithProgress(trainer, ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid, io.stderr);
-      const seconds = (performance.now() - t0) / 1000;
-      const out = {
-        run: dir, model: config.model, latent: config.latent, estimator: config.estimator, step: ckpt.step,
-        split: o.split, metric: metricName(config.model).replace(/^test/, o.split), value: r.mean, samples: m, examples: ds.n,
-        seconds, backend: { name: backend.name, variant: backend.variant },
-      };
-      if (o.json) io.stdout.write(JSON.stringify(out) + '\n');
-      else io.stdout.write(`${out.metric} = ${r.mean.toFixed(3)} (m = ${m}, ${ds.n} examples, step ${ckpt.step}, ${seconds.toFixed(1)} s)\n`);
+      try {
+        const m = o.evalSamples ?? config.evalSamples;
+        const all = o.split === 'test' ? data.test : data.valid;
+        const ds = o.examples && o.examples < all.n ? slice(all, 0, o.examples) : all;
+        io.stderr.write(`evaluating ${ds.n} ${o.split} examples with m = ${m} samples each\n`);
+        const t0 = performance.now();
+        const r = await evaluateWithProgress(trainer, ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid, io.stderr);
+        const seconds = (performance.now() - t0) / 1000;
+        const out = {
+          run: dir, model: config.model, latent: config.latent, estimator: config.estimator, step: ckpt.step,
+          split: o.split, metric: metricName(config.model).replace(/^test/, o.split), value: r.mean, samples: m, examples: ds.n,
+          seconds, backend: { name: backend.name, variant: backend.variant },
+        };
+        if (o.json) io.stdout.write(JSON.stringify(out) + '\n');
+        else io.stdout.write(`${out.metric} = ${r.mean.toFixed(3)} (m = ${m}, ${ds.n} examples, step ${ckpt.step}, ${seconds.toFixed(1)} s)\n`);
+      } finally {
+        backend.dispose();
+      }
     });
 }

@@ -15,10 +15,14 @@ export function sampleCommand(io: IO): Command {
     .option('--seed <s>', 'sampling seed (default: the run\'s, which reproduces its samples.png)', parseInteger(0))
     .addOption(new Option('--backend <name>', 'compute backend (default: the run\'s)').choices(['wasm', 'ref']))
     .action(async (dir: string, o: { backend?: 'wasm' | 'ref'; n: number; out?: string; seed?: number }) => {
-      const { config, trainer, data } = await loadRun(dir, o.backend);
-      const key = runKeys(o.seed ?? config.seed).sample;
-      const out = o.out ?? join(dir, FILES.samples);
-      await writeAtomic(out, samplesPng(trainer.model, o.n, key, data.test));
-      io.stdout.write(`${out}\n`);
+      const { config, trainer, data, backend } = await loadRun(dir, o.backend);
+      try {
+        const key = runKeys(o.seed ?? config.seed).sample;
+        const out = o.out ?? join(dir, FILES.samples);
+        await writeAtomic(out, samplesPng(trainer.model, o.n, key, data.test));
+        io.stdout.write(`${out}\n`);
+      } finally {
+        backend.dispose();
+      }
     });
 }

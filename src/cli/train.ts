@@ -32,6 +32,7 @@ interface TrainOpts {
   logEvery: number;
   seed: number;
   backend: TrainConfig['backend'];
+  threads: number;
   dataDir?: string;
   out?: string;
   resume?: boolean;
@@ -70,6 +71,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
     .option('--log-every <n>', 'a metrics line every n steps', parseInteger(1), d.logEvery)
     .option('--seed <s>', 'random seed (initialisation, batches, noise)', parseInteger(0), d.seed)
     .addOption(new Option('--backend <name>', 'compute backend').choices(['wasm', 'ref']).default(d.backend))
+    .option('--threads <n>', 'wasm threads for large matrix products (0: one per core, up to 4; results do not depend on it)', parseInteger(0), d.threads)
     .option('--data-dir <dir>', 'MNIST-shaped IDX files (raw or .gz) or binarized_mnist_*.amat (default: the bundled MNIST)')
     .option('--out <dir>', 'run folder (default runs/<model>-<latent>-<estimator>-<time>)')
     .option('--resume', `continue the run in --out from its ${FILES.checkpoint}`)
@@ -83,7 +85,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
         tau: o.tau ?? (model === 'sbn' && !fromCli('tauRate') ? 1 : null),
         tauRate: o.tauRate, tauEvery: o.tauEvery, tauMin: o.tauMin, units: o.units, vars: o.vars, classes: o.classes, prior: o.prior, hidden: o.hidden,
         evalSamples: o.evalSamples, evalEvery: o.evalEvery, validSamples: o.validSamples, validSize: o.validSize,
-        trainSize: o.trainSize, testSize: o.testSize, logEvery: o.logEvery, seed: o.seed, backend: o.backend, dataDir: o.dataDir ?? null,
+        trainSize: o.trainSize, testSize: o.testSize, logEvery: o.logEvery, seed: o.seed, backend: o.backend, threads: o.threads, dataDir: o.dataDir ?? null,
       });
       const outDir = o.out ?? `runs/${model}-${config.latent}-${config.estimator}-${stamp()}`;
       const stop = { stop: false };

@@ -51,6 +51,8 @@ export interface TrainConfig {
   logEvery: number;
   seed: number;
   backend: BackendName;
+  /** wasm threads for large matrix products (results are bitwise the same for any count); 0: one per core, up to 4. */
+  threads: number;
   /** An MNIST-shaped data directory; null: the bundled MNIST. */
   dataDir: string | null;
 }
@@ -86,6 +88,7 @@ export function defaultConfig(model: ModelName = 'vae'): TrainConfig {
     logEvery: 100,
     seed: 1,
     backend: 'wasm',
+    threads: 0,
     dataDir: null,
   };
 }
@@ -140,6 +143,7 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   int('--log-every', c.logEvery, 1);
   int('--seed', c.seed, 0);
   oneOf('--backend', c.backend, ['wasm', 'ref'] as const);
+  int('--threads', c.threads, 0);
   if (c.dataDir !== null && typeof c.dataDir !== 'string') throw bad('--data-dir', 'a directory', c.dataDir);
   return c;
 }

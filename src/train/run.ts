@@ -9,6 +9,7 @@
 // <out>/curves.svg     training loss and validation metric against the step
 // Every file is written to a temporary name and renamed.
 import { mkdir, readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Backend } from '../backend.js';
@@ -19,10 +20,10 @@ import { KERNEL_IDS } from '../kernels.js';
 import type { Dataset } from '../data/index.js';
 import { setBackend } from '../engine.js';
 import { ArgumentError, FormatError, NotImplementedError } from '../errors.js';
-import type { EvalResult, Model } from '../models/index.js';
+import type { EvalResult, Model, ModelName } from '../models/index.js';
 import { foldIn, type Key } from '../random/key.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointState } from './checkpoint.js';
-import { PAPER_TABLE1, type BackendName, type TrainConfig, validateConfig } from './config.js';
+import { PAPER_TABLE1, type BackendName, type TrainConfig, defaultConfig, validateConfig } from './config.js';
 import { curvesSvg } from './curves.js';
 import { loadData, type RunData } from './data.js';
 import { readJson, writeAtomic } from './files.js';
@@ -82,12 +83,13 @@ export async function missingWasmKernels(): Promise<string[]> {
   return KERNEL_IDS.filter((id) => !names.has(`${id}_f32`));
 }
 
-export async function makeBackend(name: BackendName): Promise<Backend> {
+/** `threads` 0: one per core, up to 4 (wasm only; the numbers do not depend on it). */
+export async function makeBackend(name: BackendName, threads = 1): Promise<Backend> {
   if (name === 'ref') return createRefBackend();
   if (name === 'wasm') {
     const missing = await missingWasmKernels();
     if (missing.length) throw new NotImplementedError(`backend 'wasm' lacks the kernels ${missing.join(', ')} in this build: use --backend ref (slow) or rebuild with npm run build:wasm`);
-    return createWasmBackend();
+    return createWasmBackend({ threads: threads > 0 ? threads : Math.min(4, availableParallelism()) });
   }
   throw new ArgumentError(`--backend must be wasm or ref, found '${String(name)}'`);
 }
@@ -187,13 +189,25 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
   if (opts.resume) {
     ckpt = await readCheckpoint(outDir);
     // The run's own configuration wins; only its length may be extended.
-    const own = ckpt.config as unknown as TrainConfig;
+    // Fields added since the run was written take their defaults.
+    const own = { ...defaultConfig((ckpt.config as { model?: ModelName }).model ?? 'vae'), ...(ckpt.config as Partial<TrainConfig>) };
     config = validateConfig({ ...own, steps: opts.resumeSteps ?? own.steps });
   }
   const data = await loadData(config);
   const tLoaded = performance.now();
-  const backend = await makeBackend(config.backend);
-  setBackend(backend);
+  const backend = await makeBackend(config.backend, config.threads);
+  try {
+    setBackend(backend);
+    return await train(opts, config, ckpt, data, backend, tStart, tLoaded);
+  } finally {
+    backend.dispose();
+  }
+}
+
+async function train(
+  opts: RunOptions, config: TrainConfig, ckpt: CheckpointState | null, data: RunData, backend: Backend, tStart: number, tLoaded: number,
+): Promise<{ result: RunResult | null; step: number; outDir: string }> {
+  const { outDir } = opts;
   const trainer = new Trainer(config, data.train, backend);
   let metrics: MetricLine[] = [];
   let acc = { sum: 0, n: 0 };
@@ -328,20 +342,26 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
   return { result, step: trainer.step, outDir };
 }
 
-/** A finished or interrupted run folder: its configuration and a model with the checkpoint's parameters. */
+/** A finished or interrupted run folder: its configuration and a model with the checkpoint's parameters (dispose the backend after use). */
 export async function loadRun(dir: string, backendName?: BackendName): Promise<{ config: TrainConfig; ckpt: CheckpointState; trainer: Trainer; data: RunData; backend: Backend }> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
   } catch (e) {
     throw new ArgumentError(`run-dir must be a run folder, found ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const saved = await readJson<TrainConfig>(join(dir, FILES.config), 'run');
+  const read = await readJson<Partial<TrainConfig>>(join(dir, FILES.config), 'run');
+  const saved = { ...defaultConfig(read.model ?? 'vae'), ...read };
   const config = validateConfig(backendName ? { ...saved, backend: backendName } : saved);
   const ckpt = await readCheckpoint(dir);
   const data = await loadData(config);
-  const backend = await makeBackend(config.backend);
+  const backend = await makeBackend(config.backend, config.threads);
   setBackend(backend);
-  const trainer = new Trainer(config, data.train, backend);
-  trainer.restore(ckpt, join(dir, FILES.checkpoint));
-  return { config, ckpt, trainer, data, backend };
+  try {
+    const trainer = new Trainer(config, data.train, backend);
+    trainer.restore(ckpt, join(dir, FILES.checkpoint));
+    return { config, ckpt, trainer, data, backend };
+  } catch (e) {
+    backend.dispose();
+    throw e;
+  }
 }
