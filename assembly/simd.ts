@@ -9,7 +9,8 @@
 //   keeps immediates; measure again before changing this.
 //
 // Sections: fused multiply-add, horizontal reductions, partial (tail) loads and stores,
-// exp (expf4), log (logf4, owned by the random kernels), log1p on [0, 1] (log1pf4_01).
+// segmented reductions (groups of k ∈ {1, 2, 4} inside one vector), exp (expf4), log (logf4, owned
+// by the random kernels), log1p on [0, 1] (log1pf4_01), activations (sigmoidf4, softplusf4, tanhf4).
 
 // ---------------------------------------------------------------------------------------------
 // Fused multiply-add: one rounding with relaxed SIMD where the engine fuses (V8), mul+add otherwise.
@@ -70,6 +71,55 @@
 // @ts-ignore: decorator
 @inline export function laneMask(rem: i32): v128 {
   return i32x4.gt_s(i32x4.splat(rem), i32x4(0, 1, 2, 3));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Segmented reductions for grouped kernels with k ∈ {1, 2, 4}: one vector holds 4/k whole groups,
+// and the group's max / sum lands in every lane of that group (no extract, no splat).
+// K must be a compile-time constant at the call site so the branches fold away.
+
+/** Per-group max of groups of K ∈ {1, 2, 4} consecutive lanes, broadcast to the group; NaN propagates. */
+// @ts-ignore: decorator
+@inline export function segMax4(v: v128, K: i32): v128 {
+  if (K == 1) return v;
+  const m = f32x4.max(v, v128.shuffle<f32>(v, v, 1, 0, 3, 2));
+  if (K == 2) return m;
+  return f32x4.max(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
+}
+
+/** Per-group sum of groups of K ∈ {1, 2, 4} consecutive lanes, broadcast to the group (bitwise equal lanes). */
+// @ts-ignore: decorator
+@inline export function segSum4(v: v128, K: i32): v128 {
+  if (K == 1) return v;
+  const s = f32x4.add(v, v128.shuffle<f32>(v, v, 1, 0, 3, 2));
+  if (K == 2) return s;
+  return f32x4.add(s, v128.shuffle<f32>(s, s, 2, 3, 0, 1));
+}
+
+/** G = 4/K per-group scalars at p (one f32 per group) broadcast over their groups; g ≤ G groups present. */
+// @ts-ignore: decorator
+@inline export function loadSeg(p: usize, K: i32, g: i32): v128 {
+  if (K == 4) return v128.load32_splat(p);
+  if (K == 2) {
+    if (g == 2) {
+      const v = v128.load64_zero(p);
+      return v128.shuffle<f32>(v, v, 0, 0, 1, 1);
+    }
+    return v128.load32_splat(p);
+  }
+  if (g == 4) return v128.load(p);
+  return loadPartial(p, g, f32x4.splat(0.0));
+}
+
+/** Stores one scalar per group (the group's lane 0) for the first g groups of a segmented vector. */
+// @ts-ignore: decorator
+@inline export function storeSeg(p: usize, v: v128, K: i32, g: i32): void {
+  if (K == 4) v128.store32_lane(p, v, 0);
+  else if (K == 2) {
+    if (g == 2) v128.store64_lane(p, v128.shuffle<f32>(v, v, 0, 2, 0, 2), 0);
+    else v128.store32_lane(p, v, 0);
+  } else if (g == 4) v128.store(p, v);
+  else storePartial(p, v, g);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,3 +292,73 @@
   return v128.bitselect(f32x4.splat(NaN), y, v128.or(f32x4.lt(x, f32x4.splat(0.0)), f32x4.ne(x, x)));
 }
 // ==== logf4 END ====
+
+// ---------------------------------------------------------------------------------------------
+// log1p on [0, 1]: log1pf4_01(t) = ln(1 + t), for softplus' log1p(e^−|x|).
+//
+// 1 + t is never formed (it would round t < 2⁻²⁴ away). With the cephes logf polynomial above:
+//   t < √2 − 1:  f = t,            k = 0     (f ∈ [0, 0.4142]: the polynomial's range as is)
+//   t ≥ √2 − 1:  f = (t − 1)/2,    k = 1     (1 + t = 2·(1 + f), f ∈ [−0.2929, 0])
+//   ln(1 + t) = k·ln 2 + f − f²/2 + f³·P(f)
+// t − 1 is exact for t ≥ ½ (Sterbenz) and off by ≤ 2⁻²⁶ below; relative error ≤ 2.5e−7 on [0, 1]
+// (test/kernels/unary.test.ts, softplus). NaN stays NaN (both compares fail → k = 1, f = NaN).
+
+/** ln(1 + t) per lane for t ∈ [0, 1] (or NaN). */
+// @ts-ignore: decorator
+@inline export function log1pf4_01(t: v128): v128 {
+  const big = f32x4.ge(t, f32x4.splat(0.41421356)); // √2 − 1
+  const f = v128.bitselect(f32x4.mul(f32x4.sub(t, f32x4.splat(1.0)), f32x4.splat(0.5)), t, big);
+  const z = f32x4.mul(f, f);
+  let p = fma4(f32x4.splat(LOG_P0), f, f32x4.splat(LOG_P1));
+  p = fma4(p, f, f32x4.splat(LOG_P2));
+  p = fma4(p, f, f32x4.splat(LOG_P3));
+  p = fma4(p, f, f32x4.splat(LOG_P4));
+  p = fma4(p, f, f32x4.splat(LOG_P5));
+  p = fma4(p, f, f32x4.splat(LOG_P6));
+  p = fma4(p, f, f32x4.splat(LOG_P7));
+  p = fma4(p, f, f32x4.splat(LOG_P8));
+  let y = f32x4.mul(f32x4.mul(p, f), z);
+  y = fma4(z, f32x4.splat(-0.5), y);
+  y = f32x4.add(f, y);
+  // + k·ln 2 with k ∈ {0, 1}: ln 2 = 0.693147182 in f32.
+  return f32x4.add(y, v128.and(big, f32x4.splat(0.693147182)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activations built on expf4 (stable forms: no exp of a large positive number anywhere).
+
+/** σ(x) = 1/(1 + e^−x): with e = e^−|x|, σ = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0 (one division). */
+// @ts-ignore: decorator
+@inline export function sigmoidf4(x: v128): v128 {
+  const e = expf4(f32x4.neg(f32x4.abs(x)));
+  const one = f32x4.splat(1.0);
+  return f32x4.div(v128.bitselect(one, e, f32x4.ge(x, f32x4.splat(0.0))), f32x4.add(one, e));
+}
+
+/** softplus(x) = ln(1 + eˣ) = max(x, 0) + log1p(e^−|x|); max propagates NaN. */
+// @ts-ignore: decorator
+@inline export function softplusf4(x: v128): v128 {
+  return f32x4.add(f32x4.max(x, f32x4.splat(0.0)), log1pf4_01(expf4(f32x4.neg(f32x4.abs(x)))));
+}
+
+// tanh (cephes tanhf, Moshier 1984–2000, re-derived for SIMD; both branches per lane, then select):
+//   |x| < 0.625:  tanh x = x + x·z·Q(z), z = x²   (Q degree 4, cephes tanhf.c:
+//                 −5.70498872745e−3, 2.06390887954e−2, −5.37397155531e−2, 1.33314422036e−1,
+//                 −3.33332819422e−1)
+//   otherwise:    tanh |x| = 1 − 2/(e^{2|x|} + 1), sign copied from x (e^{2|x|} = +Inf gives 1).
+
+/** tanh x per lane; NaN stays NaN. */
+// @ts-ignore: decorator
+@inline export function tanhf4(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let q = fma4(f32x4.splat(-5.70498872745e-3), z, f32x4.splat(2.06390887954e-2));
+  q = fma4(q, z, f32x4.splat(-5.37397155531e-2));
+  q = fma4(q, z, f32x4.splat(1.33314422036e-1));
+  q = fma4(q, z, f32x4.splat(-3.33332819422e-1));
+  const small = fma4(f32x4.mul(q, z), x, x);
+  const one = f32x4.splat(1.0);
+  let large = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(expf4(f32x4.add(ax, ax)), one)));
+  large = v128.or(large, v128.and(x, i32x4.splat(0x80000000))); // copysign (large ≥ 0)
+  return v128.bitselect(small, large, f32x4.lt(ax, f32x4.splat(0.625)));
+}

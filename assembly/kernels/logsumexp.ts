@@ -1,0 +1,79 @@
+// logsumexp: y[r] = log Σ_j exp(x[r, j]) over each group of k (y has `rows` elements):
+//   m = max_j x_j;  y = m                         if m is ±Inf or NaN (as ref: NaN anywhere → NaN)
+//                   y = m + log Σ_j exp(x_j − m)  otherwise (max-subtracted: the sum is in [1, k])
+//
+//   x: [rows, k]   ──►   y: [rows]
+//
+// Scalar path: Mathf.exp / Mathf.log. SIMD paths (expf4 cephes expf, logf4 cephes logf):
+// - k ∈ {1, 2, 4}: 4/k groups per vector, segMax4/segSum4 within groups, one logf4 per vector,
+//   one scalar per group stored with storeSeg;
+// - other k: per group, full vectors plus a −Inf-padded partial vector (masked out of the sum),
+//   then one scalar Mathf.log per group.
+// lseRow / lseSeg are shared with log_softmax.
+import { expf4, laneMask, loadPartial, logf4, segMax4, segSum4, storePartial, storeSeg } from '../simd';
+
+/** Scalar log-sum-exp of k f32 at p (the spec's special cases included). */
+// @ts-ignore: decorator
+@inline export function lse1(p: usize, k: i32): f32 {
+  let m = -Infinity as f32;
+  for (let j = 0; j < k; j++) m = max<f32>(m, load<f32>(p + (<usize>j << 2)));
+  if (!(Mathf.abs(m) < Infinity)) return m;
+  let s: f32 = 0;
+  for (let j = 0; j < k; j++) s += Mathf.exp(load<f32>(p + (<usize>j << 2)) - m);
+  return m + Mathf.log(s);
+}
+
+/** SIMD log-sum-exp of one group of k at p; kv = k & ~3, rem = k & 3, mask = laneMask(rem). */
+// @ts-ignore: decorator
+@inline export function lseRow(p: usize, kv: i32, rem: i32, mask: v128): f32 {
+  const ninf = f32x4.splat(-Infinity), tail = <usize>kv << 2;
+  let vm = ninf;
+  for (let j = 0; j < kv; j += 4) vm = f32x4.max(vm, v128.load(p + (<usize>j << 2)));
+  if (rem) vm = f32x4.max(vm, loadPartial(p + tail, rem, ninf));
+  vm = segMax4(vm, 4);
+  const m = f32x4.extract_lane(vm, 0);
+  if (!(Mathf.abs(m) < Infinity)) return m;
+  let vs = f32x4.splat(0.0);
+  for (let j = 0; j < kv; j += 4) vs = f32x4.add(vs, expf4(f32x4.sub(v128.load(p + (<usize>j << 2)), vm)));
+  if (rem) vs = f32x4.add(vs, v128.and(expf4(f32x4.sub(loadPartial(p + tail, rem, ninf), vm)), mask));
+  return m + Mathf.log(f32x4.extract_lane(segSum4(vs, 4), 0));
+}
+
+/** Segmented log-sum-exp (K ∈ {1, 2, 4}): every lane gets its group's value. */
+// @ts-ignore: decorator
+@inline export function lseSeg(v: v128, K: i32): v128 {
+  const m = segMax4(v, K);
+  const l = f32x4.add(m, logf4(segSum4(expf4(f32x4.sub(v, m)), K)));
+  return v128.bitselect(l, m, f32x4.lt(f32x4.abs(m), f32x4.splat(Infinity)));
+}
+
+export function logsumexp_f32__scalar(x: usize, y: usize, rows: i32, k: i32): void {
+  for (let r = 0; r < rows; r++) store<f32>(y + (<usize>r << 2), lse1(x + (<usize>r * <usize>k << 2), k));
+}
+
+// @ts-ignore: decorator
+@inline function lseSegLoop(x: usize, y: usize, rows: i32, K: i32): void {
+  const n = rows * K;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) storeSeg(y + (<usize>(i / K) << 2), lseSeg(v128.load(x + (<usize>i << 2)), K), K, 4 / K);
+  const rem = n - i;
+  if (rem > 0) storeSeg(y + (<usize>(i / K) << 2), lseSeg(loadPartial(x + (<usize>i << 2), rem, f32x4.splat(0.0)), K), K, rem / K);
+}
+
+export function logsumexp_f32__simd128_seg(x: usize, y: usize, rows: i32, k: i32): void {
+  if (k == 1) lseSegLoop(x, y, rows, 1);
+  else if (k == 2) lseSegLoop(x, y, rows, 2);
+  else lseSegLoop(x, y, rows, 4);
+}
+
+export function logsumexp_f32__simd128_rows(x: usize, y: usize, rows: i32, k: i32): void {
+  const kv = k & ~3, rem = k & 3, mask = laneMask(rem);
+  for (let r = 0; r < rows; r++) store<f32>(y + (<usize>r << 2), lseRow(x + (<usize>r * <usize>k << 2), kv, rem, mask));
+}
+
+export function logsumexp_f32(x: usize, y: usize, rows: i32, k: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    if (k == 1 || k == 2 || k == 4) logsumexp_f32__simd128_seg(x, y, rows, k);
+    else logsumexp_f32__simd128_rows(x, y, rows, k);
+  } else logsumexp_f32__scalar(x, y, rows, k);
+}
