@@ -63,7 +63,8 @@ const importOptional = (name: string): Promise<Record<string, unknown>> => impor
 /** The import failed because `pkg` itself is not installed (not because it failed to load). */
 const isMissing = (e: unknown, pkg: string): boolean => {
   const code = (e as { code?: string }).code;
-  const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)/.test(String(e));
+  // Node says ERR_MODULE_NOT_FOUND; Vite (tests, bundles) says 'Could not resolve' for a missing optional peer.
+  const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)|Could not resolve/.test(String(e));
   return missing && String((e as Error).message ?? e).includes(pkg);
 };
 
