@@ -36,32 +36,40 @@ export function adam_f32__scalar(p: usize, g: usize, m: usize, v: usize, n: i32,
   }
 }
 
+/** One Adam step on 4 lanes; returns the new p and writes m and v through the caller's stores. */
+// @ts-ignore: decorator
+@inline function adam4(p: usize, g: usize, m: usize, v: usize, o: usize, rem: i32, b1: v128, omb1: v128, b2: v128, omb2: v128, stepv: v128, r2: v128, epsv: v128): void {
+  const full = rem >= 4, zero = f32x4.splat(0);
+  const vg = full ? v128.load(g + o) : loadPartial(g + o, rem, zero);
+  const vm = fma4(b1, full ? v128.load(m + o) : loadPartial(m + o, rem, zero), f32x4.mul(omb1, vg));
+  const vv = fma4(b2, full ? v128.load(v + o) : loadPartial(v + o, rem, zero), f32x4.mul(f32x4.mul(omb2, vg), vg));
+  const np = fnma4(stepv, f32x4.div(vm, fma4(f32x4.sqrt(vv), r2, epsv)), full ? v128.load(p + o) : loadPartial(p + o, rem, zero));
+  if (full) {
+    v128.store(m + o, vm);
+    v128.store(v + o, vv);
+    v128.store(p + o, np);
+  } else {
+    storePartial(m + o, vm, rem);
+    storePartial(v + o, vv, rem);
+    storePartial(p + o, np, rem);
+  }
+}
+
 export function adam_f32__simd128(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, t: i32): void {
   const c1 = 1.0 - powi(beta1, t), c2 = 1.0 - powi(beta2, t);
   const b1 = f32x4.splat(<f32>beta1), omb1 = f32x4.splat(<f32>(1.0 - beta1));
   const b2 = f32x4.splat(<f32>beta2), omb2 = f32x4.splat(<f32>(1.0 - beta2));
   const stepv = f32x4.splat(<f32>(lr / c1)), r2 = f32x4.splat(<f32>(1.0 / Math.sqrt(c2))), epsv = f32x4.splat(<f32>eps);
-  const zero = f32x4.splat(0);
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2, rem = n - i;
-    const full = rem >= 4;
-    const vg = full ? v128.load(g + o) : loadPartial(g + o, rem, zero);
-    let vm = full ? v128.load(m + o) : loadPartial(m + o, rem, zero);
-    let vv = full ? v128.load(v + o) : loadPartial(v + o, rem, zero);
-    const vp = full ? v128.load(p + o) : loadPartial(p + o, rem, zero);
-    vm = fma4(b1, vm, f32x4.mul(omb1, vg));
-    vv = fma4(b2, vv, f32x4.mul(f32x4.mul(omb2, vg), vg));
-    const np = fnma4(stepv, f32x4.div(vm, fma4(f32x4.sqrt(vv), r2, epsv)), vp);
-    if (full) {
-      v128.store(m + o, vm);
-      v128.store(v + o, vv);
-      v128.store(p + o, np);
-    } else {
-      storePartial(m + o, vm, rem);
-      storePartial(v + o, vv, rem);
-      storePartial(p + o, np, rem);
-    }
+  let i = 0;
+  // NOTE: do-while, exit at the bottom: V8 hoists the splatted constants only out of blocks that
+  // dominate the loop exit (with the test at the top it redoes every splat in every iteration).
+  if (n >= 4) {
+    do {
+      adam4(p, g, m, v, <usize>i << 2, 4, b1, omb1, b2, omb2, stepv, r2, epsv);
+      i += 4;
+    } while (i + 4 <= n);
   }
+  if (i < n) adam4(p, g, m, v, <usize>i << 2, n - i, b1, omb1, b2, omb2, stepv, r2, epsv);
 }
 
 export function adam_f32(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, t: i32): void {

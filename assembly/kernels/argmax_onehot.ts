@@ -47,13 +47,17 @@ export function argmax_onehot_f32__simd128(x: usize, y: usize, rows: i32, k: i32
     let vnan = f32x4.ne(vmax, vmax);
     let vj = i32x4(4, 5, 6, 7);
     let j = 4;
-    for (; j + 4 <= k; j += 4) {
-      const v = v128.load(x + o + (<usize>j << 2));
-      const gt = f32x4.gt(v, vmax);
-      vmax = v128.bitselect(v, vmax, gt);
-      vidx = v128.bitselect(vj, vidx, gt);
-      vnan = v128.or(vnan, f32x4.ne(v, v));
-      vj = i32x4.add(vj, four);
+    // NOTE: do-while, exit at the bottom, so V8 keeps `four` out of the loop.
+    if (k >= 8) {
+      do {
+        const v = v128.load(x + o + (<usize>j << 2));
+        const gt = f32x4.gt(v, vmax);
+        vmax = v128.bitselect(v, vmax, gt);
+        vidx = v128.bitselect(vj, vidx, gt);
+        vnan = v128.or(vnan, f32x4.ne(v, v));
+        vj = i32x4.add(vj, four);
+        j += 4;
+      } while (j + 4 <= k);
     }
     if (j < k) {
       const v = loadPartial(x + o + (<usize>j << 2), k - j, negInf);

@@ -74,11 +74,16 @@
 @inline function flat(op: i32, a: usize, b: usize, y: usize, n: i32, bStride: i32): void {
   const vs = bStride ? f32x4.splat(0) : f32x4.splat(load<f32>(b));
   let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const o = <usize>i << 2;
-    const b0 = bStride ? v128.load(b + o) : vs, b1 = bStride ? v128.load(b + o, 16) : vs;
-    v128.store(y + o, op4(op, v128.load(a + o), b0));
-    v128.store(y + o, op4(op, v128.load(a + o, 16), b1), 16);
+  // NOTE: do-while, exit at the bottom: V8 hoists loop invariants (vs) only from blocks that
+  // dominate the loop exit.
+  if (n >= 8) {
+    do {
+      const o = <usize>i << 2;
+      const b0 = bStride ? v128.load(b + o) : vs, b1 = bStride ? v128.load(b + o, 16) : vs;
+      v128.store(y + o, op4(op, v128.load(a + o), b0));
+      v128.store(y + o, op4(op, v128.load(a + o, 16), b1), 16);
+      i += 8;
+    } while (i + 8 <= n);
   }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;

@@ -17,11 +17,16 @@ export function scale_f32__scalar(x: usize, y: usize, n: i32, alpha: f64, beta: 
 export function scale_f32__simd128_u8(x: usize, y: usize, n: i32, alpha: f64, beta: f64): void {
   const va = f32x4.splat(<f32>alpha), vb = f32x4.splat(<f32>beta);
   let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const o = <usize>i << 2;
-    const v0 = v128.load(x + o), v1 = v128.load(x + o, 16);
-    v128.store(y + o, fma4(va, v0, vb));
-    v128.store(y + o, fma4(va, v1, vb), 16);
+  // NOTE: do-while, exit at the bottom: V8 hoists the splats out of the loop only from blocks
+  // that dominate the loop exit (with the test at the top it redoes them every iteration).
+  if (n >= 8) {
+    do {
+      const o = <usize>i << 2;
+      const v0 = v128.load(x + o), v1 = v128.load(x + o, 16);
+      v128.store(y + o, fma4(va, v0, vb));
+      v128.store(y + o, fma4(va, v1, vb), 16);
+      i += 8;
+    } while (i + 8 <= n);
   }
   for (; i < n; i += 4) {
     const o = <usize>i << 2, rem = n - i;

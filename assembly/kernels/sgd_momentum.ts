@@ -17,20 +17,32 @@ export function sgd_momentum_f32__scalar(p: usize, g: usize, v: usize, n: i32, l
   }
 }
 
-export function sgd_momentum_f32__simd128(p: usize, g: usize, v: usize, n: i32, lr: f64, momentum: f64): void {
-  const vlr = f32x4.splat(<f32>lr), vmu = f32x4.splat(<f32>momentum), zero = f32x4.splat(0);
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2, rem = n - i;
-    if (rem >= 4) {
-      const vv = fma4(vmu, v128.load(v + o), v128.load(g + o));
-      v128.store(v + o, vv);
-      v128.store(p + o, fnma4(vlr, vv, v128.load(p + o)));
-    } else {
-      const vv = fma4(vmu, loadPartial(v + o, rem, zero), loadPartial(g + o, rem, zero));
-      storePartial(v + o, vv, rem);
-      storePartial(p + o, fnma4(vlr, vv, loadPartial(p + o, rem, zero)), rem);
-    }
+// @ts-ignore: decorator
+@inline function sgd4(p: usize, g: usize, v: usize, o: usize, rem: i32, vlr: v128, vmu: v128): void {
+  if (rem >= 4) {
+    const vv = fma4(vmu, v128.load(v + o), v128.load(g + o));
+    v128.store(v + o, vv);
+    v128.store(p + o, fnma4(vlr, vv, v128.load(p + o)));
+  } else {
+    const zero = f32x4.splat(0);
+    const vv = fma4(vmu, loadPartial(v + o, rem, zero), loadPartial(g + o, rem, zero));
+    storePartial(v + o, vv, rem);
+    storePartial(p + o, fnma4(vlr, vv, loadPartial(p + o, rem, zero)), rem);
   }
+}
+
+export function sgd_momentum_f32__simd128(p: usize, g: usize, v: usize, n: i32, lr: f64, momentum: f64): void {
+  const vlr = f32x4.splat(<f32>lr), vmu = f32x4.splat(<f32>momentum);
+  let i = 0;
+  // NOTE: do-while, exit at the bottom: V8 hoists the splats out of the loop only from blocks
+  // that dominate the loop exit (with the test at the top it redoes them every iteration).
+  if (n >= 4) {
+    do {
+      sgd4(p, g, v, <usize>i << 2, 4, vlr, vmu);
+      i += 4;
+    } while (i + 4 <= n);
+  }
+  if (i < n) sgd4(p, g, v, <usize>i << 2, n - i, vlr, vmu);
 }
 
 export function sgd_momentum_f32(p: usize, g: usize, v: usize, n: i32, lr: f64, momentum: f64): void {
