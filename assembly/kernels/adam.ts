@@ -36,7 +36,7 @@ export function adam_f32__scalar(p: usize, g: usize, m: usize, v: usize, n: i32,
   }
 }
 
-/** One Adam step on 4 lanes; returns the new p and writes m and v through the caller's stores. */
+/** One Adam step on elements o/4 … o/4 + min(rem, 4) − 1 (partial loads and stores when rem < 4). */
 // @ts-ignore: decorator
 @inline function adam4(p: usize, g: usize, m: usize, v: usize, o: usize, rem: i32, b1: v128, omb1: v128, b2: v128, omb2: v128, stepv: v128, r2: v128, epsv: v128): void {
   const full = rem >= 4, zero = f32x4.splat(0);

@@ -1,9 +1,9 @@
 // Random kernels in M samples/s: random_uniform and random_gumbel at n = 51,200 (one 100×512
-// layer of logits) and 1e6; random_logistic and bernoulli_sample at 51,200. Implementations:
-// ref, the wasm builds, plain JS (Math.random, plus two Math.log for Gumbel / logistic: what a
-// hand-rolled sampler does), and tfjs-backend-wasm (tf.randomUniform; Gumbel composed from
-// log/neg ops, since tfjs has no Gumbel sampler). tfjs-backend-wasm runs its kernels eagerly, so
-// no result is read back for any implementation.
+// layer of logits) and 1e6; random_logistic and bernoulli_sample at 51,200. Implementations: ref,
+// the wasm builds, plain JS (Math.random, plus two Math.log for Gumbel / logistic and one Math.exp
+// for Bernoulli: what a hand-rolled sampler does), and tfjs-backend-wasm (tf.randomUniform; Gumbel
+// composed from log/neg ops, since tfjs has no Gumbel sampler). tfjs-backend-wasm runs its kernels
+// eagerly, so no result is read back for any implementation.
 // `npm run bench -- kernels random [--json]`
 import type { Backend } from '../../src/backend.js';
 import { createRefBackend } from '../../src/backends/ref/index.js';
@@ -37,6 +37,7 @@ function backendCase(impl: string, be: Backend, kind: Kind, n: number, warmup = 
 /** Plain JS: Math.random, and two Math.log for the transformed noise. */
 function jsCase(kind: Kind, n: number): Case {
   const y = new Float32Array(n);
+  const l = Float32Array.from({ length: n }, (_, i) => ((i % 13) - 6) / 2);
   const fns: Record<Kind, () => void> = {
     random_uniform: () => {
       for (let i = 0; i < n; i++) y[i] = Math.random();
@@ -51,7 +52,7 @@ function jsCase(kind: Kind, n: number): Case {
       }
     },
     bernoulli_sample: () => {
-      for (let i = 0; i < n; i++) y[i] = Math.random() < 0.5 ? 1 : 0;
+      for (let i = 0; i < n; i++) y[i] = Math.random() * (1 + Math.exp(-l[i])) < 1 ? 1 : 0; // u < σ(l)
     },
   };
   return { impl: 'js-math-random', fn: fns[kind], rate: (t) => n / t / 1e6 };
