@@ -11,12 +11,12 @@ import { ArgumentError, ShapeError, checkNumber, fmtShape } from '../errors.js';
 import type { LatentSpec, Pass } from '../estimators/estimator.js';
 import { MLP } from '../nn/linear.js';
 import { Params } from '../nn/params.js';
-import { add, klBernoulli, klCategorical, matmul, neg, sigmoid, sub, sum, tensor, zeros } from '../ops.js';
+import { add, klBernoulli, klCategorical, logSoftmax, matmul, mul, neg, reshape, sigmoid, softplus, sub, sum, tensor, zeros } from '../ops.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import {
   type Batch, type EvalOptions, type EvalResult, type LatentKind, type LatentSize, type Model,
-  bernoulliLogLik, importanceEvaluate, latentLayer, logMass, logitOfMean, sampleDiscrete,
+  bernoulliLogLik, importanceEvaluate, latentLayer, logitOfMean, sampleDiscrete,
 } from './common.js';
 
 export type PriorKind = 'learned' | 'uniform';
@@ -96,11 +96,15 @@ export class VAE implements Model {
   evaluate(data: Float32Array, opts: EvalOptions): EvalResult {
     return importanceEvaluate(this.be, data, this.dim, opts, (rows, e, repeat, key) => {
       const x = tensor(rows, [e, this.dim], { backend: this.be });
-      const q = matmul(repeat, this.encoder.forward(x));
-      const z = sampleDiscrete(q, this.spec, key);
-      const logPz = logMass(this.priorFor(q.shape[0]), z, this.spec);
-      const logPx = bernoulliLogLik(this.decoder.forward(z), matmul(repeat, x));
-      return sub(add(logPx, logPz), logMass(q, z, this.spec));
+      const q = this.encoder.forward(x), p = this.priorFor(e);
+      // log p(z) − log q(z|x) = z·a + c per example, computed once per example and repeated:
+      // categorical a = log softmax(p) − log softmax(q), c = 0; Bernoulli a = p − q, c = Σ softplus(q) − softplus(p).
+      const k = this.spec.kind === 'categorical' ? this.spec.k : 0;
+      const a = k ? sub(logSoftmax(p, k), logSoftmax(q, k)) : sub(p, q);
+      const z = sampleDiscrete(matmul(repeat, q), this.spec, key);
+      let logRatio = sum(mul(z, matmul(repeat, a)), -1);
+      if (!k) logRatio = add(logRatio, reshape(matmul(repeat, reshape(sub(sum(softplus(q), -1), sum(softplus(p), -1)), [e, 1])), [z.shape[0]]));
+      return add(bernoulliLogLik(this.decoder.forward(z), matmul(repeat, x)), logRatio);
     });
   }
 
