@@ -13,7 +13,8 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.j
 import { defaultConfig, type TrainConfig } from '../../src/train/config.js';
 import { FILES, runTraining } from '../../src/train/run.js';
 import { Trainer, TrainingError } from '../../src/train/trainer.js';
-import { firstN, mnist, smallConfig } from './helpers.js';
+import { firstN, mnist, smallConfig, trainingBackend } from './helpers.js';
+import type { Backend } from '../../src/backend.js';
 
 const be = createRefBackend();
 setBackend(be);
@@ -33,8 +34,8 @@ async function trainData(n = 200): Promise<Dataset> {
   return firstN((await mnist()).train, n);
 }
 
-function run(config: TrainConfig, train: Dataset, steps: number, from?: Uint8Array): { trainer: Trainer; losses: number[] } {
-  const trainer = new Trainer(config, train, be);
+function run(config: TrainConfig, train: Dataset, steps: number, from?: Uint8Array, backend: Backend = be): { trainer: Trainer; losses: number[] } {
+  const trainer = new Trainer(config, train, backend);
   if (from) trainer.restore(decodeCheckpoint(from));
   const losses: number[] = [];
   while (trainer.step < steps) losses.push(trainer.trainStep().loss);
@@ -62,6 +63,22 @@ describe('resume equals an uninterrupted run', () => {
       expect(second.trainer.optimizer.state()).toEqual(whole.trainer.optimizer.state());
     });
   }
+
+  it('in memory on the default backend (wasm when its build has every kernel): sbn bernoulli slope_st', async () => {
+    const { be: tb, name } = await trainingBackend();
+    setBackend(tb);
+    try {
+      const train = await trainData();
+      const config = smallConfig({ model: 'sbn', latent: 'bernoulli', estimator: 'slope_st', tau: 1, batch: 16, backend: name });
+      const whole = run(config, train, 20, undefined, tb);
+      const first = run(config, train, 9, undefined, tb);
+      const second = run(config, train, 20, encodeCheckpoint(first.trainer.checkpoint()), tb);
+      expect([...first.losses, ...second.losses]).toEqual(whole.losses);
+      expect(second.trainer.model.params.serialize()).toEqual(whole.trainer.model.params.serialize());
+    } finally {
+      setBackend(be);
+    }
+  });
 
   it('through the run folder: stop after 7 steps (as on Ctrl-C), --resume, same metrics, parameters and result', async () => {
     const config = smallConfig({ model: 'vae', latent: 'categorical', estimator: 'sf', steps: 16, evalEvery: 5, logEvery: 3, trainSize: 200 });
