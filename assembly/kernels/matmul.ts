@@ -34,9 +34,12 @@
 // NOTE: TurboFan issues all of a k step's loads (they are ordered on the effect chain) before its
 // multiply-adds (pure, scheduled late), so the budget is accumulators + loads per step ≤ 15, not
 // accumulators + 3. 6×8 needs 12 + 8 = 20 and spills (21 GFLOP/s); so do 5×8 and 4×12.
-//   relaxed build: 4×8, f32x4.relaxed_madd: 8 accumulators + 2 B + 4 A = 14 (3×12 and 2×16 are
-//     within noise of it; 4×8 keeps B panels at 8 columns, which divide the 16-column thread split);
-//   simd build: 2×16, mul + add: 8 accumulators + 4 B + 2 A + 1 product temporary = 15.
+//   relaxed build: 4×8, f32x4.relaxed_madd: 8 accumulators + 2 B + 4 A = 14. 3×12 and 2×16
+//     measure within noise of it; 8-column panels divide the 16-column thread split and keep
+//     a B panel in L1. A is packed (measured +6 % on A·B and A·Bᵀ).
+//   simd build: 4×8, mul + add: 8 accumulators + 2 B + 4 A + 1 product temporary = 15
+//     (3×12 would need 16 and spills). Here row-major A is read in place (measured +10 % over
+//     packing it on A·B); only Aᵀ is packed.
 // Leftover rows use the mr < MR kernels; leftover columns a zero-padded panel and the `tile`
 // buffer, whose epilogue does the same two roundings as the vector one.
 // Special cases: A·B and Aᵀ·B with m ≤ 2 read B in place 16 columns at a time (GEMV-like, nothing to
@@ -461,6 +464,257 @@ function matmul_dot(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, acc: i
 }
 
 // --- one or two rows ------------------------------------------------------------------------------
+
+function kernel_1x16_p(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
+  let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
+  let p = k;
+  do {
+    const vb0 = v128.load(pb, 0);
+    const vb1 = v128.load(pb, 16);
+    const vb2 = v128.load(pb, 32);
+    const vb3 = v128.load(pb, 48);
+    const va0 = v128.load32_splat(pa, 0);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    vc02 = vfma(va0, vb2, vc02);
+    vc03 = vfma(va0, vb3, vc03);
+    pa += as;
+    pb += bs;
+  } while (--p);
+  if (bias) {
+    const vbias0 = v128.load(bias, 0);
+    const vbias1 = v128.load(bias, 16);
+    const vbias2 = v128.load(bias, 32);
+    const vbias3 = v128.load(bias, 48);
+    vc00 = f32x4.add(vc00, vbias0);
+    vc01 = f32x4.add(vc01, vbias1);
+    vc02 = f32x4.add(vc02, vbias2);
+    vc03 = f32x4.add(vc03, vbias3);
+  }
+  if (acc) {
+    vc00 = f32x4.add(v128.load(c, 0), vc00);
+    vc01 = f32x4.add(v128.load(c, 16), vc01);
+    vc02 = f32x4.add(v128.load(c, 32), vc02);
+    vc03 = f32x4.add(v128.load(c, 48), vc03);
+  }
+  v128.store(c, vc00, 0);
+  v128.store(c, vc01, 16);
+  v128.store(c, vc02, 32);
+  v128.store(c, vc03, 48);
+}
+
+function kernel_1x16_r(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
+  let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
+  let p = k;
+  do {
+    const vb0 = v128.load(pb, 0);
+    const vb1 = v128.load(pb, 16);
+    const vb2 = v128.load(pb, 32);
+    const vb3 = v128.load(pb, 48);
+    const va0 = v128.load32_splat(pa);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    vc02 = vfma(va0, vb2, vc02);
+    vc03 = vfma(va0, vb3, vc03);
+    pa += 4;
+    pb += bs;
+  } while (--p);
+  if (bias) {
+    const vbias0 = v128.load(bias, 0);
+    const vbias1 = v128.load(bias, 16);
+    const vbias2 = v128.load(bias, 32);
+    const vbias3 = v128.load(bias, 48);
+    vc00 = f32x4.add(vc00, vbias0);
+    vc01 = f32x4.add(vc01, vbias1);
+    vc02 = f32x4.add(vc02, vbias2);
+    vc03 = f32x4.add(vc03, vbias3);
+  }
+  if (acc) {
+    vc00 = f32x4.add(v128.load(c, 0), vc00);
+    vc01 = f32x4.add(v128.load(c, 16), vc01);
+    vc02 = f32x4.add(v128.load(c, 32), vc02);
+    vc03 = f32x4.add(v128.load(c, 48), vc03);
+  }
+  v128.store(c, vc00, 0);
+  v128.store(c, vc01, 16);
+  v128.store(c, vc02, 32);
+  v128.store(c, vc03, 48);
+}
+
+function kernel_2x16_p(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
+  let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
+  let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0), vc12 = f32x4.splat(0), vc13 = f32x4.splat(0);
+  let p = k;
+  do {
+    const vb0 = v128.load(pb, 0);
+    const vb1 = v128.load(pb, 16);
+    const vb2 = v128.load(pb, 32);
+    const vb3 = v128.load(pb, 48);
+    const va0 = v128.load32_splat(pa, 0);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    vc02 = vfma(va0, vb2, vc02);
+    vc03 = vfma(va0, vb3, vc03);
+    const va1 = v128.load32_splat(pa, 4);
+    vc10 = vfma(va1, vb0, vc10);
+    vc11 = vfma(va1, vb1, vc11);
+    vc12 = vfma(va1, vb2, vc12);
+    vc13 = vfma(va1, vb3, vc13);
+    pa += as;
+    pb += bs;
+  } while (--p);
+  if (bias) {
+    const vbias0 = v128.load(bias, 0);
+    const vbias1 = v128.load(bias, 16);
+    const vbias2 = v128.load(bias, 32);
+    const vbias3 = v128.load(bias, 48);
+    vc00 = f32x4.add(vc00, vbias0);
+    vc01 = f32x4.add(vc01, vbias1);
+    vc02 = f32x4.add(vc02, vbias2);
+    vc03 = f32x4.add(vc03, vbias3);
+    vc10 = f32x4.add(vc10, vbias0);
+    vc11 = f32x4.add(vc11, vbias1);
+    vc12 = f32x4.add(vc12, vbias2);
+    vc13 = f32x4.add(vc13, vbias3);
+  }
+  if (acc) {
+    vc00 = f32x4.add(v128.load(c, 0), vc00);
+    vc01 = f32x4.add(v128.load(c, 16), vc01);
+    vc02 = f32x4.add(v128.load(c, 32), vc02);
+    vc03 = f32x4.add(v128.load(c, 48), vc03);
+    c += ldc;
+    vc10 = f32x4.add(v128.load(c, 0), vc10);
+    vc11 = f32x4.add(v128.load(c, 16), vc11);
+    vc12 = f32x4.add(v128.load(c, 32), vc12);
+    vc13 = f32x4.add(v128.load(c, 48), vc13);
+    c -= ldc * 1;
+  }
+  v128.store(c, vc00, 0);
+  v128.store(c, vc01, 16);
+  v128.store(c, vc02, 32);
+  v128.store(c, vc03, 48);
+  c += ldc;
+  v128.store(c, vc10, 0);
+  v128.store(c, vc11, 16);
+  v128.store(c, vc12, 32);
+  v128.store(c, vc13, 48);
+}
+
+function kernel_2x16_r(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
+  let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
+  let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0), vc12 = f32x4.splat(0), vc13 = f32x4.splat(0);
+  const o1: usize = as * 1;
+  let p = k;
+  do {
+    const vb0 = v128.load(pb, 0);
+    const vb1 = v128.load(pb, 16);
+    const vb2 = v128.load(pb, 32);
+    const vb3 = v128.load(pb, 48);
+    const va0 = v128.load32_splat(pa);
+    vc00 = vfma(va0, vb0, vc00);
+    vc01 = vfma(va0, vb1, vc01);
+    vc02 = vfma(va0, vb2, vc02);
+    vc03 = vfma(va0, vb3, vc03);
+    const va1 = v128.load32_splat(pa + o1);
+    vc10 = vfma(va1, vb0, vc10);
+    vc11 = vfma(va1, vb1, vc11);
+    vc12 = vfma(va1, vb2, vc12);
+    vc13 = vfma(va1, vb3, vc13);
+    pa += 4;
+    pb += bs;
+  } while (--p);
+  if (bias) {
+    const vbias0 = v128.load(bias, 0);
+    const vbias1 = v128.load(bias, 16);
+    const vbias2 = v128.load(bias, 32);
+    const vbias3 = v128.load(bias, 48);
+    vc00 = f32x4.add(vc00, vbias0);
+    vc01 = f32x4.add(vc01, vbias1);
+    vc02 = f32x4.add(vc02, vbias2);
+    vc03 = f32x4.add(vc03, vbias3);
+    vc10 = f32x4.add(vc10, vbias0);
+    vc11 = f32x4.add(vc11, vbias1);
+    vc12 = f32x4.add(vc12, vbias2);
+    vc13 = f32x4.add(vc13, vbias3);
+  }
+  if (acc) {
+    vc00 = f32x4.add(v128.load(c, 0), vc00);
+    vc01 = f32x4.add(v128.load(c, 16), vc01);
+    vc02 = f32x4.add(v128.load(c, 32), vc02);
+    vc03 = f32x4.add(v128.load(c, 48), vc03);
+    c += ldc;
+    vc10 = f32x4.add(v128.load(c, 0), vc10);
+    vc11 = f32x4.add(v128.load(c, 16), vc11);
+    vc12 = f32x4.add(v128.load(c, 32), vc12);
+    vc13 = f32x4.add(v128.load(c, 48), vc13);
+    c -= ldc * 1;
+  }
+  v128.store(c, vc00, 0);
+  v128.store(c, vc01, 16);
+  v128.store(c, vc02, 32);
+  v128.store(c, vc03, 48);
+  c += ldc;
+  v128.store(c, vc10, 0);
+  v128.store(c, vc11, 16);
+  v128.store(c, vc12, 32);
+  v128.store(c, vc13, 48);
+}
+
+function pack_b_16(b: usize, transB: i32, n: i32, k: i32, j0: i32, nr: i32, dst: usize): void {
+  if (nr == 16) {
+    if (transB) {
+      // B stored [n,k]: 4×4 transposes of four B rows at a time.
+      const ldb: usize = <usize>k << 2;
+      const row = b + <usize>j0 * ldb;
+      let p = 0;
+      for (; p + 4 <= k; p += 4) {
+        const s = row + (<usize>p << 2), d = dst + <usize>p * 64;
+        transpose4(s + ldb * 0, ldb, d + 0, 64);
+        transpose4(s + ldb * 4, ldb, d + 16, 64);
+        transpose4(s + ldb * 8, ldb, d + 32, 64);
+        transpose4(s + ldb * 12, ldb, d + 48, 64);
+      }
+      for (; p < k; p++) {
+        const s = row + (<usize>p << 2), d = dst + <usize>p * 64;
+        store<f32>(d, load<f32>(s + ldb * 0), 0);
+        store<f32>(d, load<f32>(s + ldb * 1), 4);
+        store<f32>(d, load<f32>(s + ldb * 2), 8);
+        store<f32>(d, load<f32>(s + ldb * 3), 12);
+        store<f32>(d, load<f32>(s + ldb * 4), 16);
+        store<f32>(d, load<f32>(s + ldb * 5), 20);
+        store<f32>(d, load<f32>(s + ldb * 6), 24);
+        store<f32>(d, load<f32>(s + ldb * 7), 28);
+        store<f32>(d, load<f32>(s + ldb * 8), 32);
+        store<f32>(d, load<f32>(s + ldb * 9), 36);
+        store<f32>(d, load<f32>(s + ldb * 10), 40);
+        store<f32>(d, load<f32>(s + ldb * 11), 44);
+        store<f32>(d, load<f32>(s + ldb * 12), 48);
+        store<f32>(d, load<f32>(s + ldb * 13), 52);
+        store<f32>(d, load<f32>(s + ldb * 14), 56);
+        store<f32>(d, load<f32>(s + ldb * 15), 60);
+      }
+    } else {
+      const ldb: usize = <usize>n << 2;
+      let s = b + (<usize>j0 << 2);
+      for (let p = 0; p < k; p++) {
+        v128.store(dst, v128.load(s, 0), 0);
+        v128.store(dst, v128.load(s, 16), 16);
+        v128.store(dst, v128.load(s, 32), 32);
+        v128.store(dst, v128.load(s, 48), 48);
+        s += ldb;
+        dst += 64;
+      }
+    }
+    return;
+  }
+  // Leftover columns: element by element, zeros beyond nr (those lanes are discarded).
+  const sp: usize = transB ? 4 : <usize>n << 2, sj: usize = transB ? <usize>k << 2 : 4;
+  for (let p = 0; p < k; p++) {
+    const s = b + <usize>p * sp + <usize>j0 * sj;
+    for (let jj = 0; jj < 16; jj++) store<f32>(dst + (<usize>jj << 2), jj < nr ? load<f32>(s + <usize>jj * sj) : 0);
+    dst += 64;
+  }
+}
 
 function matmul_rows(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, acc: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
   const ldc: usize = <usize>n << 2;
@@ -1024,289 +1278,10 @@ export function matmul_f32__simd128_fma_4x8(a: usize, b: usize, c: usize, m: i32
   }
 }
 
-// --- 2×16 tile ----------------------------------------------------------------------------------
+// --- 4×8 tile ----------------------------------------------------------------------------------
 
-function kernel_1x16_p(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
-  let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
-  let p = k;
-  do {
-    const vb0 = v128.load(pb, 0);
-    const vb1 = v128.load(pb, 16);
-    const vb2 = v128.load(pb, 32);
-    const vb3 = v128.load(pb, 48);
-    const va0 = v128.load32_splat(pa, 0);
-    vc00 = vfma(va0, vb0, vc00);
-    vc01 = vfma(va0, vb1, vc01);
-    vc02 = vfma(va0, vb2, vc02);
-    vc03 = vfma(va0, vb3, vc03);
-    pa += as;
-    pb += bs;
-  } while (--p);
-  if (bias) {
-    const vbias0 = v128.load(bias, 0);
-    const vbias1 = v128.load(bias, 16);
-    const vbias2 = v128.load(bias, 32);
-    const vbias3 = v128.load(bias, 48);
-    vc00 = f32x4.add(vc00, vbias0);
-    vc01 = f32x4.add(vc01, vbias1);
-    vc02 = f32x4.add(vc02, vbias2);
-    vc03 = f32x4.add(vc03, vbias3);
-  }
-  if (acc) {
-    vc00 = f32x4.add(v128.load(c, 0), vc00);
-    vc01 = f32x4.add(v128.load(c, 16), vc01);
-    vc02 = f32x4.add(v128.load(c, 32), vc02);
-    vc03 = f32x4.add(v128.load(c, 48), vc03);
-  }
-  v128.store(c, vc00, 0);
-  v128.store(c, vc01, 16);
-  v128.store(c, vc02, 32);
-  v128.store(c, vc03, 48);
-}
-
-function kernel_2x16_p(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
-  let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
-  let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0), vc12 = f32x4.splat(0), vc13 = f32x4.splat(0);
-  let p = k;
-  do {
-    const vb0 = v128.load(pb, 0);
-    const vb1 = v128.load(pb, 16);
-    const vb2 = v128.load(pb, 32);
-    const vb3 = v128.load(pb, 48);
-    const va0 = v128.load32_splat(pa, 0);
-    vc00 = vfma(va0, vb0, vc00);
-    vc01 = vfma(va0, vb1, vc01);
-    vc02 = vfma(va0, vb2, vc02);
-    vc03 = vfma(va0, vb3, vc03);
-    const va1 = v128.load32_splat(pa, 4);
-    vc10 = vfma(va1, vb0, vc10);
-    vc11 = vfma(va1, vb1, vc11);
-    vc12 = vfma(va1, vb2, vc12);
-    vc13 = vfma(va1, vb3, vc13);
-    pa += as;
-    pb += bs;
-  } while (--p);
-  if (bias) {
-    const vbias0 = v128.load(bias, 0);
-    const vbias1 = v128.load(bias, 16);
-    const vbias2 = v128.load(bias, 32);
-    const vbias3 = v128.load(bias, 48);
-    vc00 = f32x4.add(vc00, vbias0);
-    vc01 = f32x4.add(vc01, vbias1);
-    vc02 = f32x4.add(vc02, vbias2);
-    vc03 = f32x4.add(vc03, vbias3);
-    vc10 = f32x4.add(vc10, vbias0);
-    vc11 = f32x4.add(vc11, vbias1);
-    vc12 = f32x4.add(vc12, vbias2);
-    vc13 = f32x4.add(vc13, vbias3);
-  }
-  if (acc) {
-    vc00 = f32x4.add(v128.load(c, 0), vc00);
-    vc01 = f32x4.add(v128.load(c, 16), vc01);
-    vc02 = f32x4.add(v128.load(c, 32), vc02);
-    vc03 = f32x4.add(v128.load(c, 48), vc03);
-    c += ldc;
-    vc10 = f32x4.add(v128.load(c, 0), vc10);
-    vc11 = f32x4.add(v128.load(c, 16), vc11);
-    vc12 = f32x4.add(v128.load(c, 32), vc12);
-    vc13 = f32x4.add(v128.load(c, 48), vc13);
-    c -= ldc * 1;
-  }
-  v128.store(c, vc00, 0);
-  v128.store(c, vc01, 16);
-  v128.store(c, vc02, 32);
-  v128.store(c, vc03, 48);
-  c += ldc;
-  v128.store(c, vc10, 0);
-  v128.store(c, vc11, 16);
-  v128.store(c, vc12, 32);
-  v128.store(c, vc13, 48);
-}
-
-function kernel_1x16_r(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
-  let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
-  let p = k;
-  do {
-    const vb0 = v128.load(pb, 0);
-    const vb1 = v128.load(pb, 16);
-    const vb2 = v128.load(pb, 32);
-    const vb3 = v128.load(pb, 48);
-    const va0 = v128.load32_splat(pa);
-    vc00 = vfma(va0, vb0, vc00);
-    vc01 = vfma(va0, vb1, vc01);
-    vc02 = vfma(va0, vb2, vc02);
-    vc03 = vfma(va0, vb3, vc03);
-    pa += 4;
-    pb += bs;
-  } while (--p);
-  if (bias) {
-    const vbias0 = v128.load(bias, 0);
-    const vbias1 = v128.load(bias, 16);
-    const vbias2 = v128.load(bias, 32);
-    const vbias3 = v128.load(bias, 48);
-    vc00 = f32x4.add(vc00, vbias0);
-    vc01 = f32x4.add(vc01, vbias1);
-    vc02 = f32x4.add(vc02, vbias2);
-    vc03 = f32x4.add(vc03, vbias3);
-  }
-  if (acc) {
-    vc00 = f32x4.add(v128.load(c, 0), vc00);
-    vc01 = f32x4.add(v128.load(c, 16), vc01);
-    vc02 = f32x4.add(v128.load(c, 32), vc02);
-    vc03 = f32x4.add(v128.load(c, 48), vc03);
-  }
-  v128.store(c, vc00, 0);
-  v128.store(c, vc01, 16);
-  v128.store(c, vc02, 32);
-  v128.store(c, vc03, 48);
-}
-
-function kernel_2x16_r(pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
-  let vc00 = f32x4.splat(0), vc01 = f32x4.splat(0), vc02 = f32x4.splat(0), vc03 = f32x4.splat(0);
-  let vc10 = f32x4.splat(0), vc11 = f32x4.splat(0), vc12 = f32x4.splat(0), vc13 = f32x4.splat(0);
-  const o1: usize = as * 1;
-  let p = k;
-  do {
-    const vb0 = v128.load(pb, 0);
-    const vb1 = v128.load(pb, 16);
-    const vb2 = v128.load(pb, 32);
-    const vb3 = v128.load(pb, 48);
-    const va0 = v128.load32_splat(pa);
-    vc00 = vfma(va0, vb0, vc00);
-    vc01 = vfma(va0, vb1, vc01);
-    vc02 = vfma(va0, vb2, vc02);
-    vc03 = vfma(va0, vb3, vc03);
-    const va1 = v128.load32_splat(pa + o1);
-    vc10 = vfma(va1, vb0, vc10);
-    vc11 = vfma(va1, vb1, vc11);
-    vc12 = vfma(va1, vb2, vc12);
-    vc13 = vfma(va1, vb3, vc13);
-    pa += 4;
-    pb += bs;
-  } while (--p);
-  if (bias) {
-    const vbias0 = v128.load(bias, 0);
-    const vbias1 = v128.load(bias, 16);
-    const vbias2 = v128.load(bias, 32);
-    const vbias3 = v128.load(bias, 48);
-    vc00 = f32x4.add(vc00, vbias0);
-    vc01 = f32x4.add(vc01, vbias1);
-    vc02 = f32x4.add(vc02, vbias2);
-    vc03 = f32x4.add(vc03, vbias3);
-    vc10 = f32x4.add(vc10, vbias0);
-    vc11 = f32x4.add(vc11, vbias1);
-    vc12 = f32x4.add(vc12, vbias2);
-    vc13 = f32x4.add(vc13, vbias3);
-  }
-  if (acc) {
-    vc00 = f32x4.add(v128.load(c, 0), vc00);
-    vc01 = f32x4.add(v128.load(c, 16), vc01);
-    vc02 = f32x4.add(v128.load(c, 32), vc02);
-    vc03 = f32x4.add(v128.load(c, 48), vc03);
-    c += ldc;
-    vc10 = f32x4.add(v128.load(c, 0), vc10);
-    vc11 = f32x4.add(v128.load(c, 16), vc11);
-    vc12 = f32x4.add(v128.load(c, 32), vc12);
-    vc13 = f32x4.add(v128.load(c, 48), vc13);
-    c -= ldc * 1;
-  }
-  v128.store(c, vc00, 0);
-  v128.store(c, vc01, 16);
-  v128.store(c, vc02, 32);
-  v128.store(c, vc03, 48);
-  c += ldc;
-  v128.store(c, vc10, 0);
-  v128.store(c, vc11, 16);
-  v128.store(c, vc12, 32);
-  v128.store(c, vc13, 48);
-}
-
-function kernel_2x16_p_mr(mr: i32, pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
-  if (mr == 2) kernel_2x16_p(pa, as, pb, bs, k, c, ldc, bias, acc);
-  else kernel_1x16_p(pa, as, pb, bs, k, c, ldc, bias, acc);
-}
-
-function kernel_2x16_r_mr(mr: i32, pa: usize, as: usize, pb: usize, bs: usize, k: i32, c: usize, ldc: usize, bias: usize, acc: i32): void {
-  if (mr == 2) kernel_2x16_r(pa, as, pb, bs, k, c, ldc, bias, acc);
-  else kernel_1x16_r(pa, as, pb, bs, k, c, ldc, bias, acc);
-}
-
-function pack_b_16(b: usize, transB: i32, n: i32, k: i32, j0: i32, nr: i32, dst: usize): void {
-  if (nr == 16) {
-    if (transB) {
-      // B stored [n,k]: 4×4 transposes of four B rows at a time.
-      const ldb: usize = <usize>k << 2;
-      const row = b + <usize>j0 * ldb;
-      let p = 0;
-      for (; p + 4 <= k; p += 4) {
-        const s = row + (<usize>p << 2), d = dst + <usize>p * 64;
-        transpose4(s + ldb * 0, ldb, d + 0, 64);
-        transpose4(s + ldb * 4, ldb, d + 16, 64);
-        transpose4(s + ldb * 8, ldb, d + 32, 64);
-        transpose4(s + ldb * 12, ldb, d + 48, 64);
-      }
-      for (; p < k; p++) {
-        const s = row + (<usize>p << 2), d = dst + <usize>p * 64;
-        store<f32>(d, load<f32>(s + ldb * 0), 0);
-        store<f32>(d, load<f32>(s + ldb * 1), 4);
-        store<f32>(d, load<f32>(s + ldb * 2), 8);
-        store<f32>(d, load<f32>(s + ldb * 3), 12);
-        store<f32>(d, load<f32>(s + ldb * 4), 16);
-        store<f32>(d, load<f32>(s + ldb * 5), 20);
-        store<f32>(d, load<f32>(s + ldb * 6), 24);
-        store<f32>(d, load<f32>(s + ldb * 7), 28);
-        store<f32>(d, load<f32>(s + ldb * 8), 32);
-        store<f32>(d, load<f32>(s + ldb * 9), 36);
-        store<f32>(d, load<f32>(s + ldb * 10), 40);
-        store<f32>(d, load<f32>(s + ldb * 11), 44);
-        store<f32>(d, load<f32>(s + ldb * 12), 48);
-        store<f32>(d, load<f32>(s + ldb * 13), 52);
-        store<f32>(d, load<f32>(s + ldb * 14), 56);
-        store<f32>(d, load<f32>(s + ldb * 15), 60);
-      }
-    } else {
-      const ldb: usize = <usize>n << 2;
-      let s = b + (<usize>j0 << 2);
-      for (let p = 0; p < k; p++) {
-        v128.store(dst, v128.load(s, 0), 0);
-        v128.store(dst, v128.load(s, 16), 16);
-        v128.store(dst, v128.load(s, 32), 32);
-        v128.store(dst, v128.load(s, 48), 48);
-        s += ldb;
-        dst += 64;
-      }
-    }
-    return;
-  }
-  // Leftover columns: element by element, zeros beyond nr (those lanes are discarded).
-  const sp: usize = transB ? 4 : <usize>n << 2, sj: usize = transB ? <usize>k << 2 : 4;
-  for (let p = 0; p < k; p++) {
-    const s = b + <usize>p * sp + <usize>j0 * sj;
-    for (let jj = 0; jj < 16; jj++) store<f32>(dst + (<usize>jj << 2), jj < nr ? load<f32>(s + <usize>jj * sj) : 0);
-    dst += 64;
-  }
-}
-
-function pack_b_group_16(b: usize, n: i32, k: i32, j0: i32, dst: usize, panel: usize): void {
-  const ldb: usize = <usize>n << 2;
-  const d1 = panel * 1;
-  let s = b + (<usize>j0 << 2);
-  for (let p = 0; p < k; p++) {
-    v128.store(dst, v128.load(s, 0), 0);
-    v128.store(dst, v128.load(s, 16), 16);
-    v128.store(dst, v128.load(s, 32), 32);
-    v128.store(dst, v128.load(s, 48), 48);
-    v128.store(dst + d1, v128.load(s, 64), 0);
-    v128.store(dst + d1, v128.load(s, 80), 16);
-    v128.store(dst + d1, v128.load(s, 96), 32);
-    v128.store(dst + d1, v128.load(s, 112), 48);
-    s += ldb;
-    dst += 64;
-  }
-}
-
-// simd build: 2×16 tiles, mul + add.
-export function matmul_f32__simd128_2x16(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
+// simd build: 4×8 tiles, mul + add.
+export function matmul_f32__simd128_4x8(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
   if (m <= 0 || n1 <= n0) return;
   if (k <= 0) {
     bias_only(c, m, n, accumulate, bias, n0, n1);
@@ -1322,35 +1297,37 @@ export function matmul_f32__simd128_2x16(a: usize, b: usize, c: usize, m: i32, k
   }
   const ldc: usize = <usize>n << 2;
   // NOTE: with one row panel a packed B panel would be used once: read B in place instead.
-  const directB = !transB && m <= 2;
+  const directB = !transB && m <= 4;
   // Packing A pays once several column panels reuse it (measured: N ≤ 16 is faster unpacked).
-  const packA = false;
+  const packA = transA && m > 4 && n1 - n0 > 16;
   const apack = ws;
   const bpack = (ws + (packA ? <usize>m * <usize>k << 2 : 0) + 63) & ~63;
-  const panel: usize = <usize>k * 64;
-  const tile = bpack + panel * 2;
-  // Columns go in blocks of 32 (whole cache lines of B), packed at once as 2 panels of 16.
+  const panel: usize = <usize>k * 32;
+  const tile = bpack + panel * 4;
+  if (packA) pack_a_4(a, transA, m, k, apack);
+  // Columns go in blocks of 32 (whole cache lines of B), packed at once as 4 panels of 8.
   for (let jb = n0; jb < n1; jb += 32) {
     const je = min(n1, jb + 32);
     const grouped = !transB && !directB && je - jb == 32;
-    if (grouped) pack_b_group_16(b, n, k, jb, bpack, panel);
-    for (let j0 = jb; j0 < je; j0 += 16) {
-      const nr = min(16, je - j0), full = nr == 16;
+    if (grouped) pack_b_group_8(b, n, k, jb, bpack, panel);
+    for (let j0 = jb; j0 < je; j0 += 8) {
+      const nr = min(8, je - j0), full = nr == 8;
       const vbias = full && bias ? bias + (<usize>j0 << 2) : 0;
-      let pb = bpack + <usize>((j0 - jb) / 16) * panel, bs: usize = 64;
+      let pb = bpack + <usize>((j0 - jb) / 8) * panel, bs: usize = 32;
       if (directB && full) {
         pb = b + (<usize>j0 << 2);
         bs = ldc;
-      } else if (!grouped) pack_b_16(b, transB, n, k, j0, nr, pb);
-      for (let i0 = 0; i0 < m; i0 += 2) {
-        const mr = min(2, m - i0);
-        // A full tile goes straight to C; a leftover one goes through `tile` (ldc = 64).
+      } else if (!grouped) pack_b_8(b, transB, n, k, j0, nr, pb);
+      for (let i0 = 0; i0 < m; i0 += 4) {
+        const mr = min(4, m - i0);
+        // A full tile goes straight to C; a leftover one goes through `tile` (ldc = 32).
         const cc = full ? c + <usize>i0 * ldc + (<usize>j0 << 2) : tile;
-        const cl: usize = full ? ldc : 64;
+        const cl: usize = full ? ldc : 32;
         const ca = full ? accumulate : 0;
-        if (transA) kernel_2x16_p_mr(mr, a + (<usize>i0 << 2), <usize>m << 2, pb, bs, k, cc, cl, vbias, ca);
-        else kernel_2x16_r_mr(mr, a + (<usize>i0 * <usize>k << 2), <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
-        if (!full) tile_to_c(tile, 64, mr, nr, c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, bias ? bias + (<usize>j0 << 2) : 0, accumulate);
+        if (packA) kernel_4x8_p_mr(mr, apack + (<usize>i0 * <usize>k << 2), <usize>mr << 2, pb, bs, k, cc, cl, vbias, ca);
+        else if (transA) kernel_4x8_p_mr(mr, a + (<usize>i0 << 2), <usize>m << 2, pb, bs, k, cc, cl, vbias, ca);
+        else kernel_4x8_r_mr(mr, a + (<usize>i0 * <usize>k << 2), <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
+        if (!full) tile_to_c(tile, 32, mr, nr, c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, bias ? bias + (<usize>j0 << 2) : 0, accumulate);
       }
     }
   }
@@ -1364,6 +1341,6 @@ export function matmul_ws_bytes_f32(m: i32, k: i32, n: i32): i32 {
 
 export function matmul_f32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
   if (ASC_FEATURE_RELAXED_SIMD) matmul_f32__simd128_fma_4x8(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1);
-  else if (ASC_FEATURE_SIMD) matmul_f32__simd128_2x16(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1);
+  else if (ASC_FEATURE_SIMD) matmul_f32__simd128_4x8(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1);
   else matmul_f32__scalar(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1);
 }
