@@ -65,12 +65,19 @@ describe('reduce_sum', () => {
     });
   }
 
-  it('wasm builds: column sums bitwise equal across scalar, SIMD and relaxed (same summation order)', async () => {
+  it('wasm builds: column sums bitwise equal across scalar, SIMD and relaxed (same summation order); sums start from +0', async () => {
     const bes = await Promise.all(WASM_BACKENDS.filter((b) => b.label.startsWith('wasm-')).map((b) => b.make()));
     const rows = 37, cols = 53;
     const x = fillRandom(rows * cols, 4, -1e3, 1e3);
     const first = run(bes[0], x, rows, cols, 0);
     for (const be of bes.slice(1)) expect([...run(be, x, rows, cols, 0)]).toEqual([...first]);
+    // Sums start from +0, as in ref: a column of −0 sums to +0 (wide and narrow matrices, both axes).
+    for (const be of [...bes, ref]) {
+      for (const [r, c] of [[3, 20], [3, 5], [1, 17]]) {
+        const z = new Float32Array(r * c).fill(-0);
+        for (const axis of [0, 1] as const) expect(run(be, z, r, c, axis).every((v) => Object.is(v, 0)), `${be.variant} ${r}×${c} axis ${axis}`).toBe(true);
+      }
+    }
   });
 
   it('ref: hand-derived values', () => {
