@@ -18,7 +18,8 @@ function ticks(lo: number, hi: number, n = 5): number[] {
   return out;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(4)));
+const fmt = (v: number) =>
+  Math.abs(v) >= 1e4 ? (Math.abs(v) < 1e7 ? `${+(v / 1000).toPrecision(4)}k` : v.toExponential(1)) : String(+v.toPrecision(4));
 
 /** A line chart of the series against the step; the y range ignores the first 5% of steps when that start is far above the rest. */
 export function curvesSvg(series: Series[], opts: { title: string; xLabel?: string; yLabel?: string; width?: number; height?: number }): string {
