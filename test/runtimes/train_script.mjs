@@ -9,7 +9,9 @@
 // with the package's documented key, so every runtime trains on identical bits.
 // Output: one line of JSON on stdout.
 import { readFile } from 'node:fs/promises';
-import { createWasmBackend } from '../../dist/index.js';
+// The package's entry point, by its own name (package self-reference works in Node, Deno and Bun);
+// the training loop and data helpers are not exported from it yet, so they come from dist/.
+import { createWasmBackend } from 'gumbel';
 import { detectFeatures } from '../../dist/backends/wasm/features.js';
 import { binarizeFixed, binarizationKey, makeDataset, parseIdx } from '../../dist/data/index.js';
 import { setBackend } from '../../dist/engine.js';
