@@ -3,6 +3,7 @@
 // 130 interrupted by Ctrl-C after writing a checkpoint.
 import { Command, CommanderError } from 'commander';
 import { evalCommand } from './eval.js';
+import { reproduceCommand } from './reproduce.js';
 import { sampleCommand } from './sample.js';
 import { trainCommand } from './train.js';
 import { EXIT, type IO, describeError } from './util.js';
@@ -24,6 +25,7 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
   program.addCommand(trainCommand(io, (c) => { code = c; }));
   program.addCommand(evalCommand(io));
   program.addCommand(sampleCommand(io));
+  program.addCommand(reproduceCommand(io, (c) => { code = c; }));
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {
     await program.parseAsync(argv);

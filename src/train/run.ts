@@ -72,6 +72,8 @@ export interface RunOptions {
   stop?: { stop: boolean };
   /** Plain progress lines every this many ms when stderr is not a TTY (default 5000). */
   notTTYSchedule?: number;
+  /** Loads the run's data (default loadData): a process that runs many runs (gumbel reproduce) loads MNIST once. */
+  loadData?: (config: TrainConfig) => Promise<RunData>;
 }
 
 export const FILES = { config: 'config.json', metrics: 'metrics.jsonl', checkpoint: 'checkpoint', result: 'result.json', samples: 'samples.png', curves: 'curves.svg' } as const;
@@ -193,7 +195,7 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
     const own = { ...defaultConfig((ckpt.config as { model?: ModelName }).model ?? 'vae'), ...(ckpt.config as Partial<TrainConfig>) };
     config = validateConfig({ ...own, steps: opts.resumeSteps ?? own.steps });
   }
-  const data = await loadData(config);
+  const data = await (opts.loadData ?? loadData)(config);
   const tLoaded = performance.now();
   const backend = await makeBackend(config.backend, config.threads);
   try {

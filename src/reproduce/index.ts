@@ -1,0 +1,221 @@
+// `gumbel reproduce table1`: the 28 cells of Table 1 in parallel child processes (worker.ts), each
+// in its own folder under --out (cell.ts), then table1.md, table1.json and one SVG per row
+// (report.ts). The tables are rewritten after every finished cell, so an interrupted reproduction
+// shows what it has; --resume skips finished cells and resumes the others from their checkpoints.
+//
+// <out>/reproduce.json          what this folder reproduces (table, budget): --resume checks it
+// <out>/<model>-<latent>-<est>/ one folder per cell
+// <out>/table1.md, table1.json, table1-<model>-<latent>.svg
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ArgumentError } from '../errors.js';
+import type { BackendName } from '../train/config.js';
+import { readJson, writeAtomic } from '../train/files.js';
+import type { Output } from '../train/run.js';
+import { type CellResult, readCell } from './cell.js';
+import { buildReport, duration, markdownReport, rowSvg, svgFile, TABLE_FILES, type Table1Report } from './report.js';
+import { BUDGETS, type BudgetName, type Cell, CELLS, cellSteps, describeSetting, ROWS } from './table1.js';
+import type { FromWorker, ToWorker } from './worker.js';
+
+export { BUDGETS, BUDGET_NAMES, CELLS, type BudgetName } from './table1.js';
+export type { Table1Report } from './report.js';
+
+export const PLAN_FILE = 'reproduce.json';
+
+export interface ReproduceOptions {
+  budget: BudgetName;
+  /** Cells in parallel (child processes); default one per core. */
+  jobs?: number;
+  outDir: string;
+  resume?: boolean;
+  backend?: BackendName;
+  /** Progress: one line per finished cell. */
+  stderr: Output;
+  /** Abort to stop: every running cell checkpoints after its current step. */
+  signal?: AbortSignal;
+  /** The command line recorded in the tables. */
+  command?: string;
+}
+
+export interface ReproduceResult {
+  report: Table1Report;
+  outDir: string;
+  /** Cells that failed with an error in this session (ids and one-line messages). */
+  failed: { id: string; message: string }[];
+  interrupted: boolean;
+}
+
+interface Plan {
+  table: 'table1';
+  budget: BudgetName;
+  backend: BackendName;
+  created: string;
+}
+
+const exists = (p: string) => stat(p).then(() => true, () => false);
+
+/** How a worker process is started: the compiled worker.js, or worker.ts through tsx when running from source. */
+function workerEntry(): { path: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    return { path: join(here, '..', 'worker.ts'), execArgv: ['--import', pathToFileURL(tsx).href] };
+  }
+  return { path: join(here, '..', 'worker.js'), execArgv: [] };
+}
+
+/** Threads per worker: the cores shared among the jobs, 1 to 4. */
+export const threadsPerJob = (jobs: number, cores = availableParallelism()) => Math.max(1, Math.min(4, Math.floor(cores / jobs)));
+
+function cellLine(done: number, total: number, c: CellResult): string {
+  const w = String(total).length;
+  const head = `[${String(done).padStart(w)}/${total}] ${c.id}:`;
+  if (c.status !== 'ok') return `${head} diverged with every setting (${c.pilots.length} pilots) · ${duration(c.seconds.total)}`;
+  return `${head} ${c.ours!.toFixed(2)} (paper ${c.paper.toFixed(1)}, ${c.delta! > 0 ? '+' : ''}${c.delta!.toFixed(2)}) · ` +
+    `${describeSetting(c.selected!, c)} · ${c.steps.pilots} + ${c.steps.final} steps · ${duration(c.seconds.total)}`;
+}
+
+export async function reproduceTable1(o: ReproduceOptions): Promise<ReproduceResult> {
+  const t0 = performance.now();
+  const outDir = resolve(o.outDir);
+  const cores = availableParallelism();
+  const jobs = o.jobs ?? cores;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new ArgumentError(`--jobs must be an integer >= 1, found ${jobs}`);
+  const budget = BUDGETS[o.budget];
+  if (!budget) throw new ArgumentError(`--budget must be one of ${Object.keys(BUDGETS).join(', ')}, found '${o.budget}'`);
+  const backend = o.backend ?? 'wasm';
+  const planPath = join(outDir, PLAN_FILE);
+
+  if (await exists(planPath)) {
+    if (!o.resume) throw new ArgumentError(`--out ${o.outDir} already holds a reproduction (${PLAN_FILE}): continue it with --resume, or choose another --out`);
+    const plan = await readJson<Plan>(planPath, 'reproduction');
+    if (plan.budget !== o.budget) throw new ArgumentError(`--budget ${o.budget} does not match the reproduction in ${o.outDir}, which has budget ${plan.budget}`);
+  } else {
+    if (o.resume) throw new ArgumentError(`--resume: --out ${o.outDir} holds no reproduction (${PLAN_FILE}); start one without --resume`);
+    await mkdir(outDir, { recursive: true });
+    const plan: Plan = { table: 'table1', budget: o.budget, backend, created: new Date().toISOString() };
+    await writeAtomic(planPath, JSON.stringify(plan, null, 2) + '\n');
+  }
+
+  const finished = new Map<string, CellResult>();
+  for (const c of CELLS) {
+    const r = await readCell(join(outDir, c.id));
+    if (r) finished.set(c.id, r);
+  }
+  // Longest cells first, so the last ones to finish are short.
+  const pending = CELLS.filter((c) => !finished.has(c.id)).sort((a, b) => cellSteps(b, budget) - cellSteps(a, budget));
+  const nWorkers = Math.min(jobs, pending.length);
+  const threads = threadsPerJob(Math.max(1, nWorkers), cores);
+  const command = o.command ?? `gumbel reproduce table1 --budget ${o.budget} --out ${o.outDir}`;
+
+  const writeReports = async () => {
+    const report = buildReport([...finished.values()], budget, { command, sessionSeconds: (performance.now() - t0) / 1000, jobs: nWorkers || jobs, threadsPerJob: threads });
+    await writeAtomic(join(outDir, TABLE_FILES.json), JSON.stringify(report, null, 2) + '\n');
+    await writeAtomic(join(outDir, TABLE_FILES.md), markdownReport(report));
+    for (const row of ROWS) await writeAtomic(join(outDir, svgFile(row)), rowSvg(row, report));
+    return report;
+  };
+
+  o.stderr.write(
+    `reproducing Table 1, budget ${o.budget}: ${pending.length} cell${pending.length === 1 ? '' : 's'} to run` +
+      `${finished.size ? ` (${finished.size} finished earlier)` : ''}` +
+      `${pending.length ? `, ${nWorkers} in parallel × ${threads} thread${threads > 1 ? 's' : ''}` : ''}, in ${outDir}\n`,
+  );
+
+  const failed: ReproduceResult['failed'] = [];
+  let interrupted = false;
+  if (pending.length) {
+    const r = await runPool(pending, nWorkers, async (c, msg) => {
+      if (msg.type === 'done') {
+        finished.set(c.id, msg.result);
+        o.stderr.write(cellLine(finished.size, CELLS.length, msg.result) + '\n');
+        await writeReports();
+      } else if (msg.type === 'error') {
+        failed.push({ id: c.id, message: msg.message });
+        o.stderr.write(`[failed] ${c.id}: ${msg.message} (log: ${join(outDir, c.id, 'log.txt')})\n`);
+      }
+    }, { outDir, budget: o.budget, backend, threads, signal: o.signal });
+    interrupted = r.interrupted;
+  }
+  const report = await writeReports();
+  return { report, outDir, failed, interrupted };
+}
+
+interface PoolOptions {
+  outDir: string;
+  budget: BudgetName;
+  backend: BackendName;
+  threads: number;
+  signal?: AbortSignal;
+}
+
+/** Runs the cells on `n` worker processes; `onResult` sees each cell's last message. */
+async function runPool(
+  cells: Cell[], n: number, onResult: (c: Cell, m: FromWorker & { type: 'done' | 'error' | 'stopped' }) => Promise<void>, o: PoolOptions,
+): Promise<{ interrupted: boolean }> {
+  const queue = [...cells];
+  const entry = workerEntry();
+  let stopping = o.signal?.aborted ?? false;
+  const live = new Set<ChildProcess>();
+  let chain = Promise.resolve();
+  const report = (c: Cell, m: FromWorker & { type: 'done' | 'error' | 'stopped' }) => {
+    chain = chain.then(() => onResult(c, m));
+    return chain;
+  };
+
+  const onAbort = () => {
+    stopping = true;
+    for (const w of live) if (w.connected) w.send({ type: 'stop' } satisfies ToWorker);
+  };
+  o.signal?.addEventListener('abort', onAbort);
+
+  const oneWorker = () => new Promise<void>((done) => {
+    const w = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    live.add(w);
+    let current: Cell | null = null;
+    let stderrTail = '';
+    w.stderr?.on('data', (b: Buffer) => { stderrTail = (stderrTail + b.toString()).slice(-2000); });
+    const next = () => {
+      const c = stopping ? undefined : queue.shift();
+      if (!c) {
+        current = null;
+        w.disconnect();
+        return;
+      }
+      current = c;
+      w.send({ type: 'run', id: c.id, budget: o.budget, dir: join(o.outDir, c.id), threads: o.threads, backend: o.backend } satisfies ToWorker);
+    };
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') return next();
+      const c = current;
+      current = null;
+      if (c) void report(c, m).then(next);
+      else next();
+    });
+    w.on('exit', (code, signal) => {
+      live.delete(w);
+      if (current) {
+        const c = current;
+        const why = stderrTail.trim().split('\n').filter((l) => l.trim()).pop() ?? '';
+        void report(c, { type: 'error', id: c.id, message: `worker exited (${signal ?? `code ${code}`})${why ? `: ${why}` : ''}` });
+        // Its cell is lost for this session; the rest of the queue gets a fresh worker.
+        if (!stopping && queue.length) void oneWorker().then(done);
+        else done();
+        return;
+      }
+      done();
+    });
+  });
+
+  try {
+    await Promise.all(Array.from({ length: n }, () => oneWorker()));
+    await chain;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+  return { interrupted: stopping };
+}
