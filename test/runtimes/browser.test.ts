@@ -117,4 +117,18 @@ describe('the browser demo in headless Chromium', () => {
     expect(demo.losses).toEqual(node.losses);
     await page.close();
   }, 120_000);
+
+  it('trains with the estimator and fixed temperature picked on the page', async () => {
+    const { page, demo } = await train(`autostart=1&steps=${SAME}&estimator=st_gumbel_softmax&tau=0.5`);
+    expect(await page.inputValue('#estimator')).toBe('st_gumbel_softmax');
+    expect(await page.inputValue('#tauMode')).toBe('fixed');
+    expect(await page.textContent('#s-tau')).toBe('0.500');
+    const node = lastJson<{ losses: number[] }>(
+      await run(process.execPath, ['test/runtimes/train_script.mjs', '--examples', '2000', '--batch', '50', '--lr', '0.01', '--seed', '1',
+        '--steps', String(SAME), '--estimator', 'st_gumbel_softmax', '--tau', '0.5']),
+      'train_script.mjs in Node',
+    );
+    expect(demo.losses).toEqual(node.losses);
+    await page.close();
+  }, 120_000);
 });

