@@ -87,6 +87,28 @@
   return f32x4.max(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
 }
 
+/**
+ * Per-group max like segMax4 with pmax (one instruction instead of V8's eight for the IEEE max):
+ * a NaN lane may be skipped, so use it only where NaN also reaches the result another way
+ * (softmax and KL: exp(NaN − m) makes the group's sum NaN).
+ */
+// @ts-ignore: decorator
+@inline export function segPMax4(v: v128, K: i32): v128 {
+  if (K == 1) return v;
+  const m = f32x4.pmax(v, v128.shuffle<f32>(v, v, 1, 0, 3, 2));
+  if (K == 2) return m;
+  return f32x4.pmax(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
+}
+
+/** Per-group OR of lane masks (all-ones lanes) over groups of K ∈ {1, 2, 4}: "any lane of my group". */
+// @ts-ignore: decorator
+@inline export function segAny4(m: v128, K: i32): v128 {
+  if (K == 1) return m;
+  const a = v128.or(m, v128.shuffle<i32>(m, m, 1, 0, 3, 2));
+  if (K == 2) return a;
+  return v128.or(a, v128.shuffle<i32>(a, a, 2, 3, 0, 1));
+}
+
 /** Per-group sum of groups of K ∈ {1, 2, 4} consecutive lanes, broadcast to the group (bitwise equal lanes). */
 // @ts-ignore: decorator
 @inline export function segSum4(v: v128, K: i32): v128 {
@@ -190,6 +212,30 @@
   const s1 = i32x4.shl(i32x4.add(n1, bias), 23);
   const s2 = i32x4.shl(i32x4.add(n2, bias), 23);
   return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+/**
+ * eˣ per lane for x ≤ 88 (meant for x ≤ 0: x − max, −|x|, log-probabilities), results below
+ * FLT_MIN flushed to 0. The same reduction and polynomial as expf4 (so ≤ 1.3 ulp on normal results),
+ * minus the clamps and the split scaling: n = round(x·log2 e) ∈ [−126, 127] here, so 2ⁿ is one shift
+ * of the magic sum (the magic 1.5·2²³ + 127 = 12583039 carries the exponent bias), and x < −87.3365
+ * (= ln FLT_MIN) is masked to 0 — which also covers −Inf. NaN stays NaN (the compare is false).
+ */
+// @ts-ignore: decorator
+@inline export function expf4_nonpos(x: v128): v128 {
+  const magic = f32x4.splat(12583039.0);
+  let vn = fma4(x, f32x4.splat(EXP_LOG2E), magic);
+  const s = i32x4.shl(vn, 23); // bits (n + 127) << 23 = 2ⁿ
+  vn = f32x4.sub(vn, magic);
+  let r = fnma4(vn, f32x4.splat(EXP_C1), x);
+  r = fnma4(vn, f32x4.splat(EXP_C2), r);
+  let p = fma4(f32x4.splat(EXP_P0), r, f32x4.splat(EXP_P1));
+  p = fma4(p, r, f32x4.splat(EXP_P2));
+  p = fma4(p, r, f32x4.splat(EXP_P3));
+  p = fma4(p, r, f32x4.splat(EXP_P4));
+  p = fma4(p, r, f32x4.splat(EXP_P5));
+  p = fma4(p, f32x4.mul(r, r), f32x4.add(r, f32x4.splat(1.0)));
+  return v128.andnot(f32x4.mul(p, s), f32x4.lt(x, f32x4.splat(-87.3365448)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,22 +376,23 @@
 /** σ(x) = 1/(1 + e^−x): with e = e^−|x|, σ = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0 (one division). */
 // @ts-ignore: decorator
 @inline export function sigmoidf4(x: v128): v128 {
-  const e = expf4(f32x4.neg(f32x4.abs(x)));
+  const e = expf4_nonpos(f32x4.neg(f32x4.abs(x)));
   const one = f32x4.splat(1.0);
   return f32x4.div(v128.bitselect(one, e, f32x4.ge(x, f32x4.splat(0.0))), f32x4.add(one, e));
 }
 
-/** softplus(x) = ln(1 + eˣ) = max(x, 0) + log1p(e^−|x|); max propagates NaN. */
+/** softplus(x) = ln(1 + eˣ) = max(x, 0) + log1p(e^−|x|); pmax(x, 0) = x < 0 ? 0 : x keeps a NaN x. */
 // @ts-ignore: decorator
 @inline export function softplusf4(x: v128): v128 {
-  return f32x4.add(f32x4.max(x, f32x4.splat(0.0)), log1pf4_01(expf4(f32x4.neg(f32x4.abs(x)))));
+  return f32x4.add(f32x4.pmax(x, f32x4.splat(0.0)), log1pf4_01(expf4_nonpos(f32x4.neg(f32x4.abs(x)))));
 }
 
 // tanh (cephes tanhf, Moshier 1984–2000, re-derived for SIMD; both branches per lane, then select):
 //   |x| < 0.625:  tanh x = x + x·z·Q(z), z = x²   (Q degree 4, cephes tanhf.c:
 //                 −5.70498872745e−3, 2.06390887954e−2, −5.37397155531e−2, 1.33314422036e−1,
 //                 −3.33332819422e−1)
-//   otherwise:    tanh |x| = 1 − 2/(e^{2|x|} + 1), sign copied from x (e^{2|x|} = +Inf gives 1).
+//   otherwise:    tanh |x| = (1 − e)/(1 + e), e = e^{−2|x|} ∈ [0, 0.287] (no overflow; e = 0 gives 1),
+//                 sign copied from x.
 
 /** tanh x per lane; NaN stays NaN. */
 // @ts-ignore: decorator
@@ -358,7 +405,8 @@
   q = fma4(q, z, f32x4.splat(-3.33332819422e-1));
   const small = fma4(f32x4.mul(q, z), x, x);
   const one = f32x4.splat(1.0);
-  let large = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(expf4(f32x4.add(ax, ax)), one)));
+  const e = expf4_nonpos(f32x4.mul(ax, f32x4.splat(-2.0)));
+  let large = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
   large = v128.or(large, v128.and(x, i32x4.splat(0x80000000))); // copysign (large ≥ 0)
   return v128.bitselect(small, large, f32x4.lt(ax, f32x4.splat(0.625)));
 }

@@ -5,20 +5,20 @@
 // NOTE: q and q̄ are both computed directly (never 1 − q), and each bracket subtracts like-sized
 // terms, so y keeps its relative accuracy when both logits are large (a = 80, b = 79 gives
 // ≈ e⁻⁷⁹ − 2e⁻⁸⁰, not the 1e−7 rounding noise of softplus(b) − softplus(a) + q·(a − b)).
-// Cost per element: 2 exp, 2 log1p, 1 division. Scalar: Mathf; SIMD: expf4 (cephes expf),
+// Cost per element: 2 exp, 2 log1p, 1 division. Scalar: Mathf; SIMD: expf4_nonpos (cephes expf),
 // log1pf4_01 (cephes logf polynomial), 4 lanes, partial-vector tail. NaN in a or b propagates.
-import { expf4, loadPartial, log1pf4_01, storePartial } from '../simd';
+import { expf4_nonpos, loadPartial, log1pf4_01, storePartial } from '../simd';
 
 // @ts-ignore: decorator
 @inline function kl4(a: v128, b: v128): v128 {
   const zero = f32x4.splat(0.0), one = f32x4.splat(1.0);
-  const ea = expf4(f32x4.neg(f32x4.abs(a))), eb = expf4(f32x4.neg(f32x4.abs(b)));
+  const ea = expf4_nonpos(f32x4.neg(f32x4.abs(a))), eb = expf4_nonpos(f32x4.neg(f32x4.abs(b)));
   const d = f32x4.div(one, f32x4.add(one, ea)), ed = f32x4.mul(ea, d);
   const apos = f32x4.ge(a, zero);
   const q = v128.bitselect(d, ed, apos), qbar = v128.bitselect(ed, d, apos);
   const dl = f32x4.sub(log1pf4_01(eb), log1pf4_01(ea));
-  const rn = f32x4.sub(f32x4.max(f32x4.neg(b), zero), f32x4.max(f32x4.neg(a), zero));
-  const rp = f32x4.sub(f32x4.max(b, zero), f32x4.max(a, zero));
+  const rn = f32x4.sub(f32x4.pmax(f32x4.neg(b), zero), f32x4.pmax(f32x4.neg(a), zero));
+  const rp = f32x4.sub(f32x4.pmax(b, zero), f32x4.pmax(a, zero));
   return f32x4.add(dl, f32x4.add(f32x4.mul(q, rn), f32x4.mul(qbar, rp)));
 }
 

@@ -3,8 +3,8 @@
 //   db = dy·(p − q) = dy·(q̄ − p̄)
 // NOTE: q·q̄ uses both factors computed directly (not q·(1 − q), which is 0 in f32 for a > 17), and
 // p − q is taken as q̄ − p̄ when both logits are ≥ 0, so each difference is of the two small numbers.
-// Scalar: Mathf.exp; SIMD: expf4 (cephes expf), 4 lanes, partial-vector tail. NaN propagates.
-import { expf4, loadPartial, storePartial } from '../simd';
+// Scalar: Mathf.exp; SIMD: expf4_nonpos (cephes expf), 4 lanes, partial-vector tail. NaN propagates.
+import { expf4_nonpos, loadPartial, storePartial } from '../simd';
 
 export function kl_bernoulli_grad_f32__scalar(a: usize, b: usize, dy: usize, da: usize, db: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
@@ -23,7 +23,7 @@ export function kl_bernoulli_grad_f32__scalar(a: usize, b: usize, dy: usize, da:
 // @ts-ignore: decorator
 @inline function step4(va: v128, vb: v128, g: v128, da: usize, db: usize, o: usize, rem: i32): void {
   const zero = f32x4.splat(0.0), one = f32x4.splat(1.0);
-  const ea = expf4(f32x4.neg(f32x4.abs(va))), eb = expf4(f32x4.neg(f32x4.abs(vb)));
+  const ea = expf4_nonpos(f32x4.neg(f32x4.abs(va))), eb = expf4_nonpos(f32x4.neg(f32x4.abs(vb)));
   const dA = f32x4.div(one, f32x4.add(one, ea)), dB = f32x4.div(one, f32x4.add(one, eb));
   const edA = f32x4.mul(ea, dA), edB = f32x4.mul(eb, dB);
   const apos = f32x4.ge(va, zero), bpos = f32x4.ge(vb, zero);

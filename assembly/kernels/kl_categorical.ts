@@ -7,10 +7,11 @@
 //
 //   lq, lp: [rows, k]   ──►   y: [rows]
 //
-// Scalar path: Mathf.exp / Mathf.log. SIMD paths (expf4 cephes expf, logf4 cephes logf):
-// k ∈ {1, 2, 4} segmented (4/k groups per vector, segMax4 / segSum4, storeSeg); other k per group,
+// Scalar path: Mathf.exp / Mathf.log. SIMD paths (expf4_nonpos cephes expf, logf4 cephes logf):
+// k ∈ {1, 2, 4} segmented (4/k groups per vector, segPMax4 / segSum4, storeSeg); other k per group,
 // full vectors plus one −Inf-padded partial vector whose lanes are masked out of the sums.
-import { expf4, laneMask, loadPartial, logf4, segMax4, segSum4, storeSeg } from '../simd';
+// Maxima use pmax: a skipped NaN still poisons Sq, Sp or T.
+import { expf4_nonpos, laneMask, loadPartial, logf4, segPMax4, segSum4, storeSeg } from '../simd';
 
 export function kl_categorical_f32__scalar(lq: usize, lp: usize, y: usize, rows: i32, k: i32): void {
   for (let r = 0; r < rows; r++) {
@@ -34,8 +35,8 @@ export function kl_categorical_f32__scalar(lq: usize, lp: usize, y: usize, rows:
 
 // @ts-ignore: decorator
 @inline function klSeg4(a: v128, b: v128, K: i32): v128 {
-  const mq = segMax4(a, K), mp = segMax4(b, K);
-  const eq = expf4(f32x4.sub(a, mq)), ep = expf4(f32x4.sub(b, mp));
+  const mq = segPMax4(a, K), mp = segPMax4(b, K);
+  const eq = expf4_nonpos(f32x4.sub(a, mq)), ep = expf4_nonpos(f32x4.sub(b, mp));
   const sq = segSum4(eq, K), sp = segSum4(ep, K);
   const t = segSum4(f32x4.mul(eq, f32x4.sub(a, b)), K);
   const dz = f32x4.sub(f32x4.add(mq, logf4(sq)), f32x4.add(mp, logf4(sp)));
@@ -72,29 +73,29 @@ export function kl_categorical_f32__simd128_rows(lq: usize, lp: usize, y: usize,
     const pq = lq + o, pp = lp + o;
     let vmq = ninf, vmp = ninf;
     for (let j = 0; j < kv; j += 4) {
-      vmq = f32x4.max(vmq, v128.load(pq + (<usize>j << 2)));
-      vmp = f32x4.max(vmp, v128.load(pp + (<usize>j << 2)));
+      vmq = f32x4.pmax(vmq, v128.load(pq + (<usize>j << 2)));
+      vmp = f32x4.pmax(vmp, v128.load(pp + (<usize>j << 2)));
     }
     if (rem) {
-      vmq = f32x4.max(vmq, loadPartial(pq + tail, rem, ninf));
-      vmp = f32x4.max(vmp, loadPartial(pp + tail, rem, ninf));
+      vmq = f32x4.pmax(vmq, loadPartial(pq + tail, rem, ninf));
+      vmp = f32x4.pmax(vmp, loadPartial(pp + tail, rem, ninf));
     }
-    vmq = segMax4(vmq, 4);
-    vmp = segMax4(vmp, 4);
+    vmq = segPMax4(vmq, 4);
+    vmp = segPMax4(vmp, 4);
     let sq = zero, sp = zero, t = zero;
     for (let j = 0; j < kv; j += 4) {
       const a = v128.load(pq + (<usize>j << 2)), b = v128.load(pp + (<usize>j << 2));
-      const eq = expf4(f32x4.sub(a, vmq));
+      const eq = expf4_nonpos(f32x4.sub(a, vmq));
       sq = f32x4.add(sq, eq);
-      sp = f32x4.add(sp, expf4(f32x4.sub(b, vmp)));
+      sp = f32x4.add(sp, expf4_nonpos(f32x4.sub(b, vmp)));
       t = f32x4.add(t, f32x4.mul(eq, f32x4.sub(a, b)));
     }
     if (rem) {
       // Padded lanes are −Inf in both: e = exp(−Inf) = 0 but 0·(−Inf + Inf) = NaN, hence the mask.
       const a = loadPartial(pq + tail, rem, ninf), b = loadPartial(pp + tail, rem, ninf);
-      const eq = expf4(f32x4.sub(a, vmq));
+      const eq = expf4_nonpos(f32x4.sub(a, vmq));
       sq = f32x4.add(sq, v128.and(eq, mask));
-      sp = f32x4.add(sp, v128.and(expf4(f32x4.sub(b, vmp)), mask));
+      sp = f32x4.add(sp, v128.and(expf4_nonpos(f32x4.sub(b, vmp)), mask));
       t = f32x4.add(t, v128.and(f32x4.mul(eq, f32x4.sub(a, b)), mask));
     }
     const Sq = f32x4.extract_lane(segSum4(sq, 4), 0), Sp = f32x4.extract_lane(segSum4(sp, 4), 0);

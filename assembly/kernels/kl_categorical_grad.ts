@@ -8,10 +8,11 @@
 //
 //   lq, lp: [rows, k], dy: [rows]   ──►   dlq, dlp: [rows, k]
 //
-// Scalar path: Mathf.exp. SIMD paths (expf4, cephes expf): k ∈ {1, 2, 4} segmented (one pass,
+// Scalar path: Mathf.exp. SIMD paths (expf4_nonpos, cephes expf; pmax maxima, NaN poisons the sums):
+// k ∈ {1, 2, 4} segmented (one pass,
 // loadSeg broadcasts g over each group); other k per group with full vectors plus one partial
 // vector (−Inf padding, masked out of the sums).
-import { expf4, laneMask, loadPartial, loadSeg, segMax4, segSum4, storePartial } from '../simd';
+import { expf4_nonpos, laneMask, loadPartial, loadSeg, segPMax4, segSum4, storePartial } from '../simd';
 
 export function kl_categorical_grad_f32__scalar(lq: usize, lp: usize, dy: usize, dlq: usize, dlp: usize, rows: i32, k: i32): void {
   for (let r = 0; r < rows; r++) {
@@ -45,8 +46,8 @@ export function kl_categorical_grad_f32__scalar(lq: usize, lp: usize, dy: usize,
 
 // @ts-ignore: decorator
 @inline function gradSeg4(a: v128, b: v128, g: v128, dlq: usize, dlp: usize, o: usize, K: i32, rem: i32): void {
-  const mq = segMax4(a, K), mp = segMax4(b, K);
-  const eq = expf4(f32x4.sub(a, mq)), ep = expf4(f32x4.sub(b, mp));
+  const mq = segPMax4(a, K), mp = segPMax4(b, K);
+  const eq = expf4_nonpos(f32x4.sub(a, mq)), ep = expf4_nonpos(f32x4.sub(b, mp));
   const d = f32x4.sub(a, b);
   const sq = segSum4(eq, K), sp = segSum4(ep, K);
   const t = segSum4(f32x4.mul(eq, d), K);
@@ -92,20 +93,20 @@ export function kl_categorical_grad_f32__simd128_rows(lq: usize, lp: usize, dy: 
     const pq = lq + o, pp = lp + o, gq = dlq + o, gp = dlp + o;
     let vmq = ninf, vmp = ninf;
     for (let j = 0; j < kv; j += 4) {
-      vmq = f32x4.max(vmq, v128.load(pq + (<usize>j << 2)));
-      vmp = f32x4.max(vmp, v128.load(pp + (<usize>j << 2)));
+      vmq = f32x4.pmax(vmq, v128.load(pq + (<usize>j << 2)));
+      vmp = f32x4.pmax(vmp, v128.load(pp + (<usize>j << 2)));
     }
     if (rem) {
-      vmq = f32x4.max(vmq, loadPartial(pq + tail, rem, ninf));
-      vmp = f32x4.max(vmp, loadPartial(pp + tail, rem, ninf));
+      vmq = f32x4.pmax(vmq, loadPartial(pq + tail, rem, ninf));
+      vmp = f32x4.pmax(vmp, loadPartial(pp + tail, rem, ninf));
     }
-    vmq = segMax4(vmq, 4);
-    vmp = segMax4(vmp, 4);
+    vmq = segPMax4(vmq, 4);
+    vmp = segPMax4(vmp, 4);
     let sq = zero, sp = zero, t = zero;
     for (let j = 0; j < kv; j += 4) {
       const p = <usize>j << 2;
       const a = v128.load(pq + p), b = v128.load(pp + p);
-      const eq = expf4(f32x4.sub(a, vmq)), ep = expf4(f32x4.sub(b, vmp));
+      const eq = expf4_nonpos(f32x4.sub(a, vmq)), ep = expf4_nonpos(f32x4.sub(b, vmp));
       v128.store(gq + p, eq);
       v128.store(gp + p, ep);
       sq = f32x4.add(sq, eq);
@@ -114,7 +115,7 @@ export function kl_categorical_grad_f32__simd128_rows(lq: usize, lp: usize, dy: 
     }
     if (rem) {
       const a = loadPartial(pq + tail, rem, ninf), b = loadPartial(pp + tail, rem, ninf);
-      const eq = v128.and(expf4(f32x4.sub(a, vmq)), mask), ep = v128.and(expf4(f32x4.sub(b, vmp)), mask);
+      const eq = v128.and(expf4_nonpos(f32x4.sub(a, vmq)), mask), ep = v128.and(expf4_nonpos(f32x4.sub(b, vmp)), mask);
       storePartial(gq + tail, eq, rem);
       storePartial(gp + tail, ep, rem);
       sq = f32x4.add(sq, eq);

@@ -3,9 +3,10 @@
 //
 //   y, dy: [rows, k]   ──►   dx: [rows, k]
 //
-// Scalar path: Mathf.exp. SIMD paths (expf4, cephes expf): k ∈ {1, 2, 4} segmented (segSum4 within
-// groups); other k per group, full vectors plus one zero-padded partial vector.
-import { expf4, loadPartial, segSum4, storePartial } from '../simd';
+// Scalar path: Mathf.exp. SIMD paths (expf4_nonpos, cephes expf; valid for y ≤ 88, and y ≤ 0 here):
+// k ∈ {1, 2, 4} segmented (segSum4 within groups); other k per group, full vectors plus one
+// zero-padded partial vector.
+import { expf4_nonpos, loadPartial, segSum4, storePartial } from '../simd';
 
 export function log_softmax_grad_f32__scalar(y: usize, dy: usize, dx: usize, rows: i32, k: i32): void {
   for (let r = 0; r < rows; r++) {
@@ -21,7 +22,7 @@ export function log_softmax_grad_f32__scalar(y: usize, dy: usize, dx: usize, row
 
 // @ts-ignore: decorator
 @inline function seg4(vy: v128, vg: v128, K: i32): v128 {
-  return f32x4.sub(vg, f32x4.mul(expf4(vy), segSum4(vg, K)));
+  return f32x4.sub(vg, f32x4.mul(expf4_nonpos(vy), segSum4(vg, K)));
 }
 
 // @ts-ignore: decorator
@@ -58,9 +59,9 @@ export function log_softmax_grad_f32__simd128_rows(y: usize, dy: usize, dx: usiz
     vs = segSum4(vs, 4);
     for (let j = 0; j < kv; j += 4) {
       const p = <usize>j << 2;
-      v128.store(pd + p, f32x4.sub(v128.load(pg + p), f32x4.mul(expf4(v128.load(py + p)), vs)));
+      v128.store(pd + p, f32x4.sub(v128.load(pg + p), f32x4.mul(expf4_nonpos(v128.load(py + p)), vs)));
     }
-    if (rem) storePartial(pd + tail, f32x4.sub(loadPartial(pg + tail, rem, zero), f32x4.mul(expf4(loadPartial(py + tail, rem, zero)), vs)), rem);
+    if (rem) storePartial(pd + tail, f32x4.sub(loadPartial(pg + tail, rem, zero), f32x4.mul(expf4_nonpos(loadPartial(py + tail, rem, zero)), vs)), rem);
   }
 }
 

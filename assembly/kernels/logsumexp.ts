@@ -4,13 +4,14 @@
 //
 //   x: [rows, k]   ──►   y: [rows]
 //
-// Scalar path: Mathf.exp / Mathf.log. SIMD paths (expf4 cephes expf, logf4 cephes logf):
-// - k ∈ {1, 2, 4}: 4/k groups per vector, segMax4/segSum4 within groups, one logf4 per vector,
+// Scalar path: Mathf.exp / Mathf.log. SIMD paths (expf4_nonpos cephes expf, logf4 cephes logf):
+// - k ∈ {1, 2, 4}: 4/k groups per vector, segPMax4/segSum4 within groups, one logf4 per vector,
 //   one scalar per group stored with storeSeg;
 // - other k: per group, full vectors plus a −Inf-padded partial vector (masked out of the sum),
 //   then one scalar Mathf.log per group.
+// Both take the max with pmax and track NaN on the side (x ≠ x), so NaN wins over ±Inf as in ref.
 // lseRow / lseSeg are shared with log_softmax.
-import { expf4, laneMask, loadPartial, logf4, segMax4, segSum4, storePartial, storeSeg } from '../simd';
+import { expf4_nonpos, laneMask, loadPartial, logf4, segAny4, segPMax4, segSum4, storeSeg } from '../simd';
 
 /** Scalar log-sum-exp of k f32 at p (the spec's special cases included). */
 // @ts-ignore: decorator
@@ -26,25 +27,37 @@ import { expf4, laneMask, loadPartial, logf4, segMax4, segSum4, storePartial, st
 /** SIMD log-sum-exp of one group of k at p; kv = k & ~3, rem = k & 3, mask = laneMask(rem). */
 // @ts-ignore: decorator
 @inline export function lseRow(p: usize, kv: i32, rem: i32, mask: v128): f32 {
+  // NOTE: pmax (1 instruction) instead of the IEEE max (8 in V8, on the loop-carried chain); NaN is
+  // tracked on the side (x ≠ x), off the chain.
   const ninf = f32x4.splat(-Infinity), tail = <usize>kv << 2;
-  let vm = ninf;
-  for (let j = 0; j < kv; j += 4) vm = f32x4.max(vm, v128.load(p + (<usize>j << 2)));
-  if (rem) vm = f32x4.max(vm, loadPartial(p + tail, rem, ninf));
-  vm = segMax4(vm, 4);
+  let vm = ninf, vnan = f32x4.splat(0.0);
+  for (let j = 0; j < kv; j += 4) {
+    const v = v128.load(p + (<usize>j << 2));
+    vm = f32x4.pmax(vm, v);
+    vnan = v128.or(vnan, f32x4.ne(v, v));
+  }
+  if (rem) {
+    const v = loadPartial(p + tail, rem, ninf);
+    vm = f32x4.pmax(vm, v);
+    vnan = v128.or(vnan, f32x4.ne(v, v));
+  }
+  if (v128.any_true(vnan)) return NaN;
+  vm = segPMax4(vm, 4);
   const m = f32x4.extract_lane(vm, 0);
   if (!(Mathf.abs(m) < Infinity)) return m;
   let vs = f32x4.splat(0.0);
-  for (let j = 0; j < kv; j += 4) vs = f32x4.add(vs, expf4(f32x4.sub(v128.load(p + (<usize>j << 2)), vm)));
-  if (rem) vs = f32x4.add(vs, v128.and(expf4(f32x4.sub(loadPartial(p + tail, rem, ninf), vm)), mask));
+  for (let j = 0; j < kv; j += 4) vs = f32x4.add(vs, expf4_nonpos(f32x4.sub(v128.load(p + (<usize>j << 2)), vm)));
+  if (rem) vs = f32x4.add(vs, v128.and(expf4_nonpos(f32x4.sub(loadPartial(p + tail, rem, ninf), vm)), mask));
   return m + Mathf.log(f32x4.extract_lane(segSum4(vs, 4), 0));
 }
 
 /** Segmented log-sum-exp (K ∈ {1, 2, 4}): every lane gets its group's value. */
 // @ts-ignore: decorator
 @inline export function lseSeg(v: v128, K: i32): v128 {
-  const m = segMax4(v, K);
-  const l = f32x4.add(m, logf4(segSum4(expf4(f32x4.sub(v, m)), K)));
-  return v128.bitselect(l, m, f32x4.lt(f32x4.abs(m), f32x4.splat(Infinity)));
+  const m = segPMax4(v, K);
+  let l = f32x4.add(m, logf4(segSum4(expf4_nonpos(f32x4.sub(v, m)), K)));
+  l = v128.bitselect(l, m, f32x4.lt(f32x4.abs(m), f32x4.splat(Infinity)));
+  return v128.or(l, segAny4(f32x4.ne(v, v), K)); // all-ones is a NaN
 }
 
 export function logsumexp_f32__scalar(x: usize, y: usize, rows: i32, k: i32): void {

@@ -3,14 +3,14 @@
 //     = (max(l, 0) − t·l) + log1p(e^−|l|)
 // NOTE: the bracketing keeps the large terms together: for t = 1 and l ≫ 0, max(l, 0) − t·l is
 // exactly 0 and the small log1p(e^−l) survives (softplus(l) − l would round it away).
-// Scalar path: Mathf.exp / Mathf.log1p. SIMD path: expf4 (cephes expf) and log1pf4_01 (cephes logf
+// Scalar path: Mathf.exp / Mathf.log1p. SIMD path: expf4_nonpos (cephes expf) and log1pf4_01 (cephes logf
 // polynomial) from assembly/simd.ts, 4 lanes, partial-vector tail. NaN in l or t propagates.
-import { expf4, loadPartial, log1pf4_01, storePartial } from '../simd';
+import { expf4_nonpos, loadPartial, log1pf4_01, storePartial } from '../simd';
 
 // @ts-ignore: decorator
 @inline function xent4(l: v128, t: v128): v128 {
-  const lin = f32x4.sub(f32x4.max(l, f32x4.splat(0.0)), f32x4.mul(t, l));
-  return f32x4.add(lin, log1pf4_01(expf4(f32x4.neg(f32x4.abs(l)))));
+  const lin = f32x4.sub(f32x4.pmax(l, f32x4.splat(0.0)), f32x4.mul(t, l));
+  return f32x4.add(lin, log1pf4_01(expf4_nonpos(f32x4.neg(f32x4.abs(l)))));
 }
 
 export function sigmoid_xent_f32__scalar(logits: usize, targets: usize, y: usize, n: i32): void {

@@ -8,7 +8,8 @@
 // Scalar path (`__scalar`): AssemblyScript's Mathf (musl ports, ≤ 1 ulp) in the stable forms.
 // SIMD path (`__simd128`): 4 lanes per step; the last n mod 4 elements go through the same
 // vector code as a partial vector, so an element's result never depends on its position.
-// Approximations are in assembly/simd.ts: expf4 (cephes expf), logf4 (cephes logf),
+// Approximations are in assembly/simd.ts: expf4 (cephes expf; exp), expf4_nonpos (the same for
+// e^−|x| in sigmoid, softplus, tanh: results below FLT_MIN flush to 0), logf4 (cephes logf),
 // log1pf4_01 (cephes logf polynomial, no 1 + t rounding), tanhf4 (cephes tanhf), sigmoidf4.
 import { loadPartial, logf4, expf4, sigmoidf4, softplusf4, storePartial, tanhf4 } from '../simd';
 
@@ -49,7 +50,7 @@ import { loadPartial, logf4, expf4, sigmoidf4, softplusf4, storePartial, tanhf4 
     case 1: return f32x4.abs(v);
     case 2: return f32x4.mul(v, v);
     case 3: return f32x4.sqrt(v);
-    case 4: return f32x4.max(v, f32x4.splat(0.0));
+    case 4: return f32x4.pmax(v, f32x4.splat(0.0)); // v < 0 ? 0 : v — NaN stays
     case 5: return sigmoidf4(v);
     case 6: return tanhf4(v);
     case 7: return softplusf4(v);

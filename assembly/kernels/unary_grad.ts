@@ -6,7 +6,7 @@
 // NOTE: tanh uses (1 − y)(1 + y), not 1 − y²: y² rounds in f32 and 1 − y² then loses every digit
 // as |y| → 1; 1 − y is exact there (Sterbenz).
 // Scalar path: plain f32 loops (σ from unary.ts). SIMD path: 4 lanes, partial-vector tail;
-// sigmoidf4 (expf4, cephes expf) from assembly/simd.ts for softplus.
+// sigmoidf4 (expf4_nonpos, cephes expf) from assembly/simd.ts for softplus.
 import { loadPartial, sigmoidf4, storePartial } from '../simd';
 import { sigmoidf } from './unary';
 
