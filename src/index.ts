@@ -32,3 +32,8 @@ export * from './train/schedules.js';
 // The paper's models; data (runtime-neutral; the Node loader is `gumbel/data/node`)
 export * from './models/index.js';
 export * as data from './data/index.js';
+
+// Training (runtime-neutral core of `gumbel train`)
+export { Trainer, runKeys, TrainingError, type StepResult } from './train/trainer.js';
+export { defaultConfig, validateConfig, DEFAULT_STEPS, type TrainConfig } from './train/config.js';
+export { encodeCheckpoint, decodeCheckpoint, type CheckpointState } from './train/checkpoint.js';

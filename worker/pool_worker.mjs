@@ -29,11 +29,12 @@ async function start({ module, memory, index, threads, ctrl }) {
   };
 }
 
-const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined && typeof self === 'undefined';
-if (isNode) {
-  const { workerData, parentPort } = await import('node:worker_threads');
-  const loop = await start(workerData);
-  parentPort.postMessage('ready');
+// Node and Bun run this file in worker_threads (Bun also defines `self` there, so test for the
+// worker_threads context itself); Deno and browsers in a Web Worker.
+const wt = typeof process !== 'undefined' && process.versions?.node !== undefined ? await import('node:worker_threads').catch(() => null) : null;
+if (wt?.parentPort && wt.workerData) {
+  const loop = await start(wt.workerData);
+  wt.parentPort.postMessage('ready');
   loop();
 } else {
   self.onmessage = async (e) => {

@@ -27,7 +27,7 @@ interface Result {
  * resolves under Bun. Until pool_worker.mjs detects worker_threads by `workerData` instead, Bun
  * trains single-threaded here. Flip this once the pool works in Bun.
  */
-const BUN_POOL = false;
+const BUN_POOL = true;
 
 const SCRIPT = 'test/runtimes/train_script.mjs';
 const cmd = {
