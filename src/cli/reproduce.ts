@@ -1,23 +1,37 @@
 // `gumbel reproduce table1`: every estimator on the structured-output SBN and the VAE, Bernoulli and
 // categorical, beside the paper's Table 1 (src/reproduce).
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { BUDGET_NAMES, BUDGETS, type BudgetName, PLAN_FILE, reproduceTable1 } from '../reproduce/index.js';
 import { readJson } from '../train/files.js';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CliError, EXIT, type IO, parseInteger } from './util.js';
 
 interface ReproduceOpts {
   budget: BudgetName;
-  jobs: number;
+  jobs?: number;
   out?: string;
   resume?: boolean;
   json?: boolean;
   backend: 'wasm' | 'ref';
 }
 
-const budgetHelp = BUDGET_NAMES.map((b) => `  ${b}: ${BUDGETS[b].summary}.`).join('\n');
+/** Words wrapped to lines of at most `width` characters, each after `indent`. */
+function wrap(text: string, indent: string, width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + w.length > width) {
+      lines.push(indent + line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
+}
+
+const budgetHelp = BUDGET_NAMES.map((b) => `  ${b}:\n${wrap(`${BUDGETS[b].summary}.`, '    ')}`).join('\n');
 
 export function reproduceCommand(io: IO, setCode: (code: number) => void): Command {
   return new Command('reproduce')
@@ -26,7 +40,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .addArgument(new Argument('<table>', 'which table').choices(['table1']))
     .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), standard (hours), paper (about 550k steps per cell)')
       .choices(BUDGET_NAMES).default('standard'))
-    .option('--jobs <n>', 'cells in parallel, each in its own process (default: one per core)', parseInteger(1), availableParallelism())
+    .option('--jobs <n>', `cells in parallel, each in its own process (default: one per core, here ${availableParallelism()})`, parseInteger(1))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
     .option('--json', 'print table1.json on stdout when done')
@@ -49,7 +63,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
       process.on('SIGINT', onSigint);
       try {
         const r = await reproduceTable1({
-          budget, jobs: o.jobs, outDir, resume: !!o.resume, backend: o.backend, stderr: io.stderr, signal: ctl.signal, command,
+          budget, jobs: o.jobs ?? availableParallelism(), outDir, resume: !!o.resume, backend: o.backend, stderr: io.stderr, signal: ctl.signal, command,
         });
         const rep = r.report;
         const files = `${r.outDir}/table1.md`;
