@@ -81,7 +81,8 @@ export class Params {
       if (!t) throw new FormatError(`Params.load: ${source} has a tensor '${name}' the model does not have`);
       if (fmtShape(shape) !== fmtShape(t.shape)) throw new FormatError(`Params.load: '${name}' in ${source} is ${fmtShape(shape)}, the model's is ${fmtShape(t.shape)}`);
       need(t.size * 4, `the values of '${name}'`);
-      t.backend.write(t.buf, new Float32Array(bytes.slice(o, o + t.size * 4).buffer));
+      // Uint8Array.prototype.slice copies (a Node Buffer's own slice would be a view into its pool).
+      t.backend.write(t.buf, new Float32Array(Uint8Array.prototype.slice.call(bytes, o, o + t.size * 4).buffer));
       o += t.size * 4;
     }
   }
