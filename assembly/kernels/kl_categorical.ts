@@ -7,11 +7,11 @@
 //
 //   lq, lp: [rows, k]   ──►   y: [rows]
 //
-// Scalar path: Mathf.exp / Mathf.log. SIMD paths (expf4_nonpos cephes expf, logf4 cephes logf):
+// Scalar path: Mathf.exp / Mathf.log. SIMD paths (expf4_nonpos cephes expf, logf4_pos cephes logf):
 // k ∈ {1, 2, 4} segmented (4/k groups per vector, segPMax4 / segSum4, storeSeg); other k per group,
 // full vectors plus one −Inf-padded partial vector whose lanes are masked out of the sums.
 // Maxima use pmax: a skipped NaN still poisons Sq, Sp or T.
-import { expf4_nonpos, laneMask, loadPartial, logf4, segPMax4, segSum4, storeSeg } from '../simd';
+import { expf4_nonpos, laneMask, loadPartial, logf4_pos, segPMax4, segSum4, storeSeg } from '../simd';
 
 export function kl_categorical_f32__scalar(lq: usize, lp: usize, y: usize, rows: i32, k: i32): void {
   for (let r = 0; r < rows; r++) {
@@ -39,7 +39,8 @@ export function kl_categorical_f32__scalar(lq: usize, lp: usize, y: usize, rows:
   const eq = expf4_nonpos(f32x4.sub(a, mq)), ep = expf4_nonpos(f32x4.sub(b, mp));
   const sq = segSum4(eq, K), sp = segSum4(ep, K);
   const t = segSum4(f32x4.mul(eq, f32x4.sub(a, b)), K);
-  const dz = f32x4.sub(f32x4.add(mq, logf4(sq)), f32x4.add(mp, logf4(sp)));
+  // logf4_pos: Sq, Sp ∈ [1, K] whenever the result is not already NaN through T or Sq.
+  const dz = f32x4.sub(f32x4.add(mq, logf4_pos(sq)), f32x4.add(mp, logf4_pos(sp)));
   return f32x4.sub(f32x4.div(t, sq), dz);
 }
 

@@ -4,7 +4,7 @@
 //   x: [rows, k]   ──►   y: [rows, k]   (y must not alias x)
 //
 // Scalar path: lse1 (Mathf.exp / Mathf.log) then one subtraction pass. SIMD paths: k ∈ {1, 2, 4}
-// segmented (lseSeg: expf4_nonpos + logf4, every lane gets its group's logsumexp); other k: lseRow
+// segmented (lseSeg: expf4_nonpos + logf4_pos, every lane gets its group's logsumexp); other k: lseRow
 // (expf4_nonpos over full + partial vectors, scalar log) then a vector subtraction pass.
 import { loadPartial, storePartial, laneMask } from '../simd';
 import { lse1, lseRow, lseSeg } from './logsumexp';

@@ -4,14 +4,14 @@
 //
 //   x: [rows, k]   ──►   y: [rows]
 //
-// Scalar path: Mathf.exp / Mathf.log. SIMD paths (expf4_nonpos cephes expf, logf4 cephes logf):
-// - k ∈ {1, 2, 4}: 4/k groups per vector, segPMax4/segSum4 within groups, one logf4 per vector,
+// Scalar path: Mathf.exp / Mathf.log. SIMD paths (expf4_nonpos cephes expf, logf4_pos cephes logf):
+// - k ∈ {1, 2, 4}: 4/k groups per vector, segPMax4/segSum4 within groups, one logf4_pos per vector,
 //   one scalar per group stored with storeSeg;
 // - other k: per group, full vectors plus a −Inf-padded partial vector (masked out of the sum),
 //   then one scalar Mathf.log per group.
 // Both take the max with pmax and track NaN on the side (x ≠ x), so NaN wins over ±Inf as in ref.
 // lseRow / lseSeg are shared with log_softmax.
-import { expf4_nonpos, laneMask, loadPartial, logf4, segAny4, segPMax4, segSum4, storeSeg } from '../simd';
+import { expf4_nonpos, laneMask, loadPartial, logf4_pos, segAny4, segPMax4, segSum4, storeSeg } from '../simd';
 
 /** Scalar log-sum-exp of k f32 at p (the spec's special cases included). */
 // @ts-ignore: decorator
@@ -55,7 +55,8 @@ import { expf4_nonpos, laneMask, loadPartial, logf4, segAny4, segPMax4, segSum4,
 // @ts-ignore: decorator
 @inline export function lseSeg(v: v128, K: i32): v128 {
   const m = segPMax4(v, K);
-  let l = f32x4.add(m, logf4(segSum4(expf4_nonpos(f32x4.sub(v, m)), K)));
+  // logf4_pos: the sum is in [1, K] unless m is ±Inf (selected below) or a NaN is present (OR-ed below).
+  let l = f32x4.add(m, logf4_pos(segSum4(expf4_nonpos(f32x4.sub(v, m)), K)));
   l = v128.bitselect(l, m, f32x4.lt(f32x4.abs(m), f32x4.splat(Infinity)));
   return v128.or(l, segAny4(f32x4.ne(v, v), K)); // all-ones is a NaN
 }
