@@ -5,7 +5,7 @@ import { sigmoid } from './unary.js';
 export function kl_bernoulli_grad(a: F, b: F, dy: F, da: F, db: F, n: number): void {
   for (let i = 0; i < n; i++) {
     const q = sigmoid(a[i]);
-    da[i] = dy[i] * q * (1 - q) * (a[i] - b[i]);
+    da[i] = dy[i] * q * sigmoid(-a[i]) * (a[i] - b[i]);
     db[i] = dy[i] * (sigmoid(b[i]) - q);
   }
 }
