@@ -12,8 +12,8 @@ export function evalCommand(io: IO): Command {
     .option('--eval-samples <m>', 'samples per example (default: the run\'s --eval-samples)', parseInteger(1))
     .option('--examples <n>', 'only the first n examples of the split (default: all)', parseInteger(1))
     .option('--json', 'print the result as one JSON line on stdout')
-    .addOption(new Option('--backend <name>', 'compute backend (default: the run\'s)').choices(['wasm', 'ref']))
-    .action(async (dir: string, o: { backend?: 'wasm' | 'ref'; split: 'test' | 'valid'; evalSamples?: number; examples?: number; json?: boolean }) => {
+    .addOption(new Option('--backend <name>', 'compute backend (default: the run\'s)').choices(['wasm', 'ref', 'tfjs']))
+    .action(async (dir: string, o: { backend?: 'wasm' | 'ref' | 'tfjs'; split: 'test' | 'valid'; evalSamples?: number; examples?: number; json?: boolean }) => {
       const { config, trainer, data, backend, ckpt } = await loadRun(dir, o.backend);
       try {
         const m = o.evalSamples ?? config.evalSamples;

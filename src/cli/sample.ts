@@ -13,8 +13,8 @@ export function sampleCommand(io: IO): Command {
     .option('--n <count>', 'how many images', parseInteger(1), 64)
     .option('--out <file>', `PNG path (default <run-dir>/${FILES.samples})`)
     .option('--seed <s>', 'sampling seed (default: the run\'s, which reproduces its samples.png)', parseInteger(0))
-    .addOption(new Option('--backend <name>', 'compute backend (default: the run\'s)').choices(['wasm', 'ref']))
-    .action(async (dir: string, o: { backend?: 'wasm' | 'ref'; n: number; out?: string; seed?: number }) => {
+    .addOption(new Option('--backend <name>', 'compute backend (default: the run\'s)').choices(['wasm', 'ref', 'tfjs']))
+    .action(async (dir: string, o: { backend?: 'wasm' | 'ref' | 'tfjs'; n: number; out?: string; seed?: number }) => {
       const { config, trainer, data, backend } = await loadRun(dir, o.backend);
       try {
         const key = runKeys(o.seed ?? config.seed).sample;

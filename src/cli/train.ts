@@ -70,7 +70,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
     .option('--test-size <n>', 'evaluate on the first n test examples only (0: all)', parseInteger(0), d.testSize)
     .option('--log-every <n>', 'a metrics line every n steps', parseInteger(1), d.logEvery)
     .option('--seed <s>', 'random seed (initialisation, batches, noise)', parseInteger(0), d.seed)
-    .addOption(new Option('--backend <name>', 'compute backend').choices(['wasm', 'ref']).default(d.backend))
+    .addOption(new Option('--backend <name>', 'compute backend (tfjs: the tfjs adapter on tfjs-backend-wasm)').choices(['wasm', 'ref', 'tfjs']).default(d.backend))
     .option('--threads <n>', 'wasm threads for large matrix products (0: one per core, up to 4; results do not depend on it)', parseInteger(0), d.threads)
     .option('--data-dir <dir>', 'MNIST-shaped IDX files (raw or .gz) or binarized_mnist_*.amat (default: the bundled MNIST)')
     .option('--out <dir>', 'run folder (default runs/<model>-<latent>-<estimator>-<time>)')

@@ -8,7 +8,7 @@ import { LATENT_KINDS, MODEL_NAMES, type ModelName } from '../models/index.js';
 import type { LatentKind, PriorKind } from '../models/index.js';
 
 export type OptimizerName = 'sgd' | 'adam';
-export type BackendName = 'wasm' | 'ref';
+export type BackendName = 'wasm' | 'ref' | 'tfjs';
 
 export interface TrainConfig {
   model: ModelName;
@@ -142,7 +142,7 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   int('--test-size', c.testSize, 0);
   int('--log-every', c.logEvery, 1);
   int('--seed', c.seed, 0);
-  oneOf('--backend', c.backend, ['wasm', 'ref'] as const);
+  oneOf('--backend', c.backend, ['wasm', 'ref', 'tfjs'] as const);
   int('--threads', c.threads, 0);
   if (c.dataDir !== null && typeof c.dataDir !== 'string') throw bad('--data-dir', 'a directory', c.dataDir);
   return c;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Backend } from '../backend.js';
 import { createRefBackend } from '../backends/ref/index.js';
+import { createTfjsBackend } from '../backends/tfjs/index.js';
 import { createWasmBackend, loadModule } from '../backends/wasm/index.js';
 import { bestBuild, detectFeatures } from '../backends/wasm/features.js';
 import { KERNEL_IDS } from '../kernels.js';
@@ -93,7 +94,8 @@ export async function makeBackend(name: BackendName, threads = 1): Promise<Backe
     if (missing.length) throw new NotImplementedError(`backend 'wasm' lacks the kernels ${missing.join(', ')} in this build: use --backend ref (slow) or rebuild with npm run build:wasm`);
     return createWasmBackend({ threads: threads > 0 ? threads : Math.min(4, availableParallelism()) });
   }
-  throw new ArgumentError(`--backend must be wasm or ref, found '${String(name)}'`);
+  if (name === 'tfjs') return createTfjsBackend({ tfjsBackend: 'wasm' });
+  throw new ArgumentError(`--backend must be wasm, ref or tfjs, found '${String(name)}'`);
 }
 
 export async function versions(): Promise<RunResult['versions']> {
