@@ -2,6 +2,7 @@
 // process itself, so it runs in-process in tests. Exit codes: 0 ok, 1 failure, 2 bad arguments,
 // 130 interrupted by Ctrl-C after writing a checkpoint.
 import { Command, CommanderError } from 'commander';
+import { benchCommand } from './bench.js';
 import { evalCommand } from './eval.js';
 import { reproduceCommand } from './reproduce.js';
 import { sampleCommand } from './sample.js';
@@ -26,6 +27,7 @@ export async function main(argv: string[], io: IO = { stdout: process.stdout, st
   program.addCommand(evalCommand(io));
   program.addCommand(sampleCommand(io));
   program.addCommand(reproduceCommand(io, (c) => { code = c; }));
+  program.addCommand(benchCommand(io));
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {
     await program.parseAsync(argv);
