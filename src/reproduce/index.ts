@@ -18,7 +18,7 @@ import { readJson, writeAtomic } from '../train/files.js';
 import type { Output } from '../train/run.js';
 import { type CellResult, readCell } from './cell.js';
 import { buildReport, duration, markdownReport, rowSvg, svgFile, TABLE_FILES, type Table1Report } from './report.js';
-import { BUDGETS, type BudgetName, type Cell, CELLS, cellSteps, describeSetting, ROWS } from './table1.js';
+import { type Budget, BUDGETS, type BudgetName, type Cell, CELLS, cellSteps, describeSetting, ROWS } from './table1.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 export { BUDGETS, BUDGET_NAMES, CELLS, type BudgetName } from './table1.js';
@@ -52,6 +52,8 @@ export interface ReproduceResult {
 interface Plan {
   table: 'table1';
   budget: BudgetName;
+  /** The budget's definition when the reproduction started: a resume under a changed definition would mix protocols. */
+  protocol?: Budget;
   backend: BackendName;
   created: string;
 }
@@ -94,10 +96,13 @@ export async function reproduceTable1(o: ReproduceOptions): Promise<ReproduceRes
     if (!o.resume) throw new ArgumentError(`--out ${o.outDir} already holds a reproduction (${PLAN_FILE}): continue it with --resume, or choose another --out`);
     const plan = await readJson<Plan>(planPath, 'reproduction');
     if (plan.budget !== o.budget) throw new ArgumentError(`--budget ${o.budget} does not match the reproduction in ${o.outDir}, which has budget ${plan.budget}`);
+    if (plan.protocol && JSON.stringify(plan.protocol) !== JSON.stringify(budget)) {
+      throw new ArgumentError(`budget ${o.budget} has changed since the reproduction in ${o.outDir} started (see its ${PLAN_FILE}): start a new one in another --out`);
+    }
   } else {
     if (o.resume) throw new ArgumentError(`--resume: --out ${o.outDir} holds no reproduction (${PLAN_FILE}); start one without --resume`);
     await mkdir(outDir, { recursive: true });
-    const plan: Plan = { table: 'table1', budget: o.budget, backend, created: new Date().toISOString() };
+    const plan: Plan = { table: 'table1', budget: o.budget, protocol: budget, backend, created: new Date().toISOString() };
     await writeAtomic(planPath, JSON.stringify(plan, null, 2) + '\n');
   }
 

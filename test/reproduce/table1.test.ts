@@ -3,13 +3,13 @@
 // interrupted after its first finished cell, resumed to the end (table1.md with 28 rows, table1.json,
 // four SVGs), resumed again (every cell skipped, results identical); and one cell stopped twice in
 // the middle of its runs, resumed, giving the numbers of an uninterrupted one.
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { runCell } from '../../src/reproduce/cell.js';
-import { reproduceTable1, threadsPerJob } from '../../src/reproduce/index.js';
+import { PLAN_FILE, reproduceTable1, threadsPerJob } from '../../src/reproduce/index.js';
 import { svgFile, TABLE_FILES, type Table1Report } from '../../src/reproduce/report.js';
 import {
   BUDGETS, CELLS, PAPER_LR_GRID, PAPER_TAU_GRID, ROWS, cellSteps, pilotCount, selectsTau, settingKey, stage1, stage2,
@@ -215,6 +215,14 @@ describe('quick budget end to end', () => {
     const b = await gumbel('reproduce', 'table1', '--budget', 'standard', '--out', dir, '--resume');
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/--budget standard does not match .* budget quick/);
+    // A budget whose definition changed since the reproduction started is refused too.
+    const planPath = join(dir, PLAN_FILE);
+    const plan = await readFile(planPath, 'utf8');
+    await writeFile(planPath, JSON.stringify({ ...JSON.parse(plan), protocol: { ...BUDGETS.quick, finalSteps: 41 } }));
+    const c = await gumbel('reproduce', 'table1', '--budget', 'quick', '--out', dir, '--resume');
+    await writeFile(planPath, plan);
+    expect(c.code).toBe(2);
+    expect(c.err).toMatch(/budget quick has changed since the reproduction in .* started/);
   });
 });
 
