@@ -17,6 +17,7 @@ import { defaultConfig, type TrainConfig } from '../../src/train/config.js';
 import { Trainer } from '../../src/train/trainer.js';
 import type { BenchContext } from '../harness.js';
 import { profile } from '../profile.js';
+import { MODELS } from '../../src/cli/bench.js';
 import { tfjsModelStepsPerSecond } from '../peers/tfjs_models.js';
 
 export interface ModelRow {
@@ -28,11 +29,6 @@ export interface ModelRow {
   [k: string]: unknown;
 }
 
-export const MODELS: { name: string; config: Partial<TrainConfig> }[] = [
-  { name: 'vae-cat', config: { model: 'vae', latent: 'categorical' } },
-  { name: 'vae-mlp', config: { model: 'vae', latent: 'categorical', hidden: [512, 256] } },
-  { name: 'sbn-bern', config: { model: 'sbn', latent: 'bernoulli', tau: 1 } },
-];
 
 const B = 100;
 

@@ -13,7 +13,8 @@ import { defaultConfig, type TrainConfig } from '../train/config.js';
 import { Trainer } from '../train/trainer.js';
 import { type IO, parsePositive } from './util.js';
 
-const MODELS: { name: string; config: Partial<TrainConfig> }[] = [
+/** The three benchmark models (also used by bench/models). */
+export const MODELS: { name: string; config: Partial<TrainConfig> }[] = [
   { name: 'vae-cat', config: { model: 'vae', latent: 'categorical' } },
   { name: 'vae-mlp', config: { model: 'vae', latent: 'categorical', hidden: [512, 256] } },
   { name: 'sbn-bern', config: { model: 'sbn', latent: 'bernoulli', tau: 1 } },
