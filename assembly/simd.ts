@@ -9,7 +9,7 @@
 //   keeps immediates; measure again before changing this.
 //
 // Sections: fused multiply-add, horizontal reductions, partial (tail) loads and stores,
-// segmented reductions (groups of k ∈ {1, 2, 4} inside one vector), exp (expf4), log (logf4, owned
+// segmented reductions (groups of k ∈ {1, 2, 4} inside one vector), runs (copy / zero / add), exp (expf4), log (logf4, owned
 // by the random kernels), log1p on [0, 1] (log1pf4_01), activations (sigmoidf4, softplusf4, tanhf4).
 
 // ---------------------------------------------------------------------------------------------
@@ -142,6 +142,70 @@
     else v128.store32_lane(p, v, 0);
   } else if (g == 4) v128.store(p, v);
   else storePartial(p, v, g);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs of n floats (im2col / col2im move whole runs of kw·c contiguous NHWC values). With `vec`
+// (a constant at the call site) 16 floats per step, then 4, then single floats; without it (the
+// scalar builds) single floats only. Plain copies and single f32 adds either way, so every
+// element gets the scalar loop's bits.
+
+/** dst[0..n) = src[0..n) (no overlap). */
+// @ts-ignore: decorator
+@inline export function copyRun(dst: usize, src: usize, n: i32, vec: bool): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (vec) {
+      for (; i + 16 <= n; i += 16) {
+        const o = <usize>i << 2;
+        const v0 = v128.load(src + o), v1 = v128.load(src + o, 16), v2 = v128.load(src + o, 32), v3 = v128.load(src + o, 48);
+        v128.store(dst + o, v0);
+        v128.store(dst + o, v1, 16);
+        v128.store(dst + o, v2, 32);
+        v128.store(dst + o, v3, 48);
+      }
+      for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+    }
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+/** dst[0..n) = +0. */
+// @ts-ignore: decorator
+@inline export function zeroRun(dst: usize, n: i32, vec: bool): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (vec) {
+      const z = f32x4.splat(0);
+      for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), z);
+    }
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
+}
+
+/** dst[0..n) += src[0..n). */
+// @ts-ignore: decorator
+@inline export function addRun(dst: usize, src: usize, n: i32, vec: bool): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (vec) {
+      for (; i + 16 <= n; i += 16) {
+        const o = <usize>i << 2, d = dst + o, s = src + o;
+        v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
+        v128.store(d, f32x4.add(v128.load(d, 16), v128.load(s, 16)), 16);
+        v128.store(d, f32x4.add(v128.load(d, 32), v128.load(s, 32)), 32);
+        v128.store(d, f32x4.add(v128.load(d, 48), v128.load(s, 48)), 48);
+      }
+      for (; i + 4 <= n; i += 4) {
+        const d = dst + (<usize>i << 2);
+        v128.store(d, f32x4.add(v128.load(d), v128.load(src + (<usize>i << 2))));
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const d = dst + (<usize>i << 2);
+    store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>i << 2)));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

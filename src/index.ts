@@ -21,6 +21,7 @@ export { key, split, foldIn, type Key } from './random/key.js';
 // Layers and optimizers
 export { Params } from './nn/params.js';
 export { Linear, MLP, glorotUniform, type Activation } from './nn/linear.js';
+export { Conv2d, ConvTranspose2d, type ConvOptions } from './nn/conv.js';
 export { SGD, Adam, type Optimizer } from './optim/optimizer.js';
 
 // Distributions, estimators, diagnostics

@@ -55,6 +55,17 @@ export interface Kernels {
    * accumulate adds into C instead of overwriting it; bias (or null) is added to every row.
    */
   matmul(a: Buf, b: Buf, c: Buf, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate: boolean, bias: Buf | null): void;
+  /**
+   * The patches of a batched NHWC image as rows (convolution as one matmul): x is [n,h,w,c], cols is
+   * [n·ho·wo, kh·kw·c] with cols[(b·ho+oy)·wo+ox, (ky·kw+kx)·c+ci] = x[b, oy·stride−pad+ky, ox·stride−pad+kx, ci],
+   * and 0 where that position is outside [0,h)×[0,w).
+   */
+  im2col(x: Buf, cols: Buf, n: number, h: number, w: number, c: number, kh: number, kw: number, stride: number, pad: number, ho: number, wo: number): void;
+  /**
+   * The adjoint of im2col: x[b,iy,ix,ci] = Σ of every cols entry that im2col would read from that position
+   * (x is overwritten, not accumulated; 0 where nothing reads it).
+   */
+  col2im(cols: Buf, x: Buf, n: number, h: number, w: number, c: number, kh: number, kw: number, stride: number, pad: number, ho: number, wo: number): void;
   /** y[r,:] = softmax(x[r,:]) over each group of k (max-subtracted). */
   softmax(x: Buf, y: Buf, rows: number, k: number): void;
   /** dx = y ⊙ (dy − Σ_j dy_j·y_j) per group, given y = softmax(x). */
@@ -112,6 +123,8 @@ export const KERNELS: Record<KernelId, KernelInfo> = {
   binary: { differentiable: true, inplace: true },
   reduce_sum: { differentiable: true, inplace: false },
   matmul: { differentiable: true, inplace: false },
+  im2col: { differentiable: true, inplace: false },
+  col2im: { differentiable: true, inplace: false },
   softmax: { differentiable: true, inplace: false },
   softmax_grad: { differentiable: false, inplace: false },
   log_softmax: { differentiable: true, inplace: false },

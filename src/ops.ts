@@ -224,6 +224,94 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor): Tensor {
   return y;
 }
 
+// ---------------------------------------------------------------- convolutions (NHWC, im2col + matmul)
+
+export interface Conv2dOptions {
+  stride: number;
+  pad: number;
+}
+
+export interface Conv2dTransposeOptions extends Conv2dOptions {
+  outH: number;
+  outW: number;
+}
+
+/** Output size of a convolution along one axis: ⌊(size + 2·pad − k)/stride⌋ + 1 (0 or less: the kernel does not fit). */
+export const convOutSize = (size: number, k: number, stride: number, pad: number): number => Math.floor((size + 2 * pad - k) / stride) + 1;
+
+/** The geometry every conv op passes to im2col / col2im, checked at the door. */
+interface ConvGeometry {
+  n: number; h: number; w: number; c: number; kh: number; kw: number; stride: number; pad: number; ho: number; wo: number;
+}
+
+function checkConv(where: string, x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions, wName: string): void {
+  if (!opts || typeof opts !== 'object') throw new ArgumentError(`${where}: opts must be { stride, pad${where === 'conv2d' ? '' : ', outH, outW'} }, found ${String(opts)}`);
+  checkNumber(where, 'opts.stride', opts.stride, { integer: true, positive: true });
+  checkNumber(where, 'opts.pad', opts.pad, { integer: true, nonNegative: true });
+  if (x.rank !== 4) throw new ShapeError(`${where}: x must be 4-D NHWC [batch, height, width, channels], found ${fmtShape(x.shape)}`);
+  if (w.rank !== 4) throw new ShapeError(`${where}: w must be 4-D ${wName}, found ${fmtShape(w.shape)}`);
+  if (b !== null && (b.rank !== 1 || b.shape[0] !== w.shape[3])) throw new ShapeError(`${where}: b must be [${w.shape[3]}] (one bias per output channel) or null, found ${fmtShape(b.shape)}`);
+}
+
+/**
+ * 2-D convolution (cross-correlation, as in every framework) of a batched NHWC image:
+ * x [B,H,W,C], w [kh,kw,C,Cout], b [Cout] or null → y [B,Ho,Wo,Cout] with Ho = ⌊(H + 2·pad − kh)/stride⌋ + 1
+ * (the same for W), zero padding. y = im2col(x) · w viewed [kh·kw·C, Cout] + b.
+ */
+export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dOptions): Tensor {
+  const be = b ? backendOf('conv2d', x, w, b) : backendOf('conv2d', x, w);
+  checkConv('conv2d', x, w, b, opts, '[kh, kw, inChannels, outChannels]');
+  const [n, h, wd, c] = x.shape, [kh, kw, cin, cout] = w.shape, { stride, pad } = opts;
+  if (cin !== c) throw new ShapeError(`conv2d: w must have ${c} input channels like x (w[2]), found ${cin} (x: ${fmtShape(x.shape)}, w: ${fmtShape(w.shape)})`);
+  const ho = convOutSize(h, kh, stride, pad), wo = convOutSize(wd, kw, stride, pad);
+  if (kh < 1 || kw < 1 || ho < 1 || wo < 1) {
+    throw new ShapeError(`conv2d: the ${kh}×${kw} kernel must fit the ${h}×${wd} image padded by ${pad} (kernel ≥ 1 and ≤ size + 2·pad), found x: ${fmtShape(x.shape)}, w: ${fmtShape(w.shape)}`);
+  }
+  const g: ConvGeometry = { n, h, w: wd, c, kh, kw, stride, pad, ho, wo };
+  const m = n * ho * wo, k = kh * kw * c;
+  // cols is kept for the weight gradient (colsᵀ·dy): the backward pass does not redo im2col.
+  const cols = out(be, [m, k]);
+  be.im2col(x.buf, cols.buf, n, h, wd, c, kh, kw, stride, pad, ho, wo);
+  const y = out(be, [n, ho, wo, cout]);
+  be.matmul(cols.buf, w.buf, y.buf, m, k, cout, false, false, false, b ? b.buf : null);
+  record('conv2d', b ? [x, w, b] : [x, w], y, { g, cols });
+  return y;
+}
+
+/**
+ * Transposed convolution, the adjoint of conv2d from its output space (the gradient of conv2d with
+ * respect to its input): x [B,Hi,Wi,Cin], w [Cin,kh,kw,Cout], b [Cout] or null → y [B,outH,outW,Cout]
+ * with y = col2im(x viewed [B·Hi·Wi, Cin] · w viewed [Cin, kh·kw·Cout]) + b. outH and outW must be
+ * sizes a conv2d with these kh, kw, stride, pad maps to Hi, Wi: ⌊(outH + 2·pad − kh)/stride⌋ + 1 = Hi
+ * (stride > 1 allows several, e.g. 3×3 stride 2 pad 1: Hi = 2 comes from outH = 3 or 4).
+ */
+export function conv2d_transpose(x: Tensor, w: Tensor, b: Tensor | null, opts: Conv2dTransposeOptions): Tensor {
+  const where = 'conv2d_transpose';
+  const be = b ? backendOf(where, x, w, b) : backendOf(where, x, w);
+  checkConv(where, x, w, b, opts, '[inChannels, kh, kw, outChannels]');
+  checkNumber(where, 'opts.outH', opts.outH, { integer: true, positive: true });
+  checkNumber(where, 'opts.outW', opts.outW, { integer: true, positive: true });
+  const [n, hi, wi, c] = x.shape, [cin, kh, kw, cout] = w.shape, { stride, pad, outH, outW } = opts;
+  if (cin !== c) throw new ShapeError(`${where}: w must have ${c} input channels like x (w[0]), found ${cin} (x: ${fmtShape(x.shape)}, w: ${fmtShape(w.shape)})`);
+  if (kh < 1 || kw < 1) throw new ShapeError(`${where}: w's kernel must be at least 1×1, found ${kh}×${kw} (w: ${fmtShape(w.shape)})`);
+  const eh = convOutSize(outH, kh, stride, pad), ew = convOutSize(outW, kw, stride, pad);
+  if (eh !== hi || ew !== wi) {
+    throw new ShapeError(`${where}: outH×outW must be a size that a ${kh}×${kw} conv with stride ${stride}, pad ${pad} maps to x's ${hi}×${wi}, found ${outH}×${outW} (it maps to ${eh}×${ew})`);
+  }
+  const g: ConvGeometry = { n, h: outH, w: outW, c: cout, kh, kw, stride, pad, ho: hi, wo: wi };
+  const m = n * hi * wi, k = kh * kw * cout;
+  const cols = out(be, [m, k]);
+  be.matmul(x.buf, w.buf, cols.buf, m, c, k, false, false, false, null);
+  const y = out(be, [n, outH, outW, cout]);
+  be.col2im(cols.buf, y.buf, n, outH, outW, cout, kh, kw, stride, pad, hi, wi);
+  if (b && y.size) be.binary('add', y.buf, b.buf, y.buf, y.size / cout, cout, Bcast.Row);
+  record('conv2d_transpose', b ? [x, w, b] : [x, w], y, { g });
+  return y;
+}
+
+/** conv2d_transpose under the camelCase name of the other ops. */
+export const conv2dTranspose = conv2d_transpose;
+
 // ---------------------------------------------------------------- grouped softmax family
 
 function groups(where: string, x: Tensor, k: number): number {

@@ -19,8 +19,10 @@ const FAMILY: Partial<Record<string, string>> = {
 /** Backward kernels are tested and benchmarked with their forward kernel. */
 const forwardOf = (id: string) => FAMILY[id] ?? id.replace(/_grad$/, '');
 
-/** Gradient rules are keyed by the op that records them; `sum` and `linear` run reduce_sum and matmul. */
-const GRAD_KEYS = Object.keys(GRADS).map((op) => ({ sum: 'reduce_sum', linear: 'matmul' })[op] ?? op);
+/** Gradient rules are keyed by the op that records them; `sum` and `linear` run reduce_sum and matmul,
+ *  conv2d runs im2col (its rule col2im) and conv2d_transpose col2im (its rule im2col). */
+const RUNS: Record<string, string[]> = { sum: ['reduce_sum'], linear: ['matmul'], conv2d: ['im2col', 'matmul'], conv2d_transpose: ['col2im', 'matmul'] };
+const GRAD_KEYS = Object.keys(GRADS).flatMap((op) => RUNS[op] ?? [op]);
 
 describe('kernel catalogue', () => {
   const ref = createRefBackend();

@@ -8,8 +8,9 @@ import { foldIn } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import type { Params } from './params.js';
 
-export function glorotUniform(key: Key, fanIn: number, fanOut: number): Float32Array {
-  const n = fanIn * fanOut, a = Math.sqrt(6 / (fanIn + fanOut));
+/** fanIn·fanOut weights (or `n`, e.g. a conv's kh·kw·C·Cout with fans kh·kw·C and kh·kw·Cout). */
+export function glorotUniform(key: Key, fanIn: number, fanOut: number, n = fanIn * fanOut): Float32Array {
+  const a = Math.sqrt(6 / (fanIn + fanOut));
   const w = new Uint32Array(n);
   philoxWords(w, n, key[0], key[1]);
   const out = new Float32Array(n);

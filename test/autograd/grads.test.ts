@@ -13,7 +13,7 @@ const r = (shape: number[], seed: number, lo = -2, hi = 2) => ({ shape, data: fi
 describe('gradient rules (f64 finite differences on ref)', () => {
   it('covers every rule in the table', () => {
     expect(Object.keys(GRADS).sort()).toEqual(
-      ['binary', 'kl_bernoulli', 'kl_categorical', 'linear', 'log_softmax', 'logsumexp', 'matmul', 'reshape', 'scale', 'sigmoid_xent', 'softmax', 'sum', 'unary'].sort(),
+      ['binary', 'conv2d', 'conv2d_transpose', 'kl_bernoulli', 'kl_categorical', 'linear', 'log_softmax', 'logsumexp', 'matmul', 'reshape', 'scale', 'sigmoid_xent', 'softmax', 'sum', 'unary'].sort(),
     );
   });
 
@@ -52,6 +52,18 @@ describe('gradient rules (f64 finite differences on ref)', () => {
   it('linear with and without bias', () => {
     gradcheck(be, (x, w, b) => ops.linear(x, w, b), [r([3, 4], 20), r([4, 5], 21), r([5], 22)]);
     gradcheck(be, (x, w) => ops.linear(x, w), [r([3, 4], 23), r([4, 5], 24)]);
+  });
+
+  it('conv2d: x, w and b; stride 1 and 2, pad 0 to 2, with and without bias', () => {
+    gradcheck(be, (x, w, b) => ops.conv2d(x, w, b, { stride: 1, pad: 1 }), [r([2, 4, 5, 3], 40), r([3, 3, 3, 2], 41), r([2], 42)]);
+    gradcheck(be, (x, w, b) => ops.conv2d(x, w, b, { stride: 2, pad: 2 }), [r([1, 5, 6, 5], 43), r([3, 2, 5, 3], 44), r([3], 45)]);
+    gradcheck(be, (x, w) => ops.conv2d(x, w, null, { stride: 2, pad: 0 }), [r([2, 5, 5, 1], 46), r([3, 3, 1, 4], 47)]);
+  });
+
+  it('conv2d_transpose: x, w and b; both output sizes of a stride-2 layer, with and without bias', () => {
+    gradcheck(be, (x, w, b) => ops.conv2d_transpose(x, w, b, { stride: 2, pad: 1, outH: 4, outW: 3 }), [r([2, 2, 2, 3], 48), r([3, 3, 3, 2], 49), r([2], 50)]);
+    gradcheck(be, (x, w, b) => ops.conv2d_transpose(x, w, b, { stride: 1, pad: 0, outH: 4, outW: 5 }), [r([1, 2, 4, 5], 51), r([5, 3, 2, 3], 52), r([3], 53)]);
+    gradcheck(be, (x, w) => ops.conv2d_transpose(x, w, null, { stride: 2, pad: 2, outH: 4, outW: 5 }), [r([1, 2, 3, 2], 54), r([2, 5, 4, 3], 55)]);
   });
 
   it('softmax, logSoftmax, logsumexp over groups', () => {

@@ -159,6 +159,19 @@ function cases(): Case[] {
       }
     }
   }
+  // im2col / col2im: channels below/at/above 4, stride 1 and 2, pad 0–2, n = 0, a NaN (exact copies for im2col)
+  for (const [n, h, w, c, kh, kw, stride, pad] of [[1, 4, 5, 3, 3, 3, 1, 1], [2, 5, 4, 4, 2, 3, 2, 0], [1, 5, 5, 5, 3, 3, 2, 2], [0, 3, 3, 2, 2, 2, 1, 0], [1, 3, 3, 1, 1, 1, 2, 2]]) {
+    const ho = Math.floor((h + 2 * pad - kh) / stride) + 1, wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
+    const nx = n * h * w * c, nc = n * ho * wo * kh * kw * c, label = `n=${n} ${h}x${w}x${c} k=${kh}x${kw} s=${stride} p=${pad}`;
+    add({
+      id: 'im2col', label, bufs: { x: data(nx, { nan: nx > 4 }), cols: data(nc) }, outs: ['cols'], tol: { atol: 0, rtol: 0 },
+      call: (be, b) => be.im2col(b.x, b.cols, n, h, w, c, kh, kw, stride, pad, ho, wo),
+    });
+    add({
+      id: 'col2im', label, bufs: { cols: data(nc, { nan: nc > 4 }), x: data(nx) }, outs: ['x'],
+      call: (be, b) => be.col2im(b.cols, b.x, n, h, w, c, kh, kw, stride, pad, ho, wo),
+    });
+  }
   for (const [rows, k] of GROUPS) {
     const n = rows * k, nan = rows > 2;
     const x = data(n, { nan });

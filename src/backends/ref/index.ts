@@ -5,7 +5,9 @@ import type { Buf, F, Kernels } from '../../kernels.js';
 import { adam } from './kernels/adam.js';
 import { argmax_onehot } from './kernels/argmax_onehot.js';
 import { binary } from './kernels/binary.js';
+import { col2im } from './kernels/col2im.js';
 import { fill } from './kernels/fill.js';
+import { im2col } from './kernels/im2col.js';
 import { kl_bernoulli } from './kernels/kl_bernoulli.js';
 import { kl_bernoulli_grad } from './kernels/kl_bernoulli_grad.js';
 import { kl_categorical } from './kernels/kl_categorical.js';
@@ -43,6 +45,8 @@ const kernels: Kernels = {
   binary: (op, a, b, y, r, c, bc) => binary(op, d(a), d(b), d(y), r, c, bc),
   reduce_sum: (x, y, r, c, axis) => reduce_sum(d(x), d(y), r, c, axis),
   matmul: (a, b, c, m, k, n, ta, tb, acc, bias) => matmul(d(a), d(b), d(c), m, k, n, ta, tb, acc, bias && d(bias)),
+  im2col: (x, cols, n, h, w, c, kh, kw, s, pad, ho, wo) => im2col(d(x), d(cols), n, h, w, c, kh, kw, s, pad, ho, wo),
+  col2im: (cols, x, n, h, w, c, kh, kw, s, pad, ho, wo) => col2im(d(cols), d(x), n, h, w, c, kh, kw, s, pad, ho, wo),
   softmax: (x, y, r, k) => softmax(d(x), d(y), r, k),
   softmax_grad: (y, dy, dx, r, k) => softmax_grad(d(y), d(dy), d(dx), r, k),
   log_softmax: (x, y, r, k) => log_softmax(d(x), d(y), r, k),

@@ -13,7 +13,11 @@
 // - argmax_onehot: tf.oneHot(tf.argMax) (first maximum wins on cpu and wasm; oneHot needs k ≥ 2,
 //   so k = 1 is ones), then groups with a NaN become all NaN, as ref does;
 // - NaN selection uses a NaN tensor of the output's shape: tfjs broadcasts a scalar against an
-//   empty [0] tensor to [1].
+//   empty [0] tensor to [1];
+// - im2col / col2im: tfjs-backend-wasm has no UnsortedSegmentSum, so both are tf.gather with
+//   int32 index arrays built once per geometry and kept (see `patchIndex`): im2col gathers x with
+//   a zero appended (padding reads it), col2im gathers for each pixel the ≤ ⌈kh/s⌉·⌈kw/s⌉ cols
+//   entries that read it (a zero where it has fewer) and sums them.
 import type * as tfc from '@tensorflow/tfjs-core';
 import { Bcast, type Buf, type KernelId, type Kernels, type UnaryOp } from '../../kernels.js';
 
@@ -104,6 +108,63 @@ function klParts(tf: TF, lq: T, lp: T): { logq: T; logp: T; q: T; kl: T } {
   return { logq, logp, q, kl: sumLast(tf, tf.mul(q, tf.sub(logq, logp))) };
 }
 
+/** The geometry of an im2col / col2im call. */
+type Patch = [n: number, h: number, w: number, c: number, kh: number, kw: number, stride: number, pad: number, ho: number, wo: number];
+
+interface PatchIndex {
+  /** [n·ho·wo·kh·kw·c]: the index in x of each cols entry, or x's size (the appended zero) outside the image. */
+  gather: T;
+  /** [n·h·w·c, taps]: the cols entries each pixel collects, padded with the index of cols's appended zero. */
+  scatter: T;
+  taps: number;
+}
+
+/** Index tensors per (tfjs backend, geometry), kept across tidy; the oldest are dropped past PATCH_CACHE. */
+const patchCache = new Map<string, PatchIndex>();
+const PATCH_CACHE = 32;
+
+function patchIndex(tf: TF, [n, h, w, c, kh, kw, stride, pad, ho, wo]: Patch): PatchIndex {
+  const key = `${tf.getBackend()}|${[n, h, w, c, kh, kw, stride, pad, ho, wo].join(',')}`;
+  const hit = patchCache.get(key);
+  if (hit) return hit;
+  const size = n * h * w * c, total = n * ho * wo * kh * kw * c;
+  const src = new Int32Array(total);
+  const count = new Int32Array(size);
+  let j = 0;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < ho; oy++) {
+      for (let ox = 0; ox < wo; ox++) {
+        for (let ky = 0; ky < kh; ky++) {
+          for (let kx = 0; kx < kw; kx++) {
+            const iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
+            const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            for (let ci = 0; ci < c; ci++, j++) {
+              src[j] = inside ? ((b * h + iy) * w + ix) * c + ci : size;
+              if (inside) count[src[j]]++;
+            }
+          }
+        }
+      }
+    }
+  }
+  const taps = count.reduce((a, v) => Math.max(a, v), 0);
+  const dst = new Int32Array(size * taps).fill(total);
+  const filled = new Int32Array(size);
+  for (let i = 0; i < total; i++) if (src[i] < size) dst[src[i] * taps + filled[src[i]]++] = i;
+  const entry = { gather: tf.keep(tf.tensor1d(src, 'int32')), scatter: tf.keep(tf.tensor2d(dst, [size, taps], 'int32')), taps };
+  if (patchCache.size >= PATCH_CACHE) {
+    const [oldKey, old] = patchCache.entries().next().value as [string, PatchIndex];
+    old.gather.dispose();
+    old.scatter.dispose();
+    patchCache.delete(oldKey);
+  }
+  patchCache.set(key, entry);
+  return entry;
+}
+
+/** x (flattened) with one 0 appended: the value every out-of-image index reads. */
+const withZero = (tf: TF, x: T): T => tf.concat([x, tf.zeros([1])]);
+
 // ------------------------------------------------------------------ the table
 
 export const TFJS_KERNELS: Table = {
@@ -122,6 +183,19 @@ export const TFJS_KERNELS: Table = {
     let y = k === 0 ? tf.zeros([m, n]) : tf.matMul(av, bv);
     if (bias) y = tf.add(y, get(bias, [n]));
     set(c, acc ? tf.add(get(c, [m, n]), y) : y);
+  },
+  im2col: ({ tf, get, set }, x, cols, ...g) => {
+    const [n, h, w, c, kh, kw, , , ho, wo] = g;
+    const total = n * ho * wo * kh * kw * c;
+    if (total === 0) return;
+    set(cols, tf.gather(withZero(tf, get(x, [n * h * w * c])), patchIndex(tf, g).gather));
+  },
+  col2im: ({ tf, get, set }, cols, x, ...g) => {
+    const [n, h, w, c, kh, kw, , , ho, wo] = g;
+    const size = n * h * w * c, total = n * ho * wo * kh * kw * c;
+    if (size === 0) return;
+    const { scatter, taps } = total === 0 ? { scatter: null, taps: 0 } : patchIndex(tf, g);
+    set(x, taps === 0 ? tf.zeros([size]) : tf.sum(tf.gather(withZero(tf, get(cols, [total])), scatter!), 1));
   },
   softmax: ({ tf, get, set }, x, y, r, k) => set(y, tf.softmax(get(x, [r, k]))),
   softmax_grad: ({ tf, get, set }, y, dy, dx, r, k) => {
