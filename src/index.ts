@@ -17,6 +17,7 @@ export * from './ops.js';
 export { grad, noGrad } from './autograd/tape.js';
 export { customGrad } from './autograd/custom_grad.js';
 export { key, split, foldIn, type Key } from './random/key.js';
+export { normalHost } from './random/normal.js';
 
 // Layers and optimizers
 export { Params } from './nn/params.js';
@@ -32,9 +33,11 @@ export * from './train/schedules.js';
 
 // The paper's models; data (runtime-neutral; the Node loader is `gumbel/data/node`)
 export * from './models/index.js';
+export { SSVAE, Y_ESTIMATORS, type YEstimator, type SsvaeOptions, type SsvaeObjective, type SsvaeEvalResult } from './models/ssvae.js';
 export * as data from './data/index.js';
 
 // Training (runtime-neutral core of `gumbel train`)
 export { Trainer, runKeys, TrainingError, type StepResult } from './train/trainer.js';
 export { defaultConfig, validateConfig, DEFAULT_STEPS, type TrainConfig } from './train/config.js';
 export { encodeCheckpoint, decodeCheckpoint, type CheckpointState } from './train/checkpoint.js';
+export { SsvaeTrainer, SSVAE_DEFAULTS, PAPER_TABLE2, validateSsvaeConfig, randomLabels, type SsvaeConfig, type SsvaeData } from './train/ssvae.js';

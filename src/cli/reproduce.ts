@@ -1,15 +1,22 @@
-// `gumbel reproduce table1`: every estimator on the structured-output SBN and the VAE, Bernoulli and
-// categorical, beside the paper's Table 1 (src/reproduce).
+// `gumbel reproduce table1|table2|speed`: Table 1 (every estimator on the structured-output SBN and
+// the VAE, Bernoulli and categorical), Table 2 (the semi-supervised M2 model) and the speed test of
+// Fig. 5a, beside the paper (src/reproduce).
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Argument, Command, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { BUDGET_NAMES, BUDGETS, type BudgetName, PLAN_FILE, reproduceTable1 } from '../reproduce/index.js';
 import { readJson } from '../train/files.js';
-import { CliError, EXIT, type IO, parseInteger } from './util.js';
+import { reproduceSpeed } from '../reproduce/speed.js';
+import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
+import { CliError, EXIT, type IO, parseInteger, parsePositive } from './util.js';
 
 interface ReproduceOpts {
-  budget: BudgetName;
+  budget: BudgetName | Table2BudgetName;
+  classes: number[];
+  seconds: number;
+  batch: number;
+  threads: number;
   jobs?: number;
   out?: string;
   resume?: boolean;
@@ -31,15 +38,30 @@ function wrap(text: string, indent: string, width = 100): string {
   return lines.join('\n');
 }
 
-const budgetHelp = BUDGET_NAMES.map((b) => `  ${b}:\n${wrap(`${BUDGETS[b].summary}.`, '    ')}`).join('\n');
+const budgetHelp = [
+  'table1:', ...BUDGET_NAMES.map((b) => `  ${b}:\n${wrap(`${BUDGETS[b].summary}.`, '    ')}`),
+  'table2:', ...TABLE2_BUDGET_NAMES.map((b) => `  ${b}:\n${wrap(`${TABLE2_BUDGETS[b].summary}.`, '    ')}`),
+].join('\n');
+
+function parseClasses(v: string): number[] {
+  const ks = v.split(',').map((s) => Number(s.trim()));
+  if (!ks.length || ks.some((k) => !Number.isInteger(k) || k < 2 || k > 256)) throw new InvalidArgumentError('must be class counts between 2 and 256, like 5,10,100.');
+  return ks;
+}
 
 export function reproduceCommand(io: IO, setCode: (code: number) => void): Command {
   return new Command('reproduce')
-    .description('reproduce a table of the paper: table1 trains all 28 cells (SBN and VAE, Bernoulli and categorical, × 7 estimators), ' +
-      'selects hyper-parameters on validation, and writes table1.md, table1.json and one SVG of validation curves per row')
-    .addArgument(new Argument('<table>', 'which table').choices(['table1']))
-    .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), standard (hours), paper (about 550k steps per cell)')
-      .choices(BUDGET_NAMES).default('standard'))
+    .description('reproduce a result of the paper: table1 trains all 28 cells (SBN and VAE, Bernoulli and categorical, × 7 estimators), ' +
+      'selects hyper-parameters on validation, and writes table1.md, table1.json and one SVG of validation curves per row; ' +
+      'table2 trains the semi-supervised M2 model with marginalization, Gumbel-Softmax and ST Gumbel-Softmax over the α grid (table2.md, table2.json); ' +
+      'speed measures training steps/s of marginalization against Gumbel-Softmax for k classes (Fig. 5a: speed.json, speed.svg)')
+    .addArgument(new Argument('<table>', 'which result (speed: Fig. 5a)').choices(['table1', 'table2', 'speed']))
+    .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), paper (table1: about 550k steps per cell)')
+      .choices([...new Set([...BUDGET_NAMES, ...TABLE2_BUDGET_NAMES])]).default('standard'))
+    .option('--classes <list>', 'speed: class counts k', parseClasses, [5, 10, 100])
+    .option('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', parsePositive(true), 20)
+    .option('--batch <n>', 'speed: unlabeled rows per step', parseInteger(1), 100)
+    .option('--threads <n>', 'table2, speed: wasm threads (0: one per core, up to 4)', parseInteger(0), 1)
     .option('--jobs <n>', `cells in parallel, each in its own process (default: one per core, here ${availableParallelism()})`, parseInteger(1))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
@@ -47,8 +69,27 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .addOption(new Option('--backend <name>', 'compute backend').choices(['wasm', 'ref']).default('wasm'))
     .addHelpText('after', `\nBudgets:\n${budgetHelp}\n`)
     .action(async (table: string, o: ReproduceOpts, cmd: Command) => {
+      if (table === 'speed') {
+        const outDir = o.out ?? 'runs/speed';
+        const command = ['gumbel', 'reproduce', 'speed', '--classes', o.classes.join(','), '--seconds', o.seconds, '--batch', o.batch, '--threads', o.threads, '--out', outDir].join(' ');
+        const r = await reproduceSpeed({ classes: o.classes, batch: o.batch, seconds: o.seconds, outDir, stderr: io.stderr, backend: o.backend, threads: o.threads, command });
+        io.stderr.write(`speed-up of Gumbel-Softmax over marginalization: ${r.speedup.map((s) => `k = ${s.classes}: ${s.ours.toFixed(2)}×${s.paper ? ` (paper ${s.paper}×)` : ''}`).join(', ')}; ${outDir}/speed.svg\n`);
+        if (o.json) io.stdout.write(JSON.stringify(r) + '\n');
+        return;
+      }
+      if (table === 'table2') {
+        const budget = o.budget as Table2BudgetName;
+        if (!(TABLE2_BUDGET_NAMES as string[]).includes(budget)) throw new CliError(`table2 budgets are ${TABLE2_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
+        const outDir = o.out ?? `runs/table2-${budget}`;
+        const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, '--out', outDir, ...(o.threads !== 1 ? ['--threads', o.threads] : [])].join(' ');
+        const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, stderr: io.stderr, command });
+        io.stderr.write(`Table 2 (${budget}): ${r.rows.map((row) => `${row.yEstimator} ${(100 * row.test.accuracy).toFixed(1)}% / ${row.test.elbo.toFixed(1)}`).join(', ')}; ${outDir}/table2.md\n`);
+        if (o.json) io.stdout.write(JSON.stringify(r) + '\n');
+        return;
+      }
+      if (!(BUDGET_NAMES as readonly string[]).includes(o.budget)) throw new CliError(`table1 budgets are ${BUDGET_NAMES.join(', ')}, found --budget ${o.budget}`, EXIT.usage);
       const outDir = o.out ?? `runs/table1-${o.budget}`;
-      let budget = o.budget;
+      let budget = o.budget as BudgetName;
       // On --resume without --budget, the reproduction's own budget.
       if (o.resume && cmd.getOptionValueSource('budget') !== 'cli' && (await stat(join(outDir, PLAN_FILE)).catch(() => null))) {
         budget = (await readJson<{ budget: BudgetName }>(join(outDir, PLAN_FILE), 'reproduction')).budget;

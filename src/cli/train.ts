@@ -1,9 +1,13 @@
-// `gumbel train <sbn|vae>`: train one of the paper's models with one estimator; writes a run folder.
+// `gumbel train <sbn|vae|ssvae>`: train one of the paper's models with one estimator; writes a run folder.
+// ssvae (the semi-supervised M2 model) has its own options (--y-estimator, --labels, --alpha) and run (train/ssvae_run.ts).
 import { Argument, Command, Option } from 'commander';
 import { ESTIMATOR_NAMES } from '../estimators/estimator.js';
 import { LATENT_KINDS, MODEL_NAMES, type ModelName } from '../models/index.js';
 import { DEFAULT_STEPS, defaultConfig, type TrainConfig, validateConfig } from '../train/config.js';
 import { FILES, runTraining } from '../train/run.js';
+import { Y_ESTIMATORS, type YEstimator } from '../models/ssvae.js';
+import { SSVAE_DEFAULTS, validateSsvaeConfig } from '../train/ssvae.js';
+import { runSsvae } from '../train/ssvae_run.js';
 import { CliError, EXIT, type IO, parseHidden, parseInteger, parsePositive } from './util.js';
 
 interface TrainOpts {
@@ -37,6 +41,10 @@ interface TrainOpts {
   out?: string;
   resume?: boolean;
   json?: boolean;
+  yEstimator: YEstimator;
+  labels: number;
+  alpha: number;
+  labeledBatch: number;
 }
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -45,7 +53,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
   const d = defaultConfig('vae');
   return new Command('train')
     .description('train the structured-output SBN or the VAE with one gradient estimator; writes a run folder')
-    .addArgument(new Argument('[model]', 'the paper\'s model').choices(MODEL_NAMES).default('vae'))
+    .addArgument(new Argument('[model]', 'the paper\'s model (ssvae: the semi-supervised M2 of Table 2)').choices([...MODEL_NAMES, 'ssvae']).default('vae'))
     .addOption(new Option('--latent <kind>', 'latent variables').choices(LATENT_KINDS).default(d.latent))
     .addOption(new Option('--estimator <name>', 'gradient estimator').choices(ESTIMATOR_NAMES).default(d.estimator))
     .option('--steps <n>', 'optimizer steps (the paper: about 550000)', parseInteger(0), DEFAULT_STEPS)
@@ -76,8 +84,16 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
     .option('--out <dir>', 'run folder (default runs/<model>-<latent>-<estimator>-<time>)')
     .option('--resume', `continue the run in --out from its ${FILES.checkpoint}`)
     .option('--json', 'print result.json on stdout as the last line')
-    .action(async (model: ModelName, o: TrainOpts, cmd: Command) => {
+    .addOption(new Option('--y-estimator <name>', 'ssvae: how unlabeled y is handled').choices(Y_ESTIMATORS).default(SSVAE_DEFAULTS.yEstimator))
+    .option('--labels <n>', 'ssvae: labeled examples (as many of each class)', parseInteger(1), SSVAE_DEFAULTS.labels)
+    .option('--alpha <a>', 'ssvae: weight of the labeled log q(y|x) term per example (the paper: 0.1, 0.2, 0.3, 0.8 or 1.0)', parsePositive(true), SSVAE_DEFAULTS.alpha)
+    .option('--labeled-batch <n>', 'ssvae: labeled rows per step (at most --labels)', parseInteger(1), SSVAE_DEFAULTS.labeledBatch)
+    .action(async (model: ModelName | 'ssvae', o: TrainOpts, cmd: Command) => {
       const fromCli = (k: string) => cmd.getOptionValueSource(k) === 'cli';
+      if (model === 'ssvae') return trainSsvae(o, fromCli, io, setCode);
+      for (const k of ['yEstimator', 'labels', 'alpha', 'labeledBatch'] as const) {
+        if (fromCli(k)) throw new CliError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is an option of ssvae, not of ${model}`, EXIT.usage);
+      }
       if (o.resume && !o.out) throw new CliError('--resume needs --out <run-dir>: the run to continue', EXIT.usage);
       const config = validateConfig({
         model, latent: o.latent, estimator: o.estimator, steps: o.steps, batch: o.batch, optimizer: o.optimizer, lr: o.lr,
@@ -116,4 +132,30 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
         process.removeListener('SIGINT', onSigint);
       }
     });
+}
+
+/** `gumbel train ssvae`: the options that apply to it, and its run. */
+async function trainSsvae(o: TrainOpts, fromCli: (k: string) => boolean, io: IO, setCode: (code: number) => void): Promise<void> {
+  const foreign = ['latent', 'estimator', 'optimizer', 'momentum', 'tauRate', 'tauEvery', 'tauMin', 'tau', 'prior', 'units', 'vars', 'hidden', 'evalSamples', 'validSamples', 'trainSize', 'resume']
+    .filter(fromCli);
+  if (foreign.length) {
+    throw new CliError(`ssvae does not take ${foreign.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (it trains with Adam and the paper's τ schedule; see gumbel train --help)`, EXIT.usage);
+  }
+  const d = SSVAE_DEFAULTS;
+  const config = validateSsvaeConfig({
+    ...d, yEstimator: o.yEstimator, labels: o.labels, alpha: o.alpha, labeledBatch: o.labeledBatch,
+    classes: fromCli('classes') ? o.classes : d.classes,
+    steps: fromCli('steps') ? o.steps : d.steps, batch: fromCli('batch') ? o.batch : d.batch, lr: fromCli('lr') ? o.lr : d.lr, seed: o.seed,
+    evalEvery: fromCli('evalEvery') ? o.evalEvery : d.evalEvery, validSize: fromCli('validSize') ? o.validSize : d.validSize, testSize: o.testSize,
+  });
+  if (config.classes !== 10) throw new CliError(`ssvae on MNIST has 10 classes, found --classes ${config.classes} (other k: gumbel reproduce speed)`, EXIT.usage);
+  if (o.dataDir) throw new CliError('ssvae trains on the bundled MNIST with its labels; --data-dir is not supported for it yet', EXIT.usage);
+  const outDir = o.out ?? `runs/ssvae-${config.yEstimator}-alpha${config.alpha}-${stamp()}`;
+  const r = await runSsvae({ config, outDir, stderr: io.stderr, backend: o.backend, threads: o.threads });
+  io.stderr.write(
+    `ssvae ${r.yEstimator} α=${r.alpha}: test accuracy ${(100 * r.test.accuracy).toFixed(2)}% (paper ${(100 * r.paper.accuracy).toFixed(1)}%), ` +
+      `ELBO ${r.test.elbo.toFixed(2)} (paper ${r.paper.elbo}) after ${r.steps} steps, ${r.timings.stepsPerSec.toFixed(2)} steps/s on ${r.backend.name} (${r.backend.variant}); run folder ${outDir}\n`,
+  );
+  if (o.json) io.stdout.write(JSON.stringify(r) + '\n');
+  setCode(EXIT.ok);
 }

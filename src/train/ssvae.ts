@@ -1,0 +1,197 @@
+// Semi-supervised training of the M2 model (src/models/ssvae.ts), runtime-neutral.
+// Data (paper §4.3, protocol gaps 12 and 14): `labels` labeled examples (labels/k per class, picked
+// by key from the 50k training images) and all 50k as unlabeled data, both binarized dynamically at
+// every step; validation and test are binarized once with fixed keys. Every step takes the next
+// `batch` unlabeled rows of the epoch's keyed permutation and `labeledBatch` labeled rows (all 100 of
+// them by default, as the classifier learns from so few). τ = max(0.5, exp(−3e−5·t)) every 2000
+// steps (SSL_TAU). Adam with lr 3e−4 (Kingma et al.'s code; Jang does not state the optimizer).
+import type { Backend } from '../backend.js';
+import { grad } from '../autograd/tape.js';
+import { step as scratchStep } from '../engine.js';
+import { ArgumentError, checkNumber, ShapeError } from '../errors.js';
+import { binarizeDynamic, type Dataset, pickLabelled, permutation } from '../data/index.js';
+import { SSVAE, Y_ESTIMATORS, type SsvaeEvalResult, type YEstimator } from '../models/ssvae.js';
+import { add, scale, tensor } from '../ops.js';
+import { Adam } from '../optim/optimizer.js';
+import { foldIn, key as keyOf, type Key } from '../random/key.js';
+import { SSL_TAU, tauAt } from './schedules.js';
+import { TrainingError } from './trainer.js';
+
+/** Rows (examples × classes) of one marginalization chunk: bounds the scratch memory of a step. */
+export const MAX_ROWS = 500;
+
+export interface SsvaeConfig {
+  yEstimator: YEstimator;
+  /** Weight α of the labeled log q(y|x) term, per example (the paper's grid 0.1, 0.2, 0.3, 0.8, 1.0). */
+  alpha: number;
+  /** Labeled examples (a multiple of classes). */
+  labels: number;
+  classes: number;
+  steps: number;
+  /** Unlabeled rows per step. */
+  batch: number;
+  /** Labeled rows per step (at most `labels`). */
+  labeledBatch: number;
+  lr: number;
+  seed: number;
+  /** Validate (accuracy and ELBO on the first validSize validation examples) every n steps; 0: at the end only. */
+  evalEvery: number;
+  validSize: number;
+  /** Test examples of the final evaluation (0: all 10,000). */
+  testSize: number;
+  /** Random labels in [0, classes) instead of the data's (the speed test of Fig. 5a). */
+  randomLabels: boolean;
+}
+
+export const SSVAE_DEFAULTS: Readonly<SsvaeConfig> = {
+  yEstimator: 'gumbel_softmax', alpha: 0.1, labels: 100, classes: 10, steps: 20_000, batch: 100, labeledBatch: 100, lr: 3e-4,
+  seed: 0, evalEvery: 1000, validSize: 1000, testSize: 0, randomLabels: false,
+};
+
+export const PAPER_TABLE2: Readonly<Record<YEstimator, { elbo: number; accuracy: number }>> = {
+  marginalize: { elbo: -106.8, accuracy: 0.926 },
+  gumbel_softmax: { elbo: -109.6, accuracy: 0.924 },
+  st_gumbel_softmax: { elbo: -110.7, accuracy: 0.936 },
+};
+
+export function validateSsvaeConfig(c: SsvaeConfig): SsvaeConfig {
+  const w = 'ssvae config';
+  if (!(Y_ESTIMATORS as readonly string[]).includes(c.yEstimator)) throw new ArgumentError(`${w}: yEstimator must be one of ${Y_ESTIMATORS.join(', ')}, found '${String(c.yEstimator)}'`);
+  checkNumber(w, 'alpha', c.alpha, { nonNegative: true });
+  checkNumber(w, 'classes', c.classes, { integer: true, positive: true });
+  if (c.classes < 2) throw new ArgumentError(`${w}: classes must be >= 2, found ${c.classes}`);
+  checkNumber(w, 'labels', c.labels, { integer: true, positive: true });
+  if (c.labels % c.classes) throw new ArgumentError(`${w}: labels must be a multiple of classes (${c.classes}) to take as many of each class, found ${c.labels}`);
+  checkNumber(w, 'steps', c.steps, { integer: true, nonNegative: true });
+  checkNumber(w, 'batch', c.batch, { integer: true, positive: true });
+  checkNumber(w, 'labeledBatch', c.labeledBatch, { integer: true, positive: true });
+  checkNumber(w, 'lr', c.lr, { positive: true });
+  checkNumber(w, 'seed', c.seed, { integer: true, nonNegative: true });
+  checkNumber(w, 'evalEvery', c.evalEvery, { integer: true, nonNegative: true });
+  checkNumber(w, 'validSize', c.validSize, { integer: true, nonNegative: true });
+  checkNumber(w, 'testSize', c.testSize, { integer: true, nonNegative: true });
+  return c;
+}
+
+/** Grey training images with labels, and validation / test sets binarized once. */
+export interface SsvaeData {
+  train: Dataset;
+  valid: Dataset;
+  test: Dataset;
+}
+
+/** Labels uniform in [0, k) under key (the speed test's random labels). */
+export function randomLabels(n: number, k: number, key: Key): Uint8Array {
+  if (k > 256) throw new ArgumentError(`randomLabels: k must be <= 256, found ${k}`);
+  const p = permutation(n, key);
+  return Uint8Array.from(p, (v) => v % k);
+}
+
+export class SsvaeTrainer {
+  readonly model: SSVAE;
+  readonly optimizer: Adam;
+  readonly labeled: Uint32Array;
+  step = 0;
+  private readonly keys: { init: Key; data: Key; step: Key; binarize: Key; valid: Key; test: Key };
+  private readonly trainLabels: Uint8Array;
+  private order: { epoch: number; perm: Uint32Array } = { epoch: -1, perm: new Uint32Array(0) };
+  private readonly xu: Float32Array;
+  private readonly xl: Float32Array;
+  private readonly yl: Uint8Array;
+
+  constructor(readonly config: SsvaeConfig, readonly data: SsvaeData, readonly backend: Backend) {
+    validateSsvaeConfig(config);
+    const { train } = data;
+    if (!train.labels) throw new ShapeError('SsvaeTrainer: the training set must have labels');
+    if (train.dim !== 784) throw new ShapeError(`SsvaeTrainer: images must be 28×28 (784 values), found ${train.dim}`);
+    if (config.batch > train.n) throw new ShapeError(`SsvaeTrainer: batch ${config.batch} is larger than the ${train.n} training examples`);
+    const root = keyOf(config.seed);
+    this.keys = { init: foldIn(root, 0), data: foldIn(root, 1), step: foldIn(root, 2), binarize: foldIn(root, 3), valid: foldIn(root, 4), test: foldIn(root, 5) };
+    this.trainLabels = config.randomLabels ? randomLabels(train.n, config.classes, foldIn(root, 6)) : train.labels;
+    this.labeled = pickLabelled(this.trainLabels, config.labels / config.classes, foldIn(root, 7), config.classes);
+    this.model = new SSVAE({ classes: config.classes, key: this.keys.init, initData: train.images, backend });
+    this.optimizer = new Adam(config.lr).init(this.model.params.list);
+    const lb = Math.min(config.labeledBatch, config.labels);
+    this.xu = new Float32Array(config.batch * 784);
+    this.xl = new Float32Array(lb * 784);
+    this.yl = new Uint8Array(lb);
+  }
+
+  tauAt(t: number): number {
+    return tauAt(t, SSL_TAU);
+  }
+
+  /** Step t's rows, dynamically binarized: unlabeled batch t mod E of epoch ⌊t/E⌋, and the labeled batch. */
+  private rows(t: number): void {
+    const { images } = this.data.train, B = this.config.batch, E = Math.floor(this.data.train.n / B);
+    const epoch = Math.floor(t / E), b = t % E;
+    if (this.order.epoch !== epoch) this.order = { epoch, perm: permutation(this.data.train.n, foldIn(this.keys.data, epoch)) };
+    for (let r = 0; r < B; r++) {
+      const i = this.order.perm[b * B + r];
+      this.xu.set(images.subarray(i * 784, (i + 1) * 784), r * 784);
+    }
+    const nl = this.labeled.length, lb = this.yl.length;
+    // All labeled rows every step when they fit; otherwise a rotating keyed selection.
+    const lperm = lb === nl ? null : permutation(nl, foldIn(foldIn(this.keys.data, 1 << 30), Math.floor((t * lb) / nl)));
+    for (let r = 0; r < lb; r++) {
+      const i = this.labeled[lperm ? lperm[(t * lb + r) % nl] : r];
+      this.xl.set(images.subarray(i * 784, (i + 1) * 784), r * 784);
+      this.yl[r] = this.trainLabels[i];
+    }
+    const k = foldIn(this.keys.binarize, t);
+    binarizeDynamic(this.xu, foldIn(k, 0), this.xu);
+    binarizeDynamic(this.xl, foldIn(k, 1), this.xl);
+  }
+
+  /**
+   * One Adam step on Eq. 11; returns J and its three parts. Marginalization runs k rows per unlabeled
+   * example, so its batch goes through in chunks of at most MAX_ROWS rows whose gradients are summed
+   * on the host in a fixed order (memory stays bounded at k = 100; the numbers do not depend on threads).
+   */
+  trainStep(): { step: number; loss: number; labeled: number; unlabeled: number; classification: number; tau: number } {
+    const t = this.step, tau = this.tauAt(t), { yEstimator, alpha, batch: B, classes: k } = this.config;
+    this.rows(t);
+    const key = foldIn(this.keys.step, t);
+    const chunks = yEstimator === 'marginalize' ? Math.ceil((B * k) / MAX_ROWS) : 1, per = Math.ceil(B / chunks);
+    const params = this.model.params.list;
+    const sums = chunks > 1 ? params.map((p) => new Float32Array(p.size)) : null;
+    const v = { loss: 0, labeled: 0, unlabeled: 0, classification: 0 };
+    for (let c = 0; c * per < B; c++) {
+      const rows = Math.min(per, B - c * per);
+      scratchStep(() => {
+        const u = this.model.unlabeledTerm(this.xu.subarray(c * per * 784, (c * per + rows) * 784), { yEstimator, tau, key: foldIn(key, 1 + c) });
+        let J = scale(u, rows / B);
+        v.unlabeled += (rows / B) * u.item();
+        if (c === 0) {
+          const l = this.model.labeledTerms(this.xl, this.yl, foldIn(key, 0));
+          J = add(J, add(l.labeled, scale(l.classification, alpha)));
+          v.labeled = l.labeled.item();
+          v.classification = l.classification.item();
+        }
+        const j = J.item();
+        if (!Number.isFinite(j)) {
+          throw new TrainingError(`training stopped at step ${t}: the objective is ${j} (${JSON.stringify(v)}; ssvae/${yEstimator}, τ = ${tau}, lr = ${this.config.lr}); try a smaller --lr`);
+        }
+        const grads = grad(J, params);
+        if (!sums) return this.optimizer.step(params, grads);
+        grads.forEach((g, i) => {
+          if (!g) return;
+          const d = g.data(), s = sums[i];
+          for (let j = 0; j < s.length; j++) s[j] += d[j];
+        });
+      }, this.backend);
+    }
+    v.loss = v.labeled + v.unlabeled + alpha * v.classification;
+    if (sums) scratchStep(() => this.optimizer.step(params, sums.map((s, i) => tensor(s, params[i].shape, { backend: this.backend }))), this.backend);
+    this.step = t + 1;
+    return { step: t, tau, ...v };
+  }
+
+  /** Accuracy and marginalized ELBO on the first `size` examples of ds (0: all). */
+  evaluate(ds: Dataset, which: 'valid' | 'test', size = 0, onProgress?: (done: number, total: number) => void): SsvaeEvalResult {
+    const n = size > 0 ? Math.min(size, ds.n) : ds.n;
+    const labels = this.config.randomLabels ? randomLabels(ds.n, this.config.classes, foldIn(this.keys[which], 1)) : ds.labels;
+    if (!labels) throw new ShapeError(`SsvaeTrainer.evaluate: the ${which} set must have labels`);
+    return this.model.evaluate(ds.images.subarray(0, n * 784), labels.subarray(0, n), { key: this.keys[which], onProgress });
+  }
+}

@@ -1,0 +1,137 @@
+// Semi-supervised training: the loop learns, is deterministic (also across thread counts), and the
+// CLI and both reproduce commands run end to end on small budgets.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createWasmBackend } from '../../src/backends/wasm/index.js';
+import { main } from '../../src/cli/index.js';
+import { makeDataset } from '../../src/data/index.js';
+import { setBackend } from '../../src/engine.js';
+import { SSVAE_DEFAULTS, type SsvaeConfig, SsvaeTrainer, randomLabels, validateSsvaeConfig } from '../../src/train/ssvae.js';
+import { key } from '../../src/random/key.js';
+import { trainingBackend } from './helpers.js';
+
+
+// 200 grey "images": class c lights up row band c, plus noise; test/valid binarized copies.
+function synthetic(n: number, seed: number) {
+  const labels = randomLabels(n, 10, key(seed));
+  const images = new Float32Array(n * 784);
+  for (let i = 0; i < n; i++) for (let p = 0; p < 784; p++) {
+    const band = Math.floor(p / 28 / 2.8) === labels[i];
+    images[i * 784 + p] = band ? 0.9 : ((i * 784 + p) * 2654435761 >>> 0) % 100 < 5 ? 0.5 : 0.02;
+  }
+  return makeDataset(images, 784, labels);
+}
+const bin = (ds: ReturnType<typeof synthetic>) => makeDataset(ds.images.map((v) => (v > 0.5 ? 1 : 0)), 784, ds.labels);
+const data = { train: synthetic(200, 1), valid: bin(synthetic(40, 2)), test: bin(synthetic(40, 3)) };
+const config = (over: Partial<SsvaeConfig> = {}): SsvaeConfig => ({ ...SSVAE_DEFAULTS, labels: 20, labeledBatch: 20, batch: 10, lr: 1e-3, steps: 10, evalEvery: 0, validSize: 40, ...over });
+
+describe('SsvaeTrainer', () => {
+  it('lowers J over 30 steps and gives the same numbers for the same seed', async () => {
+    const { be } = await trainingBackend();
+    setBackend(be);
+    const run = (steps: number) => {
+      const t = new SsvaeTrainer(config({ yEstimator: 'gumbel_softmax' }), data, be);
+      return Array.from({ length: steps }, () => t.trainStep());
+    };
+    const a = run(30);
+    const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+    const first = a.slice(0, 5), last = a.slice(-5);
+    expect(mean(last.map((r) => r.loss))).toBeLessThan(mean(first.map((r) => r.loss)) - 2);
+    // The 20 labels are learnt: −log q(y|x) on them falls well below log 10 = 2.30.
+    expect(mean(last.map((r) => r.classification))).toBeLessThan(0.7 * mean(first.map((r) => r.classification)));
+    expect(run(3)).toEqual(a.slice(0, 3));
+  }, 120_000);
+
+  it('is bitwise the same with 1 and 2 wasm threads (marginalize)', async () => {
+    const runs: number[][] = [];
+    for (const threads of [1, 2]) {
+      const be = await createWasmBackend({ threads });
+      try {
+        setBackend(be);
+        const t = new SsvaeTrainer(config({ yEstimator: 'marginalize', batch: 20 }), data, be);
+        runs.push([t.trainStep().loss, t.trainStep().loss]);
+      } finally {
+        be.dispose();
+      }
+    }
+    expect(runs[1]).toEqual(runs[0]);
+  }, 120_000);
+
+  it('validates its configuration with named errors', () => {
+    expect(() => validateSsvaeConfig(config({ labels: 15 }))).toThrow(/labels must be a multiple of classes \(10\).*found 15/);
+    expect(() => validateSsvaeConfig(config({ yEstimator: 'st' as never }))).toThrow(/yEstimator must be one of/);
+    expect(() => validateSsvaeConfig(config({ alpha: -1 }))).toThrow(/alpha/);
+  });
+});
+
+describe('gumbel train ssvae / reproduce table2 / reproduce speed', () => {
+  const dirs: string[] = [];
+  const tmp = async () => {
+    const d = await mkdtemp(join(tmpdir(), 'gumbel-ssvae-'));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+  const io = () => {
+    const out = { stdout: '', stderr: '' };
+    return { out, io: { stdout: { write: (s: string) => (out.stdout += s) }, stderr: { write: (s: string) => (out.stderr += s) } } };
+  };
+
+  it('train ssvae writes a run folder with test accuracy and ELBO', async () => {
+    const dir = join(await tmp(), 'run');
+    const { out, io: x } = io();
+    const code = await main(['node', 'gumbel', 'train', 'ssvae', '--y-estimator', 'st_gumbel_softmax', '--steps', '2', '--batch', '10', '--labeled-batch', '10',
+      '--alpha', '0.8', '--valid-size', '20', '--test-size', '30', '--out', dir, '--json'], x);
+    expect(code, out.stderr).toBe(0);
+    const r = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8'));
+    expect(r).toMatchObject({ model: 'ssvae', yEstimator: 'st_gumbel_softmax', alpha: 0.8, steps: 2, test: { examples: 30 } });
+    expect(r.test.accuracy).toBeGreaterThanOrEqual(0);
+    expect(r.test.elbo).toBeLessThan(0);
+    expect(JSON.parse(out.stdout.trim().split('\n').pop()!).test).toEqual(r.test);
+    expect((await readFile(join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
+  }, 300_000);
+
+  it('train ssvae refuses options of the other models and bad label counts', async () => {
+    const { out, io: x } = io();
+    expect(await main(['node', 'gumbel', 'train', 'ssvae', '--latent', 'bernoulli'], x)).toBe(2);
+    expect(out.stderr).toMatch(/ssvae does not take --latent/);
+    expect(await main(['node', 'gumbel', 'train', 'vae', '--alpha', '0.3'], x)).toBe(2);
+    expect(out.stderr).toMatch(/--alpha is an option of ssvae, not of vae/);
+    expect(await main(['node', 'gumbel', 'train', 'ssvae', '--labels', '15', '--steps', '1'], x)).toBe(2);
+    expect(out.stderr).toMatch(/labels must be a multiple of classes \(10\)/);
+  });
+
+  it('reproduce table2 --budget quick writes table2.md and table2.json with all three rows', async () => {
+    const dir = await tmp();
+    const { out, io: x } = io();
+    const code = await main(['node', 'gumbel', 'reproduce', 'table2', '--budget', 'quick', '--out', dir], x);
+    expect(code, out.stderr).toBe(0);
+    const r = JSON.parse(await readFile(join(dir, 'table2.json'), 'utf8'));
+    expect(r.rows.map((row: { yEstimator: string }) => row.yEstimator)).toEqual(['marginalize', 'gumbel_softmax', 'st_gumbel_softmax']);
+    expect(r.rows[0].runs).toHaveLength(5);
+    expect(r.complete).toBe(true);
+    const md = await readFile(join(dir, 'table2.md'), 'utf8');
+    expect(md).toMatch(/\| Marginalization \| .* \/ -106.8 \|/);
+    expect(md).toContain(`gumbel reproduce table2 --budget quick --out ${dir}`);
+    // --resume reads the finished runs instead of training again.
+    const again = io();
+    expect(await main(['node', 'gumbel', 'reproduce', 'table2', '--budget', 'quick', '--out', dir, '--resume'], again.io)).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'table2.json'), 'utf8')).rows).toEqual(r.rows);
+  }, 600_000);
+
+  it('reproduce speed writes speed.json and an SVG bar chart; marginalization is the slower', async () => {
+    const dir = await tmp();
+    const { out, io: x } = io();
+    const code = await main(['node', 'gumbel', 'reproduce', 'speed', '--classes', '2,10', '--seconds', '0', '--batch', '10', '--out', dir], x);
+    expect(code, out.stderr).toBe(0);
+    const r = JSON.parse(await readFile(join(dir, 'speed.json'), 'utf8'));
+    expect(r.cells).toHaveLength(4);
+    expect(r.speedup.find((s: { classes: number }) => s.classes === 10).ours).toBeGreaterThan(1.5);
+    const svg = await readFile(join(dir, 'speed.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('k = 10');
+    expect(await main(['node', 'gumbel', 'reproduce', 'speed', '--classes', '1'], x)).toBe(2);
+  }, 300_000);
+});
