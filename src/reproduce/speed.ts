@@ -39,7 +39,7 @@ export interface SpeedReport {
 }
 
 export function speedSvg(r: SpeedReport): string {
-  const W = 640, H = 400, L = 64, R = 16, T = 48, B = 56;
+  const W = 640, H = 400, L = 64, R = 16, T = 64, B = 56;
   const max = Math.max(...r.cells.map((c) => c.stepsPerSec), 1e-9);
   const ks = [...new Set(r.cells.map((c) => c.classes))];
   const gw = (W - L - R) / ks.length, bw = gw / 3;
@@ -70,7 +70,8 @@ export function speedSvg(r: SpeedReport): string {
     parts.push(`<text x="${x0 + bw}" y="${H - B + 18}" text-anchor="middle">k = ${k}</text>`);
     if (s) parts.push(`<text x="${x0 + bw}" y="${H - B + 34}" text-anchor="middle">${s.ours.toFixed(1)}×${s.paper ? ` (paper ${s.paper}×)` : ''}</text>`);
   });
-  METHODS.forEach((m, j) => parts.push(`<rect x="${W - R - 170}" y="${T + j * 18}" width="12" height="12" fill="${colors[m]}"/><text x="${W - R - 152}" y="${T + j * 18 + 10}">${m === 'marginalize' ? 'marginalization' : 'Gumbel-Softmax'}</text>`));
+  // The legend sits between the title and the plot, so it never covers a bar.
+  METHODS.forEach((m, j) => parts.push(`<rect x="${L + j * 160}" y="32" width="12" height="12" fill="${colors[m]}"/><text x="${L + 18 + j * 160}" y="42">${m === 'marginalize' ? 'marginalization' : 'Gumbel-Softmax (single sample)'}</text>`));
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
