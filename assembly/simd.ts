@@ -145,10 +145,31 @@
 }
 
 // ---------------------------------------------------------------------------------------------
-// Runs of n floats (im2col / col2im move whole runs of kw·c contiguous NHWC values). With `vec`
-// (a constant at the call site) 16 floats per step, then 4, then single floats; without it (the
-// scalar builds) single floats only. Plain copies and single f32 adds either way, so every
-// element gets the scalar loop's bits.
+// Runs of n floats (im2col / col2im move whole runs of kw·c contiguous NHWC values). The *Run
+// helpers are exact: with `vec` (a constant at the call site) 16 floats per step, then 4, then
+// single floats; without it (the scalar builds) single floats only. The *Over helpers end on a
+// whole vector that spills up to 3 floats past the run (no scalar tail; callers check the spill
+// stays inside their buffers). Plain copies and single f32 adds throughout, so every element gets
+// the scalar loop's bits.
+
+/** 16 floats from src to dst (four vectors, all loads before the stores). */
+// @ts-ignore: decorator
+@inline function copy16(dst: usize, src: usize): void {
+  const v0 = v128.load(src), v1 = v128.load(src, 16), v2 = v128.load(src, 32), v3 = v128.load(src, 48);
+  v128.store(dst, v0);
+  v128.store(dst, v1, 16);
+  v128.store(dst, v2, 32);
+  v128.store(dst, v3, 48);
+}
+
+/** dst[0..16) += src[0..16). */
+// @ts-ignore: decorator
+@inline function add16(dst: usize, src: usize): void {
+  v128.store(dst, f32x4.add(v128.load(dst), v128.load(src)));
+  v128.store(dst, f32x4.add(v128.load(dst, 16), v128.load(src, 16)), 16);
+  v128.store(dst, f32x4.add(v128.load(dst, 32), v128.load(src, 32)), 32);
+  v128.store(dst, f32x4.add(v128.load(dst, 48), v128.load(src, 48)), 48);
+}
 
 /** dst[0..n) = src[0..n) (no overlap). */
 // @ts-ignore: decorator
@@ -156,14 +177,7 @@
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     if (vec) {
-      for (; i + 16 <= n; i += 16) {
-        const o = <usize>i << 2;
-        const v0 = v128.load(src + o), v1 = v128.load(src + o, 16), v2 = v128.load(src + o, 32), v3 = v128.load(src + o, 48);
-        v128.store(dst + o, v0);
-        v128.store(dst + o, v1, 16);
-        v128.store(dst + o, v2, 32);
-        v128.store(dst + o, v3, 48);
-      }
+      for (; i + 16 <= n; i += 16) copy16(dst + (<usize>i << 2), src + (<usize>i << 2));
       for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
     }
   }
@@ -189,13 +203,7 @@
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     if (vec) {
-      for (; i + 16 <= n; i += 16) {
-        const o = <usize>i << 2, d = dst + o, s = src + o;
-        v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
-        v128.store(d, f32x4.add(v128.load(d, 16), v128.load(s, 16)), 16);
-        v128.store(d, f32x4.add(v128.load(d, 32), v128.load(s, 32)), 32);
-        v128.store(d, f32x4.add(v128.load(d, 48), v128.load(s, 48)), 48);
-      }
+      for (; i + 16 <= n; i += 16) add16(dst + (<usize>i << 2), src + (<usize>i << 2));
       for (; i + 4 <= n; i += 4) {
         const d = dst + (<usize>i << 2);
         v128.store(d, f32x4.add(v128.load(d), v128.load(src + (<usize>i << 2))));
@@ -205,6 +213,43 @@
   for (; i < n; i++) {
     const d = dst + (<usize>i << 2);
     store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>i << 2)));
+  }
+}
+
+/**
+ * dst[0..n) = +0 in whole vectors: may write up to 3 floats past dst + n (callers let it run only
+ * into floats they write afterwards, and never past their buffer).
+ */
+// @ts-ignore: decorator
+@inline export function zeroOver(dst: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) v128.store(dst + (<usize>i << 2), z);
+}
+
+/** dst[0..n) = src[0..n) in whole vectors: reads and writes up to 3 floats past the run (see zeroOver). */
+// @ts-ignore: decorator
+@inline export function copyOver(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 16 <= n; i += 16) copy16(dst + (<usize>i << 2), src + (<usize>i << 2));
+  for (; i < n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+}
+
+/**
+ * dst[0..n) += src[0..n), the last partial vector through `tail` (laneMask(n & 3)): the lanes past
+ * the run add +0, which leaves every float but −0 unchanged (callers' sums start from +0, so they
+ * never hold −0). Reads src and reads and rewrites dst up to 3 floats past the run.
+ */
+// @ts-ignore: decorator
+@inline export function addOver(dst: usize, src: usize, n: i32, tail: v128): void {
+  let i = 0;
+  for (; i + 16 <= n; i += 16) add16(dst + (<usize>i << 2), src + (<usize>i << 2));
+  for (; i + 4 <= n; i += 4) {
+    const d = dst + (<usize>i << 2);
+    v128.store(d, f32x4.add(v128.load(d), v128.load(src + (<usize>i << 2))));
+  }
+  if (i < n) {
+    const d = dst + (<usize>i << 2);
+    v128.store(d, f32x4.add(v128.load(d), v128.and(v128.load(src + (<usize>i << 2)), tail)));
   }
 }
 

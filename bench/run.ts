@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { BenchContext, Row } from './harness.js';
 
-const SUITES = ['kernels', 'estimators', 'models'];
+const SUITES = ['kernels', 'conv', 'estimators', 'models'];
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);

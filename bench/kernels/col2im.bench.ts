@@ -1,5 +1,5 @@
 // col2im in GB/s of cols read (4 bytes per element) at the paper's conv geometries, batch 100
-// (conv_shapes.ts): ref, the wasm builds, and the tfjs adapter on tfjs-backend-wasm (tf.gather of
+// (conv_shapes.ts): ref, the wasm builds, and the tfjs adapter on tfjs-backend-wasm (tf.gatherND of
 // each pixel's taps + tf.sum; tfjs-backend-wasm has no scatter-add). `npm run bench -- kernels col2im [--json]`
 import { createTfjsBackend } from '../../src/backends/tfjs/index.js';
 import type { Buf } from '../../src/kernels.js';

@@ -1,5 +1,5 @@
 // im2col in GB/s of cols written (4 bytes per element) at the paper's conv geometries, batch 100
-// (conv_shapes.ts): ref, the wasm builds, and the tfjs adapter on tfjs-backend-wasm (tf.gather
+// (conv_shapes.ts): ref, the wasm builds, and the tfjs adapter on tfjs-backend-wasm (tf.gatherND
 // with a cached index; tfjs has no im2col op of its own). `npm run bench -- kernels im2col [--json]`
 import { createTfjsBackend } from '../../src/backends/tfjs/index.js';
 import type { Buf } from '../../src/kernels.js';

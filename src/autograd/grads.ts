@@ -5,7 +5,7 @@ import type { Backend } from '../backend.js';
 import { Bcast, type UnaryOp } from '../kernels.js';
 import { add, div, full, matmul, mul, neg, reshape, scale, softmax, sum } from '../ops.js';
 import { Tensor } from '../tensor.js';
-import type { GradRule } from './tape.js';
+import { type GradRule, needsGrad } from './tape.js';
 
 /** A fresh scratch tensor (like's shape, or `shape`) on like's backend, filled by one backward kernel. */
 function kernel(like: Tensor, fill: (be: Backend, y: Tensor) => void, shape: readonly number[] = like.shape): Tensor {
@@ -66,11 +66,14 @@ export const GRADS: Record<string, GradRule> = {
   // y = x·w + b: dx = dy·wᵀ, dw = xᵀ·dy, db = Σ_rows dy
   linear: (dy, [x, w, bias]) => [matmul(dy, w, { transB: true }), matmul(x, dy, { transA: true }), bias ? sum(dy, 0) : null],
 
-  // y = cols·W + b with cols = im2col(x): dW = colsᵀ·dy, db = Σ_rows dy, dx = col2im(dy·Wᵀ) (col2im is im2col's adjoint)
+  // y = cols·W + b with cols = im2col(x): dW = colsᵀ·dy, db = Σ_rows dy, dx = col2im(dy·Wᵀ) (col2im is im2col's adjoint).
+  // dx is skipped when x wants no gradient (a first layer on data: the largest product of the backward pass).
   conv2d: (dy, [x, w, bias], _y, { g, cols }) => {
     const cout = w.shape[3], d2 = reshape(dy, [dy.size / cout, cout]), w2 = reshape(w, [w.size / cout, cout]);
-    const dx = kernel(x, (be, d) => be.col2im(matmul(d2, w2, { transB: true }).buf, d.buf, g.n, g.h, g.w, g.c, g.kh, g.kw, g.stride, g.pad, g.ho, g.wo));
-    return [dx, reshape(matmul(cols, d2, { transA: true }), w.shape), bias ? sum(d2, 0) : null];
+    const dx = needsGrad(x)
+      ? kernel(x, (be, d) => be.col2im(matmul(d2, w2, { transB: true }).buf, d.buf, g.n, g.h, g.w, g.c, g.kh, g.kw, g.stride, g.pad, g.ho, g.wo))
+      : null;
+    return [dx, needsGrad(w) ? reshape(matmul(cols, d2, { transA: true }), w.shape) : null, bias && needsGrad(bias) ? sum(d2, 0) : null];
   },
 
   // y = col2im(x·W) + b: with dcols = im2col(dy), dx = dcols·Wᵀ, dW = xᵀ·dcols, db = Σ_rows dy
@@ -78,7 +81,11 @@ export const GRADS: Record<string, GradRule> = {
     const cin = w.shape[0], kk = w.size / cin, rows = x.size / cin, cout = w.shape[3];
     const dcols = kernel(dy, (be, d) => be.im2col(dy.buf, d.buf, g.n, g.h, g.w, g.c, g.kh, g.kw, g.stride, g.pad, g.ho, g.wo), [rows, kk]);
     const w2 = reshape(w, [cin, kk]), x2 = reshape(x, [rows, cin]);
-    return [reshape(matmul(dcols, w2, { transB: true }), x.shape), reshape(matmul(x2, dcols, { transA: true }), w.shape), bias ? sum(reshape(dy, [dy.size / cout, cout]), 0) : null];
+    return [
+      needsGrad(x) ? reshape(matmul(dcols, w2, { transB: true }), x.shape) : null,
+      needsGrad(w) ? reshape(matmul(x2, dcols, { transA: true }), w.shape) : null,
+      bias && needsGrad(bias) ? sum(reshape(dy, [dy.size / cout, cout]), 0) : null,
+    ];
   },
 
   // dx = y ⊙ (dy − Σ dy⊙y)

@@ -20,7 +20,8 @@ export type GradRule = (dy: Tensor, inputs: readonly Tensor[], output: Tensor, a
 
 let enabled = true;
 
-const needsGrad = (t: Tensor): boolean => t.requiresGrad || t.node !== null;
+/** Whether a gradient can flow into t (a parameter, or computed from one); rules may skip the others. */
+export const needsGrad = (t: Tensor): boolean => t.requiresGrad || t.node !== null;
 
 /** Called by ops after computing `output`. */
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, attrs: Record<string, unknown>, vjp?: Node['vjp']): void {

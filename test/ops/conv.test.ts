@@ -103,6 +103,33 @@ describe('conv ops: threads', () => {
   }, 120_000);
 });
 
+describe('conv gradient rules', () => {
+  it('a conv on data (x wants no gradient) gives the same dW and db without computing dx', async () => {
+    const { grad } = await import('../../src/autograd/tape.js');
+    const { sum, mul, variable } = await import('../../src/ops.js');
+    const be = await createWasmBackend({ build: 'simd' });
+    const xd = fillRandom(2 * 6 * 6 * 3, 1, -1, 1), wd = fillRandom(3 * 3 * 3 * 4, 2, -1, 1), bd = fillRandom(4, 3);
+    const weights = tensor(fillRandom(2 * 3 * 3 * 4, 4), [2, 3, 3, 4], { backend: be });
+    const w = variable(wd, [3, 3, 3, 4], be), b = variable(bd, [4], be);
+    const run = (x: ReturnType<typeof tensor>) => grad(sum(mul(conv2d(x, w, b, { stride: 2, pad: 1 }), weights)), [x, w, b]);
+    const [dxData, dwData, dbData] = run(tensor(xd, [2, 6, 6, 3], { backend: be }));
+    const [dx, dw, db] = run(variable(xd, [2, 6, 6, 3], be));
+    expect(dxData).toBeNull();
+    expect(dx).not.toBeNull();
+    expect(dwData!.data()).toEqual(dw!.data());
+    expect(dbData!.data()).toEqual(db!.data());
+    // the same for the transposed conv
+    const wt = variable(fillRandom(3 * 3 * 3 * 4, 5, -1, 1), [3, 3, 3, 4], be);
+    const runT = (x: ReturnType<typeof tensor>) => grad(sum(conv2d_transpose(x, wt, null, { stride: 2, pad: 1, outH: 6, outW: 6 })), [x, wt]);
+    const [tx0, tw0] = runT(tensor(xd.subarray(0, 2 * 3 * 3 * 3), [2, 3, 3, 3], { backend: be }));
+    const [tx1, tw1] = runT(variable(xd.subarray(0, 2 * 3 * 3 * 3), [2, 3, 3, 3], be));
+    expect(tx0).toBeNull();
+    expect(tx1).not.toBeNull();
+    expect(tw0!.data()).toEqual(tw1!.data());
+    be.dispose();
+  });
+});
+
 describe('conv layers', () => {
   it('Conv2d and ConvTranspose2d: parameter shapes, Glorot bounds, zero bias, the paper chains', async () => {
     const be = await createWasmBackend({ build: 'simd' });
