@@ -62,7 +62,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .option('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', parsePositive(true), 20)
     .option('--batch <n>', 'speed: unlabeled rows per step', parseInteger(1), 100)
     .option('--threads <n>', 'table2, speed: wasm threads (0: one per core, up to 4)', parseInteger(0), 1)
-    .option('--jobs <n>', `cells in parallel, each in its own process (default: one per core, here ${availableParallelism()})`, parseInteger(1))
+    .option('--jobs <n>', `table1: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process)`, parseInteger(1))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
     .option('--json', 'print table1.json on stdout when done')
@@ -82,7 +82,8 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         if (!(TABLE2_BUDGET_NAMES as string[]).includes(budget)) throw new CliError(`table2 budgets are ${TABLE2_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
         const outDir = o.out ?? `runs/table2-${budget}`;
         const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, '--out', outDir, ...(o.threads !== 1 ? ['--threads', o.threads] : [])].join(' ');
-        const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, stderr: io.stderr, command });
+        const jobs = o.jobs ?? 1;
+        const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, stderr: io.stderr, command });
         io.stderr.write(`Table 2 (${budget}): ${r.rows.map((row) => `${row.yEstimator} ${(100 * row.test.accuracy).toFixed(1)}% / ${row.test.elbo.toFixed(1)}`).join(', ')}; ${outDir}/table2.md\n`);
         if (o.json) io.stdout.write(JSON.stringify(r) + '\n');
         return;

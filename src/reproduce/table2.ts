@@ -2,9 +2,15 @@
 // marginalization, Gumbel-Softmax and ST Gumbel-Softmax (Jang, Gu & Poole 2017, Table 2). For each
 // estimator every α of the paper's grid is trained; α is selected on validation accuracy (the paper
 // selected on the test set: that choice is reported beside ours). Writes table2.md and table2.json.
-// Runs go one after another in this process (data loaded once); --resume skips finished runs.
+// With --jobs 1 the runs go one after another in this process (data loaded once, progress bars);
+// with --jobs N each run is a `gumbel train ssvae` child process, N at a time. --resume skips
+// finished runs (their result.json).
+import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ArgumentError } from '../errors.js';
 import { Y_ESTIMATORS, type YEstimator } from '../models/ssvae.js';
 import type { BackendName } from '../train/config.js';
 import { readJson, writeAtomic } from '../train/files.js';
@@ -104,29 +110,78 @@ export function table2Markdown(r: Table2Report): string {
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
+/** How to start the CLI in a child process: the compiled dist/cli/main.js, or src/cli/main.ts through tsx from source. */
+function cliEntry(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, join(here, '..', '..', 'cli', 'main.ts')];
+  return [join(here, '..', '..', 'cli', 'main.js')];
+}
+
+/** `gumbel train ssvae` in a child process; its result.json. */
+function runChild(config: SsvaeConfig, outDir: string, backend: BackendName, threads: number): Promise<SsvaeRunResult> {
+  const args = [
+    ...cliEntry(), 'train', 'ssvae', '--y-estimator', config.yEstimator, '--alpha', String(config.alpha), '--steps', String(config.steps),
+    '--batch', String(config.batch), '--labeled-batch', String(config.labeledBatch), '--eval-every', String(config.evalEvery),
+    '--valid-size', String(config.validSize), '--test-size', String(config.testSize), '--seed', String(config.seed),
+    '--backend', backend, '--threads', String(threads), '--out', outDir, '--json',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) return resolve(JSON.parse(out.trim().split('\n').pop()!) as SsvaeRunResult);
+      const last = err.trim().split(/[\r\n]+/).pop() ?? '';
+      reject(new Error(`gumbel train ssvae (${config.yEstimator}, α = ${config.alpha}) exited with ${code}: ${last}`));
+    });
+  });
+}
+
 export async function reproduceTable2(opts: {
-  budget: Table2BudgetName; outDir: string; resume?: boolean; backend?: BackendName; threads?: number; stderr: Output; command: string; seed?: number;
+  budget: Table2BudgetName; outDir: string; resume?: boolean; backend?: BackendName; threads?: number; jobs?: number; stderr: Output; command: string; seed?: number;
 }): Promise<Table2Report> {
   const b: Table2Budget = TABLE2_BUDGETS[opts.budget];
-  const data = await loadSsvaeData();
-  const rows: Table2Row[] = [];
-  let complete = true;
-  for (const est of Y_ESTIMATORS) {
-    const runs: Table2Row['runs'] = [];
-    for (const alpha of b.alphas) {
-      const dir = join(opts.outDir, `${est}-alpha${alpha}`);
-      let r: SsvaeRunResult;
-      if (opts.resume && (await exists(join(dir, 'result.json')))) r = await readJson<SsvaeRunResult>(join(dir, 'result.json'), 'table2 run');
-      else {
-        const config: SsvaeConfig = {
-          ...SSVAE_DEFAULTS, yEstimator: est, alpha, steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch,
-          evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize, seed: opts.seed ?? 0,
-        };
-        r = await runSsvae({ config, outDir: dir, stderr: opts.stderr, backend: opts.backend, threads: opts.threads, data });
+  const jobs = opts.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new ArgumentError(`--jobs must be an integer >= 1, found ${jobs}`);
+  const plan = Y_ESTIMATORS.flatMap((est) => b.alphas.map((alpha) => ({
+    est, alpha, dir: join(opts.outDir, `${est}-alpha${alpha}`),
+    config: {
+      ...SSVAE_DEFAULTS, yEstimator: est, alpha, steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch,
+      evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize, seed: opts.seed ?? 0,
+    } satisfies SsvaeConfig,
+  })));
+  const results = new Map<string, SsvaeRunResult>();
+  const done = (dir: string, r: SsvaeRunResult, alpha: number, est: string) => {
+    results.set(dir, r);
+    opts.stderr.write(`[${results.size}/${plan.length}] ${est} α=${alpha}: test accuracy ${pct(r.test.accuracy)}, ELBO ${r.test.elbo.toFixed(2)} (valid ${r.valid ? pct(r.valid.accuracy) : '–'}) · ${r.steps} steps · ${duration(r.timings.trainSeconds + r.timings.evalSeconds)}\n`);
+  };
+  const todo: typeof plan = [];
+  for (const p of plan) {
+    if (opts.resume && (await exists(join(p.dir, 'result.json')))) done(p.dir, await readJson<SsvaeRunResult>(join(p.dir, 'result.json'), 'table2 run'), p.alpha, p.est);
+    else todo.push(p);
+  }
+  if (jobs === 1) {
+    const data = todo.length ? await loadSsvaeData() : undefined;
+    for (const p of todo) done(p.dir, await runSsvae({ config: p.config, outDir: p.dir, stderr: opts.stderr, backend: opts.backend, threads: opts.threads, data }), p.alpha, p.est);
+  } else {
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length) {
+        const p = todo[next++];
+        done(p.dir, await runChild(p.config, p.dir, opts.backend ?? 'wasm', opts.threads ?? 1), p.alpha, p.est);
       }
-      opts.stderr.write(`${est} α=${alpha}: test accuracy ${pct(r.test.accuracy)}, ELBO ${r.test.elbo.toFixed(2)} (valid ${r.valid ? pct(r.valid.accuracy) : '–'}) · ${r.steps} steps · ${duration(r.timings.trainSeconds + r.timings.evalSeconds)}\n`);
-      runs.push({ alpha, valid: r.valid && { accuracy: r.valid.accuracy, elbo: r.valid.elbo }, test: r.test, steps: r.steps, seconds: r.timings.trainSeconds + r.timings.evalSeconds, stepsPerSec: r.timings.stepsPerSec });
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, worker));
+  }
+
+  const rows: Table2Row[] = [];
+  for (const est of Y_ESTIMATORS) {
+    const runs: Table2Row['runs'] = plan.filter((p) => p.est === est && results.has(p.dir)).map((p) => {
+      const r = results.get(p.dir)!;
+      return { alpha: p.alpha, valid: r.valid && { accuracy: r.valid.accuracy, elbo: r.valid.elbo }, test: r.test, steps: r.steps, seconds: r.timings.trainSeconds + r.timings.evalSeconds, stepsPerSec: r.timings.stepsPerSec };
+    });
     if (!runs.length) continue;
     // Ties on validation accuracy go to the better validation ELBO.
     const byValid = [...runs].sort((p, q) => (q.valid?.accuracy ?? -1) - (p.valid?.accuracy ?? -1) || (q.valid?.elbo ?? -Infinity) - (p.valid?.elbo ?? -Infinity))[0];
@@ -135,8 +190,8 @@ export async function reproduceTable2(opts: {
       yEstimator: est, alpha: byValid.alpha, test: byValid.test, valid: byValid.valid ?? { accuracy: NaN, elbo: NaN },
       testSelected: { alpha: byTest.alpha, ...byTest.test }, paper: PAPER_TABLE2[est], runs,
     });
-    complete &&= runs.length === b.alphas.length;
   }
+  const complete = results.size === plan.length;
   const report: Table2Report = { table: 'table2', budget: opts.budget, protocol: b, command: opts.command, rows, complete, targets: { accuracy: 0.92, elboNats: 3 } };
   await writeAtomic(join(opts.outDir, 'table2.json'), JSON.stringify(report, null, 2) + '\n');
   await writeAtomic(join(opts.outDir, 'table2.md'), table2Markdown(report));
