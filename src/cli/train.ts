@@ -136,7 +136,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
 
 /** `gumbel train ssvae`: the options that apply to it, and its run. */
 async function trainSsvae(o: TrainOpts, fromCli: (k: string) => boolean, io: IO, setCode: (code: number) => void): Promise<void> {
-  const foreign = ['latent', 'estimator', 'optimizer', 'momentum', 'tauRate', 'tauEvery', 'tauMin', 'tau', 'prior', 'units', 'vars', 'hidden', 'evalSamples', 'validSamples', 'trainSize', 'resume']
+  const foreign = ['latent', 'estimator', 'optimizer', 'momentum', 'tauRate', 'tauEvery', 'tauMin', 'tau', 'prior', 'units', 'vars', 'hidden', 'evalSamples', 'validSamples', 'trainSize']
     .filter(fromCli);
   if (foreign.length) {
     throw new CliError(`ssvae does not take ${foreign.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (it trains with Adam and the paper's τ schedule; see gumbel train --help)`, EXIT.usage);
@@ -150,8 +150,28 @@ async function trainSsvae(o: TrainOpts, fromCli: (k: string) => boolean, io: IO,
   });
   if (config.classes !== 10) throw new CliError(`ssvae on MNIST has 10 classes, found --classes ${config.classes} (other k: gumbel reproduce speed)`, EXIT.usage);
   if (o.dataDir) throw new CliError('ssvae trains on the bundled MNIST with its labels; --data-dir is not supported for it yet', EXIT.usage);
+  if (o.resume && !o.out) throw new CliError('--resume needs --out <run-dir>: the run to continue', EXIT.usage);
   const outDir = o.out ?? `runs/ssvae-${config.yEstimator}-alpha${config.alpha}-${stamp()}`;
-  const r = await runSsvae({ config, outDir, stderr: io.stderr, backend: o.backend, threads: o.threads });
+  const stop = { stop: false };
+  const onSigint = () => {
+    if (stop.stop) process.exit(EXIT.interrupted);
+    stop.stop = true;
+    io.stderr.write('\ninterrupt: writing a checkpoint after this step (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+  let r;
+  try {
+    r = await runSsvae({
+      config, outDir, stderr: io.stderr, backend: o.backend, threads: o.threads, stop, resume: !!o.resume, resumeSteps: o.resume && fromCli('steps') ? o.steps : undefined,
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  if (!r) {
+    io.stderr.write(`interrupted: checkpoint written to ${outDir}/checkpoint; continue with: gumbel train ssvae --out ${outDir} --resume\n`);
+    setCode(EXIT.interrupted);
+    return;
+  }
   io.stderr.write(
     `ssvae ${r.yEstimator} α=${r.alpha}: test accuracy ${(100 * r.test.accuracy).toFixed(2)}% (paper ${(100 * r.paper.accuracy).toFixed(1)}%), ` +
       `ELBO ${r.test.elbo.toFixed(2)} (paper ${r.paper.elbo}) after ${r.steps} steps, ${r.timings.stepsPerSec.toFixed(2)} steps/s on ${r.backend.name} (${r.backend.variant}); run folder ${outDir}\n`,

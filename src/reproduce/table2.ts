@@ -118,12 +118,12 @@ function cliEntry(): string[] {
 }
 
 /** `gumbel train ssvae` in a child process; its result.json. */
-function runChild(config: SsvaeConfig, outDir: string, backend: BackendName, threads: number): Promise<SsvaeRunResult> {
+function runChild(config: SsvaeConfig, outDir: string, backend: BackendName, threads: number, resume: boolean): Promise<SsvaeRunResult> {
   const args = [
     ...cliEntry(), 'train', 'ssvae', '--y-estimator', config.yEstimator, '--alpha', String(config.alpha), '--steps', String(config.steps),
     '--batch', String(config.batch), '--labeled-batch', String(config.labeledBatch), '--eval-every', String(config.evalEvery),
     '--valid-size', String(config.validSize), '--test-size', String(config.testSize), '--seed', String(config.seed),
-    '--backend', backend, '--threads', String(threads), '--out', outDir, '--json',
+    '--backend', backend, '--threads', String(threads), '--out', outDir, '--json', ...(resume ? ['--resume'] : []),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -157,20 +157,23 @@ export async function reproduceTable2(opts: {
     results.set(dir, r);
     opts.stderr.write(`[${results.size}/${plan.length}] ${est} α=${alpha}: test accuracy ${pct(r.test.accuracy)}, ELBO ${r.test.elbo.toFixed(2)} (valid ${r.valid ? pct(r.valid.accuracy) : '–'}) · ${r.steps} steps · ${duration(r.timings.trainSeconds + r.timings.evalSeconds)}\n`);
   };
-  const todo: typeof plan = [];
+  const todo: (typeof plan[number] & { resume: boolean })[] = [];
   for (const p of plan) {
     if (opts.resume && (await exists(join(p.dir, 'result.json')))) done(p.dir, await readJson<SsvaeRunResult>(join(p.dir, 'result.json'), 'table2 run'), p.alpha, p.est);
-    else todo.push(p);
+    else todo.push({ ...p, resume: !!opts.resume && (await exists(join(p.dir, 'checkpoint'))) });
   }
   if (jobs === 1) {
     const data = todo.length ? await loadSsvaeData() : undefined;
-    for (const p of todo) done(p.dir, await runSsvae({ config: p.config, outDir: p.dir, stderr: opts.stderr, backend: opts.backend, threads: opts.threads, data }), p.alpha, p.est);
+    for (const p of todo) {
+      const r = await runSsvae({ config: p.config, outDir: p.dir, stderr: opts.stderr, backend: opts.backend, threads: opts.threads, data, resume: p.resume, resumeSteps: p.config.steps });
+      if (r) done(p.dir, r, p.alpha, p.est);
+    }
   } else {
     let next = 0;
     const worker = async () => {
       while (next < todo.length) {
         const p = todo[next++];
-        done(p.dir, await runChild(p.config, p.dir, opts.backend ?? 'wasm', opts.threads ?? 1), p.alpha, p.est);
+        done(p.dir, await runChild(p.config, p.dir, opts.backend ?? 'wasm', opts.threads ?? 1, p.resume), p.alpha, p.est);
       }
     };
     await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, worker));

@@ -14,6 +14,7 @@ import { SSVAE, Y_ESTIMATORS, type SsvaeEvalResult, type YEstimator } from '../m
 import { add, scale, tensor } from '../ops.js';
 import { Adam } from '../optim/optimizer.js';
 import { foldIn, key as keyOf, type Key } from '../random/key.js';
+import type { CheckpointState } from './checkpoint.js';
 import { SSL_TAU, tauAt } from './schedules.js';
 import { TrainingError } from './trainer.js';
 
@@ -131,10 +132,12 @@ export class SsvaeTrainer {
       this.xu.set(images.subarray(i * 784, (i + 1) * 784), r * 784);
     }
     const nl = this.labeled.length, lb = this.yl.length;
-    // All labeled rows every step when they fit; otherwise a rotating keyed selection.
-    const lperm = lb === nl ? null : permutation(nl, foldIn(foldIn(this.keys.data, 1 << 30), Math.floor((t * lb) / nl)));
+    // All labeled rows every step when they fit; otherwise the next lb of a keyed permutation per pass over them.
+    const lperm = new Map<number, Uint32Array>();
     for (let r = 0; r < lb; r++) {
-      const i = this.labeled[lperm ? lperm[(t * lb + r) % nl] : r];
+      const g = t * lb + r, e = Math.floor(g / nl);
+      if (lb < nl && !lperm.has(e)) lperm.set(e, permutation(nl, foldIn(foldIn(this.keys.data, 1 << 30), e)));
+      const i = this.labeled[lb < nl ? lperm.get(e)![g % nl] : r];
       this.xl.set(images.subarray(i * 784, (i + 1) * 784), r * 784);
       this.yl[r] = this.trainLabels[i];
     }
@@ -185,6 +188,27 @@ export class SsvaeTrainer {
     if (sums) scratchStep(() => this.optimizer.step(params, sums.map((s, i) => tensor(s, params[i].shape, { backend: this.backend }))), this.backend);
     this.step = t + 1;
     return { step: t, tau, ...v };
+  }
+
+  /** Everything needed to continue bit for bit (the checkpoint format of gumbel train). */
+  checkpoint(extra: Record<string, unknown> = {}): CheckpointState {
+    const opt = this.optimizer.state();
+    return {
+      config: { ...this.config }, step: this.step, rng: { seed: this.config.seed, key: [this.keys.step[0], this.keys.step[1]] },
+      schedule: { tau: this.tauAt(this.step), slope: 1 }, estimator: {},
+      optimizer: { name: this.optimizer.name, t: opt.t, buffers: opt.buffers }, params: this.model.params.serialize(), estimatorParams: [], extra,
+    };
+  }
+
+  /** Restores a checkpoint of this same configuration (the step count may differ). */
+  restore(s: CheckpointState, name = 'checkpoint'): void {
+    for (const k of ['yEstimator', 'alpha', 'labels', 'classes', 'batch', 'labeledBatch', 'lr', 'seed', 'randomLabels'] as const) {
+      if (s.config[k] !== this.config[k]) throw new ShapeError(`SsvaeTrainer.restore: ${name} was written for ${k} = ${JSON.stringify(s.config[k])}, this run has ${JSON.stringify(this.config[k])}`);
+    }
+    this.model.params.load(s.params, name);
+    this.optimizer.init(this.model.params.list);
+    this.optimizer.loadState({ t: s.optimizer.t, buffers: s.optimizer.buffers });
+    this.step = s.step;
   }
 
   /** Accuracy and marginalized ELBO on the first `size` examples of ds (0: all). */

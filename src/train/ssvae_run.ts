@@ -1,17 +1,20 @@
 // A semi-supervised run on disk (Node): loads grey MNIST with labels, trains the M2 model, validates
 // every evalEvery steps, evaluates on the test set and writes the run folder:
 // <out>/config.json, metrics.jsonl ({step, loss, labeled, unlabeled, classification, tau, stepsPerSec[, validAccuracy, validElbo]}),
-// result.json, curves.svg (train J and validation −ELBO), accuracy.svg. Files are written atomically.
-import { mkdir } from 'node:fs/promises';
+// checkpoint (at every validation and on stop; --resume continues bit for bit), result.json,
+// curves.svg (train J and validation −ELBO), accuracy.svg. Files are written atomically.
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { binarizationKey, binarizeDynamic, type Dataset, makeDataset, slice } from '../data/index.js';
 import { loadMnist } from '../data/node.js';
 import { setBackend } from '../engine.js';
 import { foldIn, type Key } from '../random/key.js';
+import { ArgumentError } from '../errors.js';
+import { encodeCheckpoint } from './checkpoint.js';
 import { curvesSvg } from './curves.js';
 import { writeAtomic } from './files.js';
-import { type Output, makeBackend, versions } from './run.js';
+import { type Output, makeBackend, readCheckpoint, versions } from './run.js';
 import type { BackendName } from './config.js';
 import { PAPER_TABLE2, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
 
@@ -60,11 +63,22 @@ export async function runSsvae(opts: {
   /** Data loaded once by a caller that runs many runs (gumbel reproduce table2). */
   data?: SsvaeData;
   notTTYSchedule?: number;
-}): Promise<SsvaeRunResult> {
-  const config = validateSsvaeConfig(opts.config);
+  /** Continue the run in outDir from its checkpoint (its own config wins). */
+  resume?: boolean;
+  /** On resume: a new total step count (default: the run's own). */
+  resumeSteps?: number;
+  /** Set `stop` to checkpoint after the current step and return null (Ctrl-C). */
+  stop?: { stop: boolean };
+}): Promise<SsvaeRunResult | null> {
   const { outDir } = opts;
   const t0 = performance.now();
   await mkdir(outDir, { recursive: true });
+  const ckptPath = join(outDir, 'checkpoint');
+  const ckpt = opts.resume ? await readCheckpoint(outDir) : null;
+  if (!opts.resume && (await stat(ckptPath).catch(() => null))) {
+    throw new ArgumentError(`--out ${outDir} already holds a run (checkpoint): continue it with --resume, or choose another --out`);
+  }
+  const config = validateSsvaeConfig(ckpt ? { ...(ckpt.config as unknown as SsvaeConfig), ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}) } : opts.config);
   const data = opts.data ?? (await loadSsvaeData());
   const test = config.testSize > 0 && config.testSize < data.test.n ? slice(data.test, 0, config.testSize) : data.test;
   const tLoaded = performance.now();
@@ -72,10 +86,21 @@ export async function runSsvae(opts: {
   try {
     setBackend(backend);
     const trainer = new SsvaeTrainer(config, data, backend);
-    await writeAtomic(join(outDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-    const metrics: SsvaeMetric[] = [];
-    const flush = () => writeAtomic(join(outDir, 'metrics.jsonl'), metrics.map((m) => JSON.stringify(m)).join('\n') + (metrics.length ? '\n' : ''));
+    let metrics: SsvaeMetric[] = [];
     let valid: SsvaeRunResult['valid'] = null;
+    let trainSeconds = 0;
+    if (ckpt) {
+      trainer.restore(ckpt, ckptPath);
+      ({ valid = null, trainSeconds = 0 } = ckpt.extra as { valid?: SsvaeRunResult['valid']; trainSeconds?: number });
+      const text = await readFile(join(outDir, 'metrics.jsonl'), 'utf8').catch(() => '');
+      metrics = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as SsvaeMetric).filter((m) => m.step <= ckpt.step);
+    }
+    await writeAtomic(join(outDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+    const flush = () => writeAtomic(join(outDir, 'metrics.jsonl'), metrics.map((m) => JSON.stringify(m)).join('\n') + (metrics.length ? '\n' : ''));
+    const save = async () => {
+      await writeAtomic(ckptPath, encodeCheckpoint(trainer.checkpoint({ valid, trainSeconds })));
+      await flush();
+    };
     const bar = new cliProgress.SingleBar({
       stream: opts.stderr as NodeJS.WritableStream, noTTYOutput: opts.stderr.isTTY !== true, notTTYSchedule: opts.notTTYSchedule ?? 5000,
       hideCursor: false, gracefulExit: false,
@@ -87,11 +112,18 @@ export async function runSsvae(opts: {
       sps: metrics.length ? last().stepsPerSec.toFixed(2) : '-', acc: valid ? `${(100 * valid.accuracy).toFixed(1)}%` : '-',
     });
     const logEvery = Math.max(1, Math.min(100, config.evalEvery || 100));
-    let trainSeconds = 0, tInterval = performance.now(), tYield = tInterval;
+    let tInterval = performance.now(), tYield = tInterval;
     let acc = { loss: 0, labeled: 0, unlabeled: 0, classification: 0, n: 0 };
-    bar.start(config.steps, 0, payload());
+    let stopped = false;
+    bar.start(config.steps, trainer.step, payload());
     try {
       while (trainer.step < config.steps) {
+        if (opts.stop?.stop) {
+          stopped = true;
+          trainSeconds += (performance.now() - tInterval) / 1000;
+          await save();
+          break;
+        }
         const r = trainer.trainStep();
         acc = { loss: acc.loss + r.loss, labeled: acc.labeled + r.labeled, unlabeled: acc.unlabeled + r.unlabeled, classification: acc.classification + r.classification, n: acc.n + 1 };
         const s = trainer.step;
@@ -111,7 +143,7 @@ export async function runSsvae(opts: {
             valid = { accuracy: v.accuracy, elbo: v.elbo, examples: v.examples, step: s };
           }
           metrics.push(line);
-          if (isEval) await flush();
+          if (isEval) await save();
           tInterval = performance.now();
         }
         bar.update(s, payload());
@@ -124,6 +156,7 @@ export async function runSsvae(opts: {
       bar.stop();
       await flush().catch(() => undefined);
     }
+    if (stopped) return null;
     const tEval = performance.now();
     opts.stderr.write(`evaluating ${test.n} test examples (accuracy; ELBO marginalized over ${config.classes} classes)\n`);
     const t = trainer.evaluate(test, 'test');

@@ -93,6 +93,23 @@ describe('gumbel train ssvae / reproduce table2 / reproduce speed', () => {
     expect((await readFile(join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   }, 300_000);
 
+  it('train ssvae --resume continues from the checkpoint to the same numbers as an uninterrupted run', async () => {
+    const base = await tmp();
+    const args = (dir: string, steps: number) => ['node', 'gumbel', 'train', 'ssvae', '--steps', String(steps), '--batch', '10', '--labeled-batch', '10',
+      '--eval-every', '2', '--valid-size', '10', '--test-size', '10', '--out', dir];
+    const a = io(), b = io(), c = io();
+    expect(await main(args(join(base, 'a'), 4), a.io), a.out.stderr).toBe(0);
+    expect(await main(args(join(base, 'b'), 2), b.io), b.out.stderr).toBe(0);
+    expect(await main(args(join(base, 'b'), 2), c.io)).toBe(2);
+    expect(c.out.stderr).toMatch(/already holds a run \(checkpoint\): continue it with --resume/);
+    expect(await main([...args(join(base, 'b'), 4), '--resume'], b.io), b.out.stderr).toBe(0);
+    const ra = JSON.parse(await readFile(join(base, 'a', 'result.json'), 'utf8')), rb = JSON.parse(await readFile(join(base, 'b', 'result.json'), 'utf8'));
+    expect(rb.steps).toBe(4);
+    expect(rb.test).toEqual(ra.test);
+    const losses = async (d: string) => (await readFile(join(d, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).loss);
+    expect(await losses(join(base, 'b'))).toEqual(await losses(join(base, 'a')));
+  }, 300_000);
+
   it('train ssvae refuses options of the other models and bad label counts', async () => {
     const { out, io: x } = io();
     expect(await main(['node', 'gumbel', 'train', 'ssvae', '--latent', 'bernoulli'], x)).toBe(2);
