@@ -47,6 +47,22 @@ interface TrainOpts {
   labeledBatch: number;
 }
 
+/** Runs `run` with Ctrl-C setting stop.stop (the run checkpoints after its step); a second Ctrl-C quits at once. */
+async function onInterrupt<T>(io: IO, run: (stop: { stop: boolean }) => Promise<T>): Promise<T> {
+  const stop = { stop: false };
+  const onSigint = () => {
+    if (stop.stop) process.exit(EXIT.interrupted);
+    stop.stop = true;
+    io.stderr.write('\ninterrupt: writing a checkpoint after this step (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await run(stop);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
 export function trainCommand(io: IO, setCode: (code: number) => void): Command {
@@ -104,14 +120,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
         trainSize: o.trainSize, testSize: o.testSize, logEvery: o.logEvery, seed: o.seed, backend: o.backend, threads: o.threads, dataDir: o.dataDir ?? null,
       });
       const outDir = o.out ?? `runs/${model}-${config.latent}-${config.estimator}-${stamp()}`;
-      const stop = { stop: false };
-      const onSigint = () => {
-        if (stop.stop) process.exit(EXIT.interrupted);
-        stop.stop = true;
-        io.stderr.write('\ninterrupt: writing a checkpoint after this step (Ctrl-C again to quit at once)\n');
-      };
-      process.on('SIGINT', onSigint);
-      try {
+      await onInterrupt(io, async (stop) => {
         // On --resume the run's config.json wins; --steps may extend it.
         const { result, step } = await runTraining({
           config, outDir, resume: !!o.resume, resumeSteps: fromCli('steps') ? o.steps : undefined, stderr: io.stderr, stop,
@@ -128,9 +137,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
             `${result.timings.stepsPerSec.toFixed(1)} steps/s on ${result.backend.name} (${result.backend.variant}); run folder ${outDir}\n`,
         );
         if (o.json) io.stdout.write(JSON.stringify(result) + '\n');
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-      }
+      });
     });
 }
 
@@ -152,21 +159,9 @@ async function trainSsvae(o: TrainOpts, fromCli: (k: string) => boolean, io: IO,
   if (o.dataDir) throw new CliError('ssvae trains on the bundled MNIST with its labels; --data-dir is not supported for it yet', EXIT.usage);
   if (o.resume && !o.out) throw new CliError('--resume needs --out <run-dir>: the run to continue', EXIT.usage);
   const outDir = o.out ?? `runs/ssvae-${config.yEstimator}-alpha${config.alpha}-${stamp()}`;
-  const stop = { stop: false };
-  const onSigint = () => {
-    if (stop.stop) process.exit(EXIT.interrupted);
-    stop.stop = true;
-    io.stderr.write('\ninterrupt: writing a checkpoint after this step (Ctrl-C again to quit at once)\n');
-  };
-  process.on('SIGINT', onSigint);
-  let r;
-  try {
-    r = await runSsvae({
-      config, outDir, stderr: io.stderr, backend: o.backend, threads: o.threads, stop, resume: !!o.resume, resumeSteps: o.resume && fromCli('steps') ? o.steps : undefined,
-    });
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+  const r = await onInterrupt(io, (stop) => runSsvae({
+    config, outDir, stderr: io.stderr, backend: o.backend, threads: o.threads, stop, resume: !!o.resume, resumeSteps: o.resume && fromCli('steps') ? o.steps : undefined,
+  }));
   if (!r) {
     io.stderr.write(`interrupted: checkpoint written to ${outDir}/checkpoint; continue with: gumbel train ssvae --out ${outDir} --resume\n`);
     setCode(EXIT.interrupted);
