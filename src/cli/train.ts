@@ -102,7 +102,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
     .option('--json', 'print result.json on stdout as the last line')
     .addOption(new Option('--y-estimator <name>', 'ssvae: how unlabeled y is handled').choices(Y_ESTIMATORS).default(SSVAE_DEFAULTS.yEstimator))
     .option('--labels <n>', 'ssvae: labeled examples (as many of each class)', parseInteger(1), SSVAE_DEFAULTS.labels)
-    .option('--alpha <a>', 'ssvae: weight of the labeled log q(y|x) term per example (the paper: 0.1, 0.2, 0.3, 0.8 or 1.0)', parsePositive(true), SSVAE_DEFAULTS.alpha)
+    .option('--alpha <a>', 'ssvae: α of the paper (0.1, 0.2, 0.3, 0.8 or 1.0); the labeled −log q(y|x) is weighted α·N/N_labels per example, as in Kingma et al.', parsePositive(true), SSVAE_DEFAULTS.alpha)
     .option('--labeled-batch <n>', 'ssvae: labeled rows per step (at most --labels)', parseInteger(1), SSVAE_DEFAULTS.labeledBatch)
     .action(async (model: ModelName | 'ssvae', o: TrainOpts, cmd: Command) => {
       const fromCli = (k: string) => cmd.getOptionValueSource(k) === 'cli';

@@ -9,7 +9,10 @@
 // With L(x,y) = −log p(x|y,z) + KL(q(z|x,y) ‖ N(0,I)) (one reparameterised z = μ + σ·ε):
 //   labeled    −log p(x,y) ≤ L(x,y) + log k                                        (Eq. 8)
 //   unlabeled  U(x) = Σ_y q(y|x)·L(x,y) + KL(q(y|x) ‖ Uniform(k))                   (Eqs. 9–10; Σ q(y)·log k − H(q) = KL(q‖U))
-//   objective  J = mean_l [L + log k] + mean_u U + α·mean_l [−log q(y_l|x_l)]        (Eq. 11, α per example)
+//   objective  J = mean_l [L + log k] + mean_u U + β·mean_l [−log q(y_l|x_l)]        (Eq. 11)
+// β is the per-example weight of the classification term; the trainer sets β = α·N/N_l as Kingma et
+// al.'s code does (N training images, N_l labels: β = 500·α for 50,000 and 100), the reading under
+// which the paper's grid α ∈ {0.1 … 1} makes sense (see src/train/ssvae.ts).
 // How U is estimated (`YEstimator`):
 //   marginalize        the sum over all k classes: q(z|x,y) and p(x|y,z) run on k·B rows (cost D + k(I + G));
 //   gumbel_softmax     y = softmax((ℓ + g)/τ) feeds q(z|x,y) and p(x|y,z) once, plus the analytic KL(q(y|x) ‖ Uniform)
@@ -244,15 +247,15 @@ export class SSVAE {
     return this.relaxedU(tensor(xu, [Bu, PIXELS], { backend: this.be }), this.checkEstimator(opts.yEstimator), opts.key, opts.tau);
   }
 
-  /** Eq. 11 for one step: J = labeled + unlabeled + α·classification, with its parts. */
+  /** Eq. 11 for one step: J = labeled + unlabeled + β·classification, with its parts. */
   objective(
     xl: Float32Array, labels: ArrayLike<number>, xu: Float32Array,
-    opts: { yEstimator: YEstimator; alpha: number; tau: number; key: Key },
+    opts: { yEstimator: YEstimator; beta: number; tau: number; key: Key },
   ): SsvaeObjective {
-    checkNumber('SSVAE.objective', 'alpha', opts.alpha, { nonNegative: true });
+    checkNumber('SSVAE.objective', 'beta', opts.beta, { nonNegative: true });
     const { labeled, classification } = this.labeledTerms(xl, labels, foldIn(opts.key, 0));
     const unlabeled = this.unlabeledTerm(xu, { ...opts, key: foldIn(opts.key, 1) });
-    return { surrogate: add(add(labeled, unlabeled), scale(classification, opts.alpha)), labeled, unlabeled, classification };
+    return { surrogate: add(add(labeled, unlabeled), scale(classification, opts.beta)), labeled, unlabeled, classification };
   }
 
   private checkEstimator(e: YEstimator): Exclude<YEstimator, 'marginalize'> {

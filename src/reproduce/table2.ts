@@ -101,7 +101,7 @@ export function table2Markdown(r: Table2Report): string {
       `| ${NAMES[row.yEstimator]} | ${u.alpha} | ${u.valid ? pct(u.valid.accuracy) : '–'} | ${u.valid ? u.valid.elbo.toFixed(1) : '–'} | ${pct(u.test.accuracy)} | ${u.test.elbo.toFixed(1)} | ${u.steps} | ${u.stepsPerSec.toFixed(2)} | ${duration(u.seconds)} |`)),
     '',
     `Protocol: Adam (lr ${SSVAE_DEFAULTS.lr}), ${r.protocol.batch} unlabeled + ${r.protocol.labeledBatch} labeled rows per step, both binarized dynamically; ` +
-      `τ = max(0.5, exp(−3e−5·t)) every 2000 steps; validation on the first ${r.protocol.validSize || 10000} of the 10,000 validation images, test on ${r.protocol.testSize || 10000}; ` +
+      `α weights the labeled −log q(y|x) by α·N/N_l (Kingma et al.); τ = max(0.5, exp(−3e−5·t)) every 2000 steps; validation on the first ${r.protocol.validSize || 10000} of the 10,000 validation images, test on ${r.protocol.testSize || 10000}; ` +
       'networks of the paper\'s Fig. 7 (see src/models/ssvae.ts for the choices it leaves open).',
     '',
   ];
