@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTfjsBackend } from '../../src/backends/tfjs/index.js';
 import { createWasmBackend } from '../../src/backends/wasm/index.js';
 import { main } from '../../src/cli/index.js';
 import { makeDataset } from '../../src/data/index.js';
@@ -57,6 +58,23 @@ describe('SsvaeTrainer', () => {
       }
     }
     expect(runs[1]).toEqual(runs[0]);
+  }, 120_000);
+
+  it('trains the same on the tfjs adapter (tfjs-backend-wasm) as on wasm: 3 steps within 1e-4 relative', async () => {
+    const losses: number[][] = [];
+    for (const make of [() => createWasmBackend(), () => createTfjsBackend({ tfjsBackend: 'wasm' })]) {
+      const be = await make();
+      try {
+        setBackend(be);
+        for (const yEstimator of ['marginalize', 'st_gumbel_softmax'] as const) {
+          const t = new SsvaeTrainer(config({ yEstimator, batch: 4, labels: 10, labeledBatch: 10 }), data, be);
+          losses.push([t.trainStep().loss, t.trainStep().loss, t.trainStep().loss]);
+        }
+      } finally {
+        be.dispose();
+      }
+    }
+    for (let i = 0; i < 2; i++) losses[i].forEach((l, j) => expect(Math.abs(losses[i + 2][j] - l) / l).toBeLessThan(1e-4));
   }, 120_000);
 
   it('validates its configuration with named errors', () => {
