@@ -1,6 +1,7 @@
 // `gumbel train <sbn|vae|ssvae>`: train one of the paper's models with one estimator; writes a run folder.
 // ssvae (the semi-supervised M2 model) has its own options (--y-estimator, --labels, --alpha) and run (train/ssvae_run.ts).
 import { Argument, Command, Option } from 'commander';
+import { TFJS_BACKENDS } from '../backends/tfjs/index.js';
 import { ESTIMATOR_NAMES } from '../estimators/estimator.js';
 import { LATENT_KINDS, MODEL_NAMES, type ModelName } from '../models/index.js';
 import { DEFAULT_STEPS, defaultConfig, type TrainConfig, validateConfig } from '../train/config.js';
@@ -36,6 +37,8 @@ interface TrainOpts {
   logEvery: number;
   seed: number;
   backend: TrainConfig['backend'];
+  tfjsBackend: TrainConfig['tfjsBackend'];
+  tfjsNativeRng?: boolean;
   threads: number;
   dataDir?: string;
   out?: string;
@@ -95,6 +98,8 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
     .option('--log-every <n>', 'a metrics line every n steps', parseInteger(1), d.logEvery)
     .option('--seed <s>', 'random seed (initialisation, batches, noise)', parseInteger(0), d.seed)
     .addOption(new Option('--backend <name>', 'compute backend (tfjs: the tfjs adapter on tfjs-backend-wasm)').choices(['wasm', 'ref', 'tfjs']).default(d.backend))
+    .addOption(new Option('--tfjs-backend <name>', 'with --backend tfjs: the tfjs backend that runs the kernels (tensorflow: tfjs-node or tfjs-node-gpu; webgpu: a browser)').choices(TFJS_BACKENDS).default(d.tfjsBackend))
+    .option('--tfjs-native-rng', 'with --backend tfjs: draw the noise with tfjs\'s own generator (fast on a GPU; not the same numbers as --backend wasm)')
     .option('--threads <n>', 'wasm threads for large matrix products (0: one per core, up to 4; results do not depend on it)', parseInteger(0), d.threads)
     .option('--data-dir <dir>', 'MNIST-shaped IDX files (raw or .gz) or binarized_mnist_*.amat (default: the bundled MNIST)')
     .option('--out <dir>', 'run folder (default runs/<model>-<latent>-<estimator>-<time>)')
@@ -117,7 +122,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
         tau: o.tau ?? (model === 'sbn' && !fromCli('tauRate') ? 1 : null),
         tauRate: o.tauRate, tauEvery: o.tauEvery, tauMin: o.tauMin, units: o.units, vars: o.vars, classes: o.classes, prior: o.prior, hidden: o.hidden,
         evalSamples: o.evalSamples, evalEvery: o.evalEvery, validSamples: o.validSamples, validSize: o.validSize,
-        trainSize: o.trainSize, testSize: o.testSize, logEvery: o.logEvery, seed: o.seed, backend: o.backend, threads: o.threads, dataDir: o.dataDir ?? null,
+        trainSize: o.trainSize, testSize: o.testSize, logEvery: o.logEvery, seed: o.seed, backend: o.backend, tfjsBackend: o.tfjsBackend, tfjsNativeRng: !!o.tfjsNativeRng, threads: o.threads, dataDir: o.dataDir ?? null,
       });
       const outDir = o.out ?? `runs/${model}-${config.latent}-${config.estimator}-${stamp()}`;
       await onInterrupt(io, async (stop) => {
@@ -143,7 +148,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
 
 /** `gumbel train ssvae`: the options that apply to it, and its run. */
 async function trainSsvae(o: TrainOpts, fromCli: (k: string) => boolean, io: IO, setCode: (code: number) => void): Promise<void> {
-  const foreign = ['latent', 'estimator', 'optimizer', 'momentum', 'tauRate', 'tauEvery', 'tauMin', 'tau', 'prior', 'units', 'vars', 'hidden', 'evalSamples', 'validSamples', 'trainSize']
+  const foreign = ['tfjsBackend', 'tfjsNativeRng', 'latent', 'estimator', 'optimizer', 'momentum', 'tauRate', 'tauEvery', 'tauMin', 'tau', 'prior', 'units', 'vars', 'hidden', 'evalSamples', 'validSamples', 'trainSize']
     .filter(fromCli);
   if (foreign.length) {
     throw new CliError(`ssvae does not take ${foreign.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (it trains with Adam and the paper's τ schedule; see gumbel train --help)`, EXIT.usage);

@@ -1,6 +1,7 @@
 // A training run's configuration: every choice that changes the numbers, with the defaults of
 // DESIGN.md (Adam 1e−3, batch 100; VAE τ = max(0.5, exp(−1e−4·N·⌊t/N⌋)) with N = 1000; SBN τ = 1;
 // learned prior; m = 1000; seed 1), validated with one-line messages.
+import { TFJS_BACKENDS, type TfjsBackendName } from '../backends/tfjs/index.js';
 import { ArgumentError } from '../errors.js';
 import { ESTIMATOR_NAMES, type EstimatorName } from '../estimators/estimator.js';
 import { epochAt, slopeAt as scheduleSlope, tauAt as scheduleTau } from './schedules.js';
@@ -51,6 +52,10 @@ export interface TrainConfig {
   logEvery: number;
   seed: number;
   backend: BackendName;
+  /** With backend 'tfjs': which tfjs backend runs the kernels (default 'wasm'). */
+  tfjsBackend: TfjsBackendName;
+  /** With backend 'tfjs': draw noise with tfjs's own generator instead of our Philox (faster on a GPU; not the same numbers). */
+  tfjsNativeRng: boolean;
   /** wasm threads for large matrix products (results are bitwise the same for any count); 0: one per core, up to 4. */
   threads: number;
   /** An MNIST-shaped data directory; null: the bundled MNIST. */
@@ -88,6 +93,8 @@ export function defaultConfig(model: ModelName = 'vae'): TrainConfig {
     logEvery: 100,
     seed: 1,
     backend: 'wasm',
+    tfjsBackend: 'wasm',
+    tfjsNativeRng: false,
     threads: 0,
     dataDir: null,
   };
@@ -143,6 +150,9 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   int('--log-every', c.logEvery, 1);
   int('--seed', c.seed, 0);
   oneOf('--backend', c.backend, ['wasm', 'ref', 'tfjs'] as const);
+  oneOf('--tfjs-backend', c.tfjsBackend, TFJS_BACKENDS);
+  if (typeof c.tfjsNativeRng !== 'boolean') throw bad('--tfjs-native-rng', 'true or false', c.tfjsNativeRng);
+  if (c.backend !== 'tfjs' && (c.tfjsBackend !== 'wasm' || c.tfjsNativeRng)) throw bad('--tfjs-backend / --tfjs-native-rng', 'used with --backend tfjs', `--backend ${c.backend}`);
   int('--threads', c.threads, 0);
   if (c.dataDir !== null && typeof c.dataDir !== 'string') throw bad('--data-dir', 'a directory', c.dataDir);
   return c;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Backend } from '../backend.js';
 import { createRefBackend } from '../backends/ref/index.js';
-import { createTfjsBackend } from '../backends/tfjs/index.js';
+import { createTfjsBackend, type TfjsBackendName } from '../backends/tfjs/index.js';
 import { createWasmBackend, loadModule } from '../backends/wasm/index.js';
 import { bestBuild, detectFeatures } from '../backends/wasm/features.js';
 import { KERNEL_IDS } from '../kernels.js';
@@ -87,14 +87,14 @@ export async function missingWasmKernels(): Promise<string[]> {
 }
 
 /** `threads` 0: one per core, up to 4 (wasm only; the numbers do not depend on it). */
-export async function makeBackend(name: BackendName, threads = 1): Promise<Backend> {
+export async function makeBackend(name: BackendName, threads = 1, tfjs: { backend?: TfjsBackendName; nativeRng?: boolean } = {}): Promise<Backend> {
   if (name === 'ref') return createRefBackend();
   if (name === 'wasm') {
     const missing = await missingWasmKernels();
     if (missing.length) throw new NotImplementedError(`backend 'wasm' lacks the kernels ${missing.join(', ')} in this build: use --backend ref (slow) or rebuild with npm run build:wasm`);
     return createWasmBackend({ threads: threads > 0 ? threads : Math.min(4, availableParallelism()) });
   }
-  if (name === 'tfjs') return createTfjsBackend({ tfjsBackend: 'wasm' });
+  if (name === 'tfjs') return createTfjsBackend({ tfjsBackend: tfjs.backend ?? 'wasm', nativeRng: tfjs.nativeRng ?? false });
   throw new ArgumentError(`--backend must be wasm, ref or tfjs, found '${String(name)}'`);
 }
 
@@ -199,7 +199,7 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
   }
   const data = await (opts.loadData ?? loadData)(config);
   const tLoaded = performance.now();
-  const backend = await makeBackend(config.backend, config.threads);
+  const backend = await makeBackend(config.backend, config.threads, { backend: config.tfjsBackend, nativeRng: config.tfjsNativeRng });
   try {
     setBackend(backend);
     return await train(opts, config, ckpt, data, backend, tStart, tLoaded);
@@ -355,10 +355,11 @@ export async function loadRun(dir: string, backendName?: BackendName): Promise<{
   }
   const read = await readJson<Partial<TrainConfig>>(join(dir, FILES.config), 'run');
   const saved = { ...defaultConfig(read.model ?? 'vae'), ...read };
-  const config = validateConfig(backendName ? { ...saved, backend: backendName } : saved);
+  // Another backend than the run's drops the run's tfjs settings unless it is tfjs too.
+  const config = validateConfig(backendName ? { ...saved, backend: backendName, ...(backendName !== 'tfjs' ? { tfjsBackend: 'wasm' as const, tfjsNativeRng: false } : {}) } : saved);
   const ckpt = await readCheckpoint(dir);
   const data = await loadData(config);
-  const backend = await makeBackend(config.backend, config.threads);
+  const backend = await makeBackend(config.backend, config.threads, { backend: config.tfjsBackend, nativeRng: config.tfjsNativeRng });
   setBackend(backend);
   try {
     const trainer = new Trainer(config, data.train, backend);

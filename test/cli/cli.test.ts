@@ -77,6 +77,8 @@ describe('bad arguments: one line on stderr, exit code 2', () => {
     ['malformed hidden sizes', ['train', '--hidden', '512,x'], /--hidden .*invalid/],
     ['an unknown backend', ['train', '--backend', 'cuda'], /--backend .*'cuda'/],
     ['--resume without --out', ['train', '--resume'], /--resume needs --out/],
+    ['--tfjs-backend without --backend tfjs', ['train', '--tfjs-backend', 'cpu'], /--tfjs-backend \/ --tfjs-native-rng must be used with --backend tfjs, found '--backend wasm'/],
+    ['an unknown tfjs backend', ['train', '--backend', 'tfjs', '--tfjs-backend', 'cuda'], /--tfjs-backend .*'cuda'.*Allowed choices are wasm, cpu, tensorflow, webgpu/],
     ['an unknown option', ['train', '--bogus'], /unknown option '--bogus'/],
     ['an unknown command', ['fit'], /unknown command 'fit'/],
     ['eval without a run folder', ['eval'], /missing required argument 'run-dir'/],
@@ -191,6 +193,21 @@ describe('gumbel train end to end', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/FormatError: checkpoint: .*copy\/checkpoint is truncated/);
   });
+});
+
+describe('--backend tfjs --tfjs-backend', () => {
+  it('trains on the chosen tfjs backend, records it in config.json, and eval uses it', async () => {
+    const dir = join(await tempDir(), 'tfjs-cpu');
+    const r = await gumbel('train', ...QUICK, '--steps', '2', '--eval-every', '0', '--backend', 'tfjs', '--tfjs-backend', 'cpu', '--out', dir, '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out.trim().split('\n').pop()!).backend).toEqual({ name: 'tfjs', variant: 'tfjs-cpu' });
+    expect(JSON.parse(await readFile(join(dir, FILES.config), 'utf8'))).toMatchObject({ backend: 'tfjs', tfjsBackend: 'cpu', tfjsNativeRng: false });
+    const e = await gumbel('eval', dir, '--json');
+    expect(e.code, e.err).toBe(0);
+    expect(JSON.parse(e.out.trim().split('\n').pop()!).backend.variant).toBe('tfjs-cpu');
+    // Another backend for eval drops the run's tfjs settings.
+    expect((await gumbel('eval', dir, '--backend', 'ref')).code).toBe(0);
+  }, 120_000);
 });
 
 describe('damaged data', () => {
