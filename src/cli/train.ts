@@ -1,7 +1,7 @@
 // `gumbel train <sbn|vae|ssvae>`: train one of the paper's models with one estimator; writes a run folder.
 // ssvae (the semi-supervised M2 model) has its own options (--y-estimator, --labels, --alpha) and run (train/ssvae_run.ts).
 import { Argument, Command, Option } from 'commander';
-import { TFJS_BACKENDS } from '../backends/tfjs/index.js';
+import { TFJS_BACKENDS } from '../backends/tfjs/names.js';
 import { ESTIMATOR_NAMES } from '../estimators/estimator.js';
 import { LATENT_KINDS, MODEL_NAMES, type ModelName } from '../models/index.js';
 import { DEFAULT_STEPS, defaultConfig, type TrainConfig, validateConfig } from '../train/config.js';

@@ -1,7 +1,7 @@
 // A training run's configuration: every choice that changes the numbers, with the defaults of
 // DESIGN.md (Adam 1e−3, batch 100; VAE τ = max(0.5, exp(−1e−4·N·⌊t/N⌋)) with N = 1000; SBN τ = 1;
 // learned prior; m = 1000; seed 1), validated with one-line messages.
-import { TFJS_BACKENDS, type TfjsBackendName } from '../backends/tfjs/index.js';
+import { TFJS_BACKENDS, type TfjsBackendName } from '../backends/tfjs/names.js';
 import { ArgumentError } from '../errors.js';
 import { ESTIMATOR_NAMES, type EstimatorName } from '../estimators/estimator.js';
 import { epochAt, slopeAt as scheduleSlope, tauAt as scheduleTau } from './schedules.js';

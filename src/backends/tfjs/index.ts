@@ -22,8 +22,9 @@ import { type Buf, KERNEL_IDS, type KernelId, type Kernels } from '../../kernels
 import { random_gumbel, random_logistic, random_uniform } from '../ref/kernels/random.js';
 import { type Io, type T, type TF, TFJS_KERNELS } from './kernels.js';
 
-export type TfjsBackendName = 'wasm' | 'cpu' | 'tensorflow' | 'webgpu';
-export const TFJS_BACKENDS: readonly TfjsBackendName[] = ['wasm', 'cpu', 'tensorflow', 'webgpu'];
+import { TFJS_BACKENDS, type TfjsBackendName } from './names.js';
+
+export { TFJS_BACKENDS, type TfjsBackendName } from './names.js';
 
 export interface TfjsOptions {
   /** Which tfjs backend runs the ops; default 'wasm'. */
