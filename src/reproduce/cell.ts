@@ -14,7 +14,7 @@ import type { EstimatorName } from '../estimators/estimator.js';
 import type { LatentKind, ModelName } from '../models/index.js';
 import { type BackendName, defaultConfig, type TrainConfig, validateConfig } from '../train/config.js';
 import { loadData, type RunData } from '../train/data.js';
-import { readJson, writeAtomic } from '../train/files.js';
+import { exists, readJson, writeAtomic } from '../train/files.js';
 import { FILES, metricName, type MetricLine, type Output, runTraining, type RunResult } from '../train/run.js';
 import { TrainingError } from '../train/trainer.js';
 import { type Budget, type BudgetName, type Cell, describeSetting, type Setting, settingKey, stage1, stage2 } from './table1.js';
@@ -127,7 +127,6 @@ export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final
   });
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
 
 type Outcome = { kind: 'done'; result: RunResult } | { kind: 'diverged'; message: string; seconds: number } | { kind: 'stopped' };
 

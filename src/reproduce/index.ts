@@ -7,16 +7,15 @@
 // <out>/<model>-<latent>-<est>/ one folder per cell
 // <out>/table1.md, table1.json, table1-<model>-<latent>.svg
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ArgumentError } from '../errors.js';
 import type { BackendName } from '../train/config.js';
-import { readJson, writeAtomic } from '../train/files.js';
+import { exists, readJson, writeAtomic } from '../train/files.js';
 import type { Output } from '../train/run.js';
 import { type CellResult, readCell } from './cell.js';
+import { scriptEntry } from './entry.js';
 import { buildReport, duration, markdownReport, rowSvg, svgFile, TABLE_FILES, type Table1Report } from './report.js';
 import { type Budget, BUDGETS, type BudgetName, type Cell, CELLS, cellSteps, describeSetting, ROWS } from './table1.js';
 import type { FromWorker, ToWorker } from './worker.js';
@@ -58,17 +57,6 @@ interface Plan {
   created: string;
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
-
-/** How a worker process is started: the compiled worker.js, or worker.ts through tsx when running from source. */
-function workerEntry(): { path: string; execArgv: string[] } {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    const tsx = createRequire(import.meta.url).resolve('tsx');
-    return { path: join(here, '..', 'worker.ts'), execArgv: ['--import', pathToFileURL(tsx).href] };
-  }
-  return { path: join(here, '..', 'worker.js'), execArgv: [] };
-}
 
 /** Threads per worker: the cores shared among the jobs, 1 to 4. */
 export const threadsPerJob = (jobs: number, cores = availableParallelism()) => Math.max(1, Math.min(4, Math.floor(cores / jobs)));
@@ -163,7 +151,7 @@ async function runPool(
   cells: Cell[], n: number, onResult: (c: Cell, m: FromWorker & { type: 'done' | 'error' | 'stopped' }) => Promise<void>, o: PoolOptions,
 ): Promise<{ interrupted: boolean }> {
   const queue = [...cells];
-  const entry = workerEntry();
+  const entry = scriptEntry('worker');
   let stopping = o.signal?.aborted ?? false;
   const live = new Set<ChildProcess>();
   let chain = Promise.resolve();

@@ -6,17 +6,15 @@
 // with --jobs N each run is a `gumbel train ssvae` child process, N at a time. --resume skips
 // finished runs (their result.json).
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ArgumentError } from '../errors.js';
 import { Y_ESTIMATORS, type YEstimator } from '../models/ssvae.js';
 import type { BackendName } from '../train/config.js';
-import { readJson, writeAtomic } from '../train/files.js';
+import { exists, readJson, writeAtomic } from '../train/files.js';
 import type { Output } from '../train/run.js';
 import { PAPER_TABLE2, SSVAE_DEFAULTS, type SsvaeConfig } from '../train/ssvae.js';
 import { loadSsvaeData, runSsvae, type SsvaeRunResult } from '../train/ssvae_run.js';
+import { scriptEntry } from './entry.js';
 import { duration } from './report.js';
 
 export const ALPHA_GRID = [0.1, 0.2, 0.3, 0.8, 1.0] as const;
@@ -108,19 +106,13 @@ export function table2Markdown(r: Table2Report): string {
   return lines.join('\n');
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
 
-/** How to start the CLI in a child process: the compiled dist/cli/main.js, or src/cli/main.ts through tsx from source. */
-function cliEntry(): string[] {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, join(here, '..', '..', 'cli', 'main.ts')];
-  return [join(here, '..', '..', 'cli', 'main.js')];
-}
 
 /** `gumbel train ssvae` in a child process; its result.json. */
 function runChild(config: SsvaeConfig, outDir: string, backend: BackendName, threads: number, resume: boolean): Promise<SsvaeRunResult> {
+  const cli = scriptEntry('../cli/main');
   const args = [
-    ...cliEntry(), 'train', 'ssvae', '--y-estimator', config.yEstimator, '--alpha', String(config.alpha), '--steps', String(config.steps),
+    ...cli.execArgv, cli.path, 'train', 'ssvae', '--y-estimator', config.yEstimator, '--alpha', String(config.alpha), '--steps', String(config.steps),
     '--batch', String(config.batch), '--labeled-batch', String(config.labeledBatch), '--eval-every', String(config.evalEvery),
     '--valid-size', String(config.validSize), '--test-size', String(config.testSize), '--seed', String(config.seed),
     '--backend', backend, '--threads', String(threads), '--out', outDir, '--json', ...(resume ? ['--resume'] : []),

@@ -1,8 +1,11 @@
 // Node file helpers for run folders: every write goes to a temporary name first, then is renamed,
 // so a reader (or a crash) never sees half a file.
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { FormatError } from '../errors.js';
+
+/** Whether a path exists (file or folder). */
+export const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 
 export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

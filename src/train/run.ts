@@ -124,8 +124,9 @@ export function samplesPng(model: Model, n: number, key: Key, test: Dataset): Ui
   return imageGridPng(imgs, count, h, w);
 }
 
-function readMetrics(text: string, upTo: number): MetricLine[] {
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as MetricLine).filter((m) => m.step <= upTo);
+/** The metrics.jsonl lines up to step `upTo` (a resumed run drops the lines after its checkpoint). */
+export function readMetrics<M extends { step: number } = MetricLine>(text: string, upTo: number): M[] {
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as M).filter((m) => m.step <= upTo);
 }
 
 export async function readCheckpoint(dir: string): Promise<CheckpointState> {
@@ -139,7 +140,8 @@ export async function readCheckpoint(dir: string): Promise<CheckpointState> {
   return decodeCheckpoint(bytes, path);
 }
 
-const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+/** Lets the event loop run (progress bar, Ctrl-C) between steps of a long loop. */
+export const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * trainer.evaluate with a progress bar (plain lines when not a TTY). The work is synchronous per

@@ -14,7 +14,7 @@ import { ArgumentError } from '../errors.js';
 import { encodeCheckpoint } from './checkpoint.js';
 import { curvesSvg } from './curves.js';
 import { writeAtomic } from './files.js';
-import { type Output, makeBackend, readCheckpoint, versions } from './run.js';
+import { type Output, makeBackend, readCheckpoint, readMetrics, versions, yieldToEventLoop } from './run.js';
 import type { BackendName } from './config.js';
 import { PAPER_TABLE2, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
 
@@ -51,8 +51,6 @@ export async function loadSsvaeData(opts: { dataDir?: string | null } = {}): Pro
   const once = (ds: Dataset, k: Key): Dataset => makeDataset(binarizeDynamic(ds.images, k), ds.dim, ds.labels, 'loadSsvaeData');
   return { train: d.train, valid: once(d.valid, foldIn(binarizationKey('train'), 2)), test: once(d.test, binarizationKey('test')) };
 }
-
-const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export async function runSsvae(opts: {
   config: SsvaeConfig;
@@ -93,7 +91,7 @@ export async function runSsvae(opts: {
       trainer.restore(ckpt, ckptPath);
       ({ valid = null, trainSeconds = 0 } = ckpt.extra as { valid?: SsvaeRunResult['valid']; trainSeconds?: number });
       const text = await readFile(join(outDir, 'metrics.jsonl'), 'utf8').catch(() => '');
-      metrics = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as SsvaeMetric).filter((m) => m.step <= ckpt.step);
+      metrics = readMetrics<SsvaeMetric>(text, ckpt.step);
     }
     await writeAtomic(join(outDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
     const flush = () => writeAtomic(join(outDir, 'metrics.jsonl'), metrics.map((m) => JSON.stringify(m)).join('\n') + (metrics.length ? '\n' : ''));
