@@ -159,9 +159,9 @@ async function trainSsvae(o: TrainOpts, fromCli: (k: string) => boolean, io: IO,
     classes: fromCli('classes') ? o.classes : d.classes,
     steps: fromCli('steps') ? o.steps : d.steps, batch: fromCli('batch') ? o.batch : d.batch, lr: fromCli('lr') ? o.lr : d.lr, seed: o.seed,
     evalEvery: fromCli('evalEvery') ? o.evalEvery : d.evalEvery, validSize: fromCli('validSize') ? o.validSize : d.validSize, testSize: o.testSize,
+    dataDir: o.dataDir ?? null,
   });
   if (config.classes !== 10) throw new CliError(`ssvae on MNIST has 10 classes, found --classes ${config.classes} (other k: gumbel reproduce speed)`, EXIT.usage);
-  if (o.dataDir) throw new CliError('ssvae trains on the bundled MNIST with its labels; --data-dir is not supported for it yet', EXIT.usage);
   if (o.resume && !o.out) throw new CliError('--resume needs --out <run-dir>: the run to continue', EXIT.usage);
   const outDir = o.out ?? `runs/ssvae-${config.yEstimator}-alpha${config.alpha}-${stamp()}`;
   const r = await onInterrupt(io, (stop) => runSsvae({

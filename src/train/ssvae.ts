@@ -46,11 +46,13 @@ export interface SsvaeConfig {
   testSize: number;
   /** Random labels in [0, classes) instead of the data's (the speed test of Fig. 5a). */
   randomLabels: boolean;
+  /** MNIST-shaped IDX files with labels (--data-dir); null: the bundled MNIST. */
+  dataDir: string | null;
 }
 
 export const SSVAE_DEFAULTS: Readonly<SsvaeConfig> = {
   yEstimator: 'gumbel_softmax', alpha: 0.1, labels: 100, classes: 10, steps: 20_000, batch: 100, labeledBatch: 100, lr: 3e-4,
-  seed: 0, evalEvery: 1000, validSize: 1000, testSize: 0, randomLabels: false,
+  seed: 0, evalEvery: 1000, validSize: 1000, testSize: 0, randomLabels: false, dataDir: null,
 };
 
 export const PAPER_TABLE2: Readonly<Record<YEstimator, { elbo: number; accuracy: number }>> = {
@@ -75,6 +77,7 @@ export function validateSsvaeConfig(c: SsvaeConfig): SsvaeConfig {
   checkNumber(w, 'evalEvery', c.evalEvery, { integer: true, nonNegative: true });
   checkNumber(w, 'validSize', c.validSize, { integer: true, nonNegative: true });
   checkNumber(w, 'testSize', c.testSize, { integer: true, nonNegative: true });
+  if (c.dataDir !== null && typeof c.dataDir !== 'string') throw new ArgumentError(`${w}: dataDir must be a directory or null, found ${String(c.dataDir)}`);
   return c;
 }
 

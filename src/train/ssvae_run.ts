@@ -48,6 +48,9 @@ export interface SsvaeRunResult {
 /** Grey 50k training images with labels; validation and test binarized once with fixed keys. */
 export async function loadSsvaeData(opts: { dataDir?: string | null } = {}): Promise<SsvaeData> {
   const d = await loadMnist({ binarize: 'none', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  if (!d.train.labels || !d.test.labels) {
+    throw new ArgumentError(`loadSsvaeData: dataDir must hold labeled images (IDX images with their labels files), found ${opts.dataDir} without labels (${d.format} files)`);
+  }
   const once = (ds: Dataset, k: Key): Dataset => makeDataset(binarizeDynamic(ds.images, k), ds.dim, ds.labels, 'loadSsvaeData');
   return { train: d.train, valid: once(d.valid, foldIn(binarizationKey('train'), 2)), test: once(d.test, binarizationKey('test')) };
 }
@@ -76,8 +79,10 @@ export async function runSsvae(opts: {
   if (!opts.resume && (await stat(ckptPath).catch(() => null))) {
     throw new ArgumentError(`--out ${outDir} already holds a run (checkpoint): continue it with --resume, or choose another --out`);
   }
-  const config = validateSsvaeConfig(ckpt ? { ...(ckpt.config as unknown as SsvaeConfig), ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}) } : opts.config);
-  const data = opts.data ?? (await loadSsvaeData());
+  // Checkpoints from before --data-dir have no dataDir: the bundled MNIST.
+  const saved = ckpt && { ...(ckpt.config as unknown as SsvaeConfig), dataDir: (ckpt.config as { dataDir?: string | null }).dataDir ?? null };
+  const config = validateSsvaeConfig(saved ? { ...saved, ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}) } : opts.config);
+  const data = opts.data ?? (await loadSsvaeData({ dataDir: config.dataDir }));
   const test = config.testSize > 0 && config.testSize < data.test.n ? slice(data.test, 0, config.testSize) : data.test;
   const tLoaded = performance.now();
   const backend = await makeBackend(opts.backend ?? 'wasm', opts.threads ?? 1);

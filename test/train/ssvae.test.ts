@@ -1,6 +1,6 @@
 // Semi-supervised training: the loop learns, is deterministic (also across thread counts), and the
 // CLI and both reproduce commands run end to end on small budgets.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { createTfjsBackend } from '../../src/backends/tfjs/index.js';
 import { createWasmBackend } from '../../src/backends/wasm/index.js';
 import { main } from '../../src/cli/index.js';
 import { makeDataset } from '../../src/data/index.js';
+import { defaultMnistDir } from '../../src/data/node.js';
 import { setBackend } from '../../src/engine.js';
 import { SSVAE_DEFAULTS, type SsvaeConfig, SsvaeTrainer, randomLabels, validateSsvaeConfig } from '../../src/train/ssvae.js';
 import { key } from '../../src/random/key.js';
@@ -126,6 +127,23 @@ describe('gumbel train ssvae / reproduce table2 / reproduce speed', () => {
     expect(rb.test).toEqual(ra.test);
     const losses = async (d: string) => (await readFile(join(d, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).loss);
     expect(await losses(join(base, 'b'))).toEqual(await losses(join(base, 'a')));
+  }, 300_000);
+
+  it('train ssvae --data-dir reads labeled IDX files (the bundled ones give the same run) and refuses unlabeled .amat', async () => {
+    const base = await tmp();
+    const args = (dir: string) => ['node', 'gumbel', 'train', 'ssvae', '--steps', '1', '--batch', '10', '--labeled-batch', '10', '--valid-size', '10', '--test-size', '10', '--out', dir];
+    const a = io(), b = io(), c = io();
+    expect(await main(args(join(base, 'a')), a.io), a.out.stderr).toBe(0);
+    expect(await main([...args(join(base, 'b')), '--data-dir', defaultMnistDir()], b.io), b.out.stderr).toBe(0);
+    const ra = JSON.parse(await readFile(join(base, 'a', 'result.json'), 'utf8')), rb = JSON.parse(await readFile(join(base, 'b', 'result.json'), 'utf8'));
+    expect(rb.config.dataDir).toBe(defaultMnistDir());
+    expect(rb.test).toEqual(ra.test);
+    const amat = join(base, 'amat');
+    await mkdir(amat);
+    const row = Array.from({ length: 784 }, (_, i) => i % 2).join(' ') + '\n';
+    for (const s of ['train', 'valid', 'test']) await writeFile(join(amat, `binarized_mnist_${s}.amat`), row.repeat(3));
+    expect(await main([...args(join(base, 'c')), '--data-dir', amat], c.io)).not.toBe(0);
+    expect(c.out.stderr).toMatch(/dataDir must hold labeled images .* without labels \(amat files\)/);
   }, 300_000);
 
   it('train ssvae refuses options of the other models and bad label counts', async () => {
