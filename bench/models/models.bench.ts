@@ -87,6 +87,7 @@ export async function run(ctx: BenchContext): Promise<ModelRow[]> {
   const seconds = Number(ctx.args.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 3);
   const only = ctx.args.filter((a) => !a.startsWith('--'));
   const models = MODELS.filter((m) => !only.length || only.includes(m.name));
+  if (!models.length) return [];
   const rows: ModelRow[] = [];
   for (const threads of [1, 2]) {
     const be = await createWasmBackend({ threads });

@@ -12,7 +12,7 @@ import { setBackend } from '../engine.js';
 import type { BackendName } from '../train/config.js';
 import { writeAtomic } from '../train/files.js';
 import { type Output, makeBackend, versions } from '../train/run.js';
-import { SSVAE_DEFAULTS, SsvaeTrainer } from '../train/ssvae.js';
+import { SSVAE_DEFAULTS, type SsvaeData, SsvaeTrainer } from '../train/ssvae.js';
 import { loadSsvaeData } from '../train/ssvae_run.js';
 
 export const PAPER_SPEEDUP: Readonly<Record<number, number>> = { 10: 2, 100: 9.9 };
@@ -76,6 +76,31 @@ export function speedSvg(r: SpeedReport): string {
   return parts.join('\n') + '\n';
 }
 
+/** Training steps per second of one M2 configuration with random labels: one warm-up step, then steps until `seconds` have passed (at least minSteps). */
+export async function measureSsvaeSteps(o: {
+  data: SsvaeData; classes: number; yEstimator: YEstimator; batch: number; seconds: number; minSteps: number; backend?: BackendName; threads: number;
+}): Promise<SpeedCell & { backend: { name: string; variant: string } }> {
+  // A fresh backend per cell: each model's 7M parameters and its scratch memory go with it.
+  const backend = await makeBackend(o.backend ?? 'wasm', o.threads);
+  try {
+    setBackend(backend);
+    // 100 labels (a multiple of 5, 10 and 100); the labeled batch is the same for both methods.
+    const k = o.classes, labels = Math.ceil(100 / k) * k;
+    const trainer = new SsvaeTrainer({ ...SSVAE_DEFAULTS, yEstimator: o.yEstimator, classes: k, labels, labeledBatch: Math.min(o.batch, labels), batch: o.batch, randomLabels: true, steps: 1 }, o.data, backend);
+    trainer.trainStep();
+    const t0 = performance.now();
+    let steps = 0;
+    while (steps < o.minSteps || performance.now() - t0 < 1000 * o.seconds) {
+      trainer.trainStep();
+      steps++;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return { classes: k, yEstimator: o.yEstimator, steps, seconds, stepsPerSec: steps / seconds, backend: { name: backend.name, variant: backend.variant } };
+  } finally {
+    backend.dispose();
+  }
+}
+
 export async function reproduceSpeed(opts: {
   classes: number[]; batch: number; seconds: number; minSteps?: number; outDir: string; stderr: Output; backend?: BackendName; threads?: number; command: string;
 }): Promise<SpeedReport> {
@@ -90,27 +115,10 @@ export async function reproduceSpeed(opts: {
   let info = { name: '', variant: '' };
   for (const k of opts.classes) {
     for (const m of METHODS) {
-      // A fresh backend per cell: each model's 7M parameters and its scratch memory go with it.
-      const backend = await makeBackend(opts.backend ?? 'wasm', threads);
-      try {
-        setBackend(backend);
-        info = { name: backend.name, variant: backend.variant };
-        // 100 labels (a multiple of 5, 10 and 100); the labeled batch is the same for both methods.
-        const labels = Math.ceil(100 / k) * k;
-        const trainer = new SsvaeTrainer({ ...SSVAE_DEFAULTS, yEstimator: m, classes: k, labels, labeledBatch: Math.min(opts.batch, labels), batch: opts.batch, randomLabels: true, steps: 1 }, data, backend);
-        trainer.trainStep();
-        const t0 = performance.now();
-        let steps = 0;
-        while (steps < minSteps || performance.now() - t0 < 1000 * opts.seconds) {
-          trainer.trainStep();
-          steps++;
-        }
-        const seconds = (performance.now() - t0) / 1000;
-        cells.push({ classes: k, yEstimator: m, steps, seconds, stepsPerSec: steps / seconds });
-        opts.stderr.write(`k = ${k}, ${m}: ${(steps / seconds).toFixed(3)} steps/s (${steps} steps in ${seconds.toFixed(1)} s)\n`);
-      } finally {
-        backend.dispose();
-      }
+      const { backend, ...cell } = await measureSsvaeSteps({ data, classes: k, yEstimator: m, batch: opts.batch, seconds: opts.seconds, minSteps, backend: opts.backend, threads });
+      info = backend;
+      cells.push(cell);
+      opts.stderr.write(`k = ${k}, ${m}: ${cell.stepsPerSec.toFixed(3)} steps/s (${cell.steps} steps in ${cell.seconds.toFixed(1)} s)\n`);
     }
   }
   const speedup = opts.classes.map((k) => {
