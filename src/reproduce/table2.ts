@@ -109,7 +109,7 @@ export function table2Markdown(r: Table2Report): string {
 
 
 /** `gumbel train ssvae` in a child process; its result.json. */
-function runChild(config: SsvaeConfig, outDir: string, backend: BackendName, threads: number, resume: boolean): Promise<SsvaeRunResult> {
+function runChild(config: SsvaeConfig, outDir: string, backend: BackendName, threads: number, resume: boolean, onProgress: (line: string) => void): Promise<SsvaeRunResult> {
   const cli = scriptEntry('../cli/main');
   const args = [
     ...cli.execArgv, cli.path, 'train', 'ssvae', '--y-estimator', config.yEstimator, '--alpha', String(config.alpha), '--steps', String(config.steps),
@@ -121,7 +121,12 @@ function runChild(config: SsvaeConfig, outDir: string, backend: BackendName, thr
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+    child.stderr.on('data', (d) => {
+      err = (err + d).slice(-4000);
+      // The child's progress bar (non-TTY: a line every few seconds), without its bar glyphs.
+      const last = err.trimEnd().split(/[\r\n]+/).pop() ?? '';
+      if (last.startsWith('ssvae/')) onProgress(last.replace(/\s*[░█]+\s*/, ' '));
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) return resolve(JSON.parse(out.trim().split('\n').pop()!) as SsvaeRunResult);
@@ -133,6 +138,8 @@ function runChild(config: SsvaeConfig, outDir: string, backend: BackendName, thr
 
 export async function reproduceTable2(opts: {
   budget: Table2BudgetName; outDir: string; resume?: boolean; backend?: BackendName; threads?: number; jobs?: number; stderr: Output; command: string; seed?: number;
+  /** With jobs > 1: how often the running children's progress is printed (ms). */
+  progressEvery?: number;
 }): Promise<Table2Report> {
   const b: Table2Budget = TABLE2_BUDGETS[opts.budget];
   const jobs = opts.jobs ?? 1;
@@ -162,13 +169,25 @@ export async function reproduceTable2(opts: {
     }
   } else {
     let next = 0;
+    // What each running child last reported, printed every progressEvery ms.
+    const running = new Map<string, string>();
+    const timer = setInterval(() => running.size && opts.stderr.write(`${[...running.values()].join('\n')}\n`), opts.progressEvery ?? 60_000);
+    timer.unref();
     const worker = async () => {
       while (next < todo.length) {
         const p = todo[next++];
-        done(p.dir, await runChild(p.config, p.dir, opts.backend ?? 'wasm', opts.threads ?? 1, p.resume), p.alpha, p.est);
+        opts.stderr.write(`started ${p.est} α=${p.alpha} (${p.dir})\n`);
+        running.set(p.dir, `ssvae/${p.est} α=${p.alpha}: starting`);
+        const r = await runChild(p.config, p.dir, opts.backend ?? 'wasm', opts.threads ?? 1, p.resume, (line) => running.set(p.dir, line));
+        running.delete(p.dir);
+        done(p.dir, r, p.alpha, p.est);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, worker));
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   const rows: Table2Row[] = [];

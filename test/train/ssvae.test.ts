@@ -175,6 +175,7 @@ describe('gumbel train ssvae / reproduce table2 / reproduce speed', () => {
     // Child processes (--jobs 2) give the same numbers as the in-process runs.
     const dir2 = await tmp(), par = io();
     expect(await main(['node', 'gumbel', 'reproduce', 'table2', '--budget', 'quick', '--out', dir2, '--jobs', '2'], par.io), par.out.stderr).toBe(0);
+    expect(par.out.stderr).toMatch(/started marginalize α=0.1 \(/);
     const r2 = JSON.parse(await readFile(join(dir2, 'table2.json'), 'utf8'));
     const numbers = (x: typeof r) => x.rows.map((row: { runs: { alpha: number; test: unknown; valid: unknown }[] }) => row.runs.map((u) => [u.alpha, u.test, u.valid]));
     expect(numbers(r2)).toEqual(numbers(r));
