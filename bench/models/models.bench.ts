@@ -7,8 +7,6 @@
 // tfjs-core + tfjs-backend-wasm (bench/peers/tfjs_models.ts) and in PyTorch on CPU
 // (bench/peers/torch_models.py, when /usr/bin/python3 has torch), in the same run.
 // Rows: {model, impl, threads, examples_per_s, ms_per_step}; a per-kernel breakdown goes to stderr.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { Backend } from '../../src/backend.js';
 import { createWasmBackend } from '../../src/backends/wasm/index.js';
 import { makeDataset } from '../../src/data/index.js';
@@ -19,6 +17,7 @@ import type { BenchContext } from '../harness.js';
 import { profile } from '../profile.js';
 import { MODELS } from '../../src/cli/bench.js';
 import { tfjsModelStepsPerSecond } from '../peers/tfjs_models.js';
+import { torchPeer } from '../peers/torch.js';
 
 export interface ModelRow {
   model: string;
@@ -72,15 +71,7 @@ async function ours(be: Backend, name: string, config: Partial<TrainConfig>, sec
 }
 
 function torch(seconds: number): ModelRow[] {
-  const py = '/usr/bin/python3';
-  if (!existsSync(py)) return [];
-  try {
-    const out = execFileSync(py, [new URL('../peers/torch_models.py', import.meta.url).pathname, '--threads', '1,2', '--seconds', String(seconds)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.trim().split('\n').map((l) => JSON.parse(l) as ModelRow);
-  } catch {
-    console.error('torch: not available (install Debian python3-torch and libopenblas0-openmp)');
-    return [];
-  }
+  return torchPeer<ModelRow>('./torch_models.py', ['--threads', '1,2', '--seconds', String(seconds)]);
 }
 
 export async function run(ctx: BenchContext): Promise<ModelRow[]> {

@@ -3,12 +3,11 @@
 // 1 and 2 wasm threads against the same model in PyTorch on CPU (bench/peers/torch_ssvae.py --speed,
 // when /usr/bin/python3 has torch), in the same run. Rows: {model, impl, threads, steps_per_s, vs_torch}.
 // `npm run bench -- models ssvae [--seconds=S]`.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { defaultMnistDir } from '../../src/data/node.js';
 import { measureSsvaeSteps } from '../../src/reproduce/speed.js';
 import { loadSsvaeData } from '../../src/train/ssvae_run.js';
 import type { BenchContext } from '../harness.js';
+import { torchPeer } from '../peers/torch.js';
 
 interface SsvaeRow {
   model: string;
@@ -22,17 +21,8 @@ interface SsvaeRow {
 const METHODS = ['marginalize', 'gumbel_softmax'] as const;
 
 function torch(threads: number, seconds: number): SsvaeRow[] {
-  const py = '/usr/bin/python3';
-  if (!existsSync(py)) return [];
-  try {
-    const out = execFileSync(py, [new URL('../peers/torch_ssvae.py', import.meta.url).pathname, '--mnist', defaultMnistDir(), '--speed', '--threads', String(threads), '--seconds', String(seconds)],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.trim().split('\n').map((l) => JSON.parse(l) as { yEstimator: string; stepsPerSec: number })
-      .map((r) => ({ model: `ssvae-${r.yEstimator}`, impl: 'torch', threads, steps_per_s: +r.stepsPerSec.toFixed(4) }));
-  } catch {
-    console.error('torch: not available (install Debian python3-torch)');
-    return [];
-  }
+  return torchPeer<{ yEstimator: string; stepsPerSec: number }>('./torch_ssvae.py', ['--mnist', defaultMnistDir(), '--speed', '--threads', String(threads), '--seconds', String(seconds)])
+    .map((r) => ({ model: `ssvae-${r.yEstimator}`, impl: 'torch', threads, steps_per_s: +r.stepsPerSec.toFixed(4) }));
 }
 
 export async function run(ctx: BenchContext): Promise<SsvaeRow[]> {

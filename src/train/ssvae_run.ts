@@ -16,7 +16,7 @@ import { curvesSvg } from './curves.js';
 import { writeAtomic } from './files.js';
 import { type Output, makeBackend, readCheckpoint, readMetrics, versions, yieldToEventLoop } from './run.js';
 import type { BackendName } from './config.js';
-import { PAPER_TABLE2, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
+import { PAPER_TABLE2, SSVAE_DEFAULTS, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
 
 export interface SsvaeMetric {
   step: number;
@@ -79,9 +79,8 @@ export async function runSsvae(opts: {
   if (!opts.resume && (await stat(ckptPath).catch(() => null))) {
     throw new ArgumentError(`--out ${outDir} already holds a run (checkpoint): continue it with --resume, or choose another --out`);
   }
-  // Checkpoints from before --data-dir have no dataDir: the bundled MNIST.
-  const saved = ckpt && { ...(ckpt.config as unknown as SsvaeConfig), dataDir: (ckpt.config as { dataDir?: string | null }).dataDir ?? null };
-  const config = validateSsvaeConfig(saved ? { ...saved, ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}) } : opts.config);
+  // A checkpoint's config wins; fields it predates (dataDir) take their defaults.
+  const config = validateSsvaeConfig(ckpt ? { ...SSVAE_DEFAULTS, ...(ckpt.config as unknown as SsvaeConfig), ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}) } : opts.config);
   const data = opts.data ?? (await loadSsvaeData({ dataDir: config.dataDir }));
   const test = config.testSize > 0 && config.testSize < data.test.n ? slice(data.test, 0, config.testSize) : data.test;
   const tLoaded = performance.now();
