@@ -4,11 +4,11 @@ import { ArgumentError } from '../errors.js';
 import type { Key } from '../random/key.js';
 import type { LatentKind, Model } from './common.js';
 import { SBN } from './sbn.js';
-import { VAE, type PriorKind } from './vae.js';
+import { VAE, type KlForm, type PriorKind } from './vae.js';
 
 export * from './common.js';
 export { SBN, type SbnOptions } from './sbn.js';
-export { VAE, type VaeOptions, type PriorKind } from './vae.js';
+export { VAE, type VaeOptions, type PriorKind, type KlForm } from './vae.js';
 
 export const MODEL_NAMES = ['sbn', 'vae'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -19,6 +19,8 @@ export interface ModelSpec {
   latent: LatentKind;
   /** VAE only. */
   prior?: PriorKind;
+  /** VAE only: the KL term in closed form or sampled (score-function estimators; see vae.ts). */
+  kl?: KlForm;
   /** VAE only: deterministic hidden layers. */
   hidden?: number[];
   /** Pixels per data row (784 for MNIST-shaped data). */
@@ -36,7 +38,7 @@ export function createModel(spec: ModelSpec, key: Key, initData?: Float32Array, 
   }
   const dim = spec.dim ?? 784;
   const size = { kind: spec.latent, units: spec.units, vars: spec.vars, classes: spec.classes };
-  if (spec.model === 'vae') return new VAE({ ...size, dim, hidden: spec.hidden, prior: spec.prior, key, initData, backend });
+  if (spec.model === 'vae') return new VAE({ ...size, dim, hidden: spec.hidden, prior: spec.prior, kl: spec.kl, key, initData, backend });
   if (spec.model === 'sbn') {
     if (spec.hidden?.length) throw new ArgumentError('createModel: hidden layers are a VAE option; the SBN has none');
     if (dim % 2) throw new ArgumentError(`createModel: the SBN splits rows in halves, so dim must be even, found ${dim}`);
