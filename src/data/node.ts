@@ -5,7 +5,7 @@
 // sources' content and verified by checksum. Not exported from the data barrel: the CLI imports it.
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -256,28 +256,29 @@ function fileKind(s: Stats): string {
   return 'not a regular file';
 }
 
+/** Throws unless `s` is a regular file. */
+function checkRegular(path: string, s: Stats): void {
+  if (!s.isFile()) throw new FormatError(`${WHERE}: ${path} must be a regular file, found ${fileKind(s)}`);
+}
+
 /**
  * Reads a regular file whole; anything else is a FormatError naming the path and the reason.
- * O_NONBLOCK so that opening a FIFO does not wait for a writer; the type is checked on the open
- * descriptor, so what is checked is what is read.
+ * Only a regular file is opened (a FIFO would wait for a writer, a device may act on open); the
+ * type is checked again on the open descriptor (O_NONBLOCK: even a FIFO swapped in cannot block).
  */
 async function readRegular(path: string): Promise<Uint8Array> {
-  let fh: FileHandle;
+  let fh: FileHandle | undefined;
   try {
+    checkRegular(path, await stat(path));
     fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    const dangling = (e as NodeJS.ErrnoException).code === 'ENOENT' && (await lstat(path).then((s) => s.isSymbolicLink(), () => false));
-    throw new FormatError(`${WHERE}: ${path} must be a readable file, found ${dangling ? 'a dangling symlink' : 'an error'} (${osReason(e)})`);
-  }
-  try {
-    const s = await fh.stat();
-    if (!s.isFile()) throw new FormatError(`${WHERE}: ${path} must be a regular file, found ${fileKind(s)}`);
+    checkRegular(path, await fh.stat());
     return plain(await fh.readFile());
   } catch (e) {
     if (e instanceof FormatError) throw e;
-    throw new FormatError(`${WHERE}: ${path} must be a readable file, found an error (${osReason(e)})`);
+    const dangling = (e as NodeJS.ErrnoException).code === 'ENOENT' && (await lstat(path).then((s) => s.isSymbolicLink(), () => false));
+    throw new FormatError(`${WHERE}: ${path} must be a readable file, found ${dangling ? 'a dangling symlink' : 'an error'} (${osReason(e)})`);
   } finally {
-    await fh.close();
+    await fh?.close();
   }
 }
 

@@ -298,6 +298,10 @@ describe('loadMnist: data directories', () => {
     const e = await errorOf(() => loadMnist({ dataDir: dangling, binarize: 'fixed', validSize: 10, cacheDir: join(root, 'cache-link') }));
     expect(e).toBeInstanceOf(FormatError);
     expect(e.message).toBe(`loadMnist: ${target} must be a readable file, found a dangling symlink (ENOENT)`);
+    await rm(target);
+    await symlink(root, target); // a link to a directory passes readdir's directory filter
+    const d = await errorOf(() => loadMnist({ dataDir: dangling, binarize: 'fixed', validSize: 10, cacheDir: false }));
+    expect(d.message).toBe(`loadMnist: ${target} must be a regular file, found a directory`);
 
     if (process.platform === 'win32') return;
     const fifoDir = await dirWith(idxSet());
