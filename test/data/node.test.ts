@@ -1,13 +1,14 @@
 // The Node loader: the bundled MNIST (splits, labels, fixed binarization, cache), user data dirs
 // (IDX raw or gzip, amat) and the errors for malformed or mismatched files.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError, FormatError } from '../../src/errors.js';
-import { binarizationKey, binarizeFixed, encodeIdx, packBits, PIXELS } from '../../src/data/index.js';
+import { binarizationKey, binarizeFixed, encodeIdx, mnistFromIdx, packBits, PIXELS } from '../../src/data/index.js';
 import { fillWords } from '../../src/data/words.js';
 import { defaultMnistDir, loadMnist, type LoadedMnist } from '../../src/data/node.js';
 import { wordToUniform } from '../../src/random/philox.js';
@@ -221,6 +222,8 @@ describe('loadMnist: data directories', () => {
     expect(repaired.test.images).toEqual(first.test.images);
     const later = new Date(Date.now() + 5000);
     await utimes(join(dir, 't10k-labels-idx1-ubyte'), later, later);
+    expect((await loadMnist(opts)).fromCache).toBe(true); // keyed by content: a touched file is the same data
+    await writeFile(join(dir, 't10k-labels-idx1-ubyte'), encodeIdx([testN], labels(testN).map((l) => 9 - l)));
     const changed = await loadMnist(opts);
     expect(changed.fromCache).toBe(false);
     expect(changed.cachePath).not.toBe(first.cachePath);
@@ -230,6 +233,93 @@ describe('loadMnist: data directories', () => {
     const greyGz = await loadMnist({ ...opts, dataDir: gzDir, binarize: 'none' });
     expect((await loadMnist({ ...opts, dataDir: gzDir, binarize: 'none' })).fromCache).toBe(true);
     expect(greyGz.cachePath).toMatch(/mnist-idx-none-[0-9a-f]+\.bin$/);
+  });
+
+  it('keys the cache by content: a same-size file with the old mtime (cp -p) gives its own pixels', async () => {
+    const dir = await dirWith(idxSet());
+    const opts = { dataDir: dir, binarize: 'fixed' as const, validSize: 10, cacheDir: join(root, 'cache-content') };
+    const file = join(dir, 't10k-images-idx3-ubyte');
+    const when = 1_700_000_000; // whole seconds, so that utimes restores the mtime exactly (as cp -p does)
+    await utimes(file, when, when);
+    const first = await loadMnist(opts);
+    await writeFile(file, encodeIdx([testN, 28, 28], pixels(testN, 99))); // same size, new pixels
+    await utimes(file, when, when);
+    const edited = await loadMnist(opts);
+    expect(edited.fromCache).toBe(false);
+    expect(same(packBits(edited.test.images), packBits(first.test.images))).toBe(false);
+    expect(edited.test.images).toEqual(binarizeFixed(pixels(testN, 99), binarizationKey('test')));
+  });
+
+  it('verifies the cache: flipped bytes are discarded and rebuilt, never served', async () => {
+    const dir = await dirWith(idxSet());
+    const opts = { dataDir: dir, binarize: 'fixed' as const, validSize: 10, cacheDir: join(root, 'cache-flip') };
+    const first = await loadMnist(opts);
+    const bytes = await readFile(first.cachePath!);
+    for (let i = bytes.length - 200; i < bytes.length - 100; i++) bytes[i] ^= 0xff; // pixels of the test set
+    await writeFile(first.cachePath!, bytes);
+    const again = await loadMnist(opts);
+    expect(again.fromCache).toBe(false);
+    expect(same(packBits(again.test.images), packBits(first.test.images))).toBe(true);
+    const third = await loadMnist(opts);
+    expect([third.fromCache, third.cachePath]).toEqual([true, first.cachePath]); // the rebuilt file verifies
+    expect((await readdir(opts.cacheDir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses an empty split by name, with its files', async () => {
+    const noTest = idxSet(false, {
+      't10k-images-idx3-ubyte': encodeIdx([0, 28, 28], new Uint8Array(0)),
+      't10k-labels-idx1-ubyte': encodeIdx([0], new Uint8Array(0)),
+    });
+    const e = await errorOf(async () => loadMnist({ dataDir: await dirWith(noTest), binarize: 'fixed', validSize: 10, cacheDir: false }));
+    expect(e).toBeInstanceOf(FormatError);
+    expect(e.message).toBe('loadMnist: the test split must hold at least one example, found 0 (t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte)');
+    const cached = await errorOf(async () => loadMnist({ dataDir: await dirWith(noTest), binarize: 'fixed', validSize: 10, cacheDir: join(root, 'cache-empty') }));
+    expect(cached.message).toContain('the test split must hold at least one example');
+    const neutral = await errorOf(() => mnistFromIdx({
+      trainImages: noTest['train-images-idx3-ubyte'], trainLabels: noTest['train-labels-idx1-ubyte'],
+      testImages: noTest['t10k-images-idx3-ubyte'], testLabels: noTest['t10k-labels-idx1-ubyte'],
+    }, { binarize: 'none', validSize: 10 }));
+    expect(neutral.message).toBe('mnistFromIdx: the test split must hold at least one example, found 0 (test images, test labels)');
+    const noValid = await errorOf(async () => loadMnist({ dataDir: await dirWith(idxSet()), binarize: 'none', validSize: 0, cacheDir: false }));
+    expect(noValid).toBeInstanceOf(ArgumentError);
+    expect(noValid.message).toBe('loadMnist: validSize must be an integer > 0, found 0');
+  });
+
+  it('refuses a dangling symlink or a FIFO named like a data file, in one line, without hanging', { timeout: 5000 }, async () => {
+    const linked = await dirWith({});
+    const real = await dirWith(idxSet());
+    for (const f of Object.keys(idxSet())) await symlink(join(real, f), join(linked, f));
+    expect((await loadMnist({ dataDir: linked, binarize: 'none', validSize: 10, cacheDir: false })).test.n).toBe(testN); // good links are followed
+
+    const dangling = await dirWith(idxSet());
+    const target = join(dangling, 't10k-images-idx3-ubyte');
+    await rm(target);
+    await symlink(join(dangling, 'gone'), target);
+    const e = await errorOf(() => loadMnist({ dataDir: dangling, binarize: 'fixed', validSize: 10, cacheDir: join(root, 'cache-link') }));
+    expect(e).toBeInstanceOf(FormatError);
+    expect(e.message).toBe(`loadMnist: ${target} must be a readable file, found a dangling symlink (ENOENT)`);
+    await rm(target);
+    await symlink(root, target); // a link to a directory passes readdir's directory filter
+    const d = await errorOf(() => loadMnist({ dataDir: dangling, binarize: 'fixed', validSize: 10, cacheDir: false }));
+    expect(d.message).toBe(`loadMnist: ${target} must be a regular file, found a directory`);
+
+    if (process.platform === 'win32') return;
+    const fifoDir = await dirWith(idxSet());
+    const fifo = join(fifoDir, 'train-labels-idx1-ubyte');
+    await rm(fifo);
+    execFileSync('mkfifo', [fifo]);
+    const f = await errorOf(() => loadMnist({ dataDir: fifoDir, binarize: 'fixed', validSize: 10, cacheDir: join(root, 'cache-fifo') }));
+    expect(f).toBeInstanceOf(FormatError);
+    expect(f.message).toBe(`loadMnist: ${fifo} must be a regular file, found a FIFO`);
+  });
+
+  it.skipIf(process.platform === 'win32' || process.getuid?.() === 0)('names the path and the OS reason of an unreadable file', async () => {
+    const dir = await dirWith(idxSet());
+    const file = join(dir, 'train-images-idx3-ubyte');
+    await chmod(file, 0o000);
+    const e = await errorOf(() => loadMnist({ dataDir: dir, binarize: 'none', validSize: 10, cacheDir: false })).finally(() => chmod(file, 0o644));
+    expect(e).toBeInstanceOf(FormatError);
+    expect(e.message).toBe(`loadMnist: ${file} must be a readable file, found an error (EACCES)`);
   });
 
   it('loads a directory of binarized_mnist_*.amat files (raw or gzip)', async () => {

@@ -1,4 +1,5 @@
-// The browser demo (examples/browser/) in real headless Chromium (Debian `chromium`, driven by
+// The browser demo (examples/browser/) in real headless Chromium (Debian's `chromium` where
+// installed, else the build bundled in the @sparticuz/chromium dev dependency; driven by
 // playwright-core): the Vite dev server that `npm run demo` starts serves the page with COOP/COEP,
 // the page trains the categorical VAE in its engine Web Worker (threaded: a pool of nested
 // workers), and we check the loss falls, samples are drawn, and the first losses equal Node's
@@ -11,9 +12,8 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { type ViteDevServer, createServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, lastJson, requireBuilt, run } from './helpers.js';
+import { ROOT, chromiumPath, lastJson, requireBuilt, run } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 const STEPS = 250;
 const SAME = 20;
@@ -53,11 +53,13 @@ async function train(query: string, timeout = 90_000) {
 describe('the browser demo in headless Chromium', () => {
   beforeAll(async () => {
     requireBuilt();
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    const exe = await chromiumPath();
+    if (!existsSync(exe)) throw new Error(`${exe} is missing: set CHROMIUM_PATH, apt-get install -y chromium, or npm install (@sparticuz/chromium)`);
     server = await createServer({ configFile: join(ROOT, 'examples/browser/vite.config.mjs'), server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
     await server.listen();
     url = server.resolvedUrls!.local[0];
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    browser = await chromium.launch({ executablePath: exe, headless: true, args: ARGS });
+    console.log(`Chromium: ${exe}`);
     version = browser.version();
   }, 60_000);
 

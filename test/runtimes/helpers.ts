@@ -10,6 +10,18 @@ export const BIN = {
   bun: fileURLToPath(new URL('../../node_modules/.bin/bun', import.meta.url)),
 };
 
+/**
+ * The Chromium to drive: $CHROMIUM_PATH, else the system's /usr/bin/chromium (Debian), else the
+ * build that the dev dependency @sparticuz/chromium ships in its npm tarball (brotli-compressed,
+ * unpacked to <tmpdir>/chromium on first use; no download), so `npm install && npm test` needs no apt.
+ */
+export async function chromiumPath(): Promise<string> {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  const { default: bundled } = await import('@sparticuz/chromium');
+  return bundled.executablePath();
+}
+
 /** Throws a one-line message naming the build command when dist/ or build/ is missing. */
 export function requireBuilt(): void {
   for (const [path, cmd] of [['dist/index.js', 'npm run build:ts'], ['build/relaxed.wasm', 'npm run build:wasm']] as const) {
