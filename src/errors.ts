@@ -16,6 +16,12 @@ export class ArgumentError extends GumbelError {}
 /** A backend lacks a kernel or a runtime lacks a feature. */
 export class NotImplementedError extends GumbelError {}
 
+/**
+ * A tensor's memory is gone or cannot be had: a scratch tensor used after its step freed it, or an
+ * allocation past what the backend can address (the wasm32 limit is 4 GiB).
+ */
+export class MemoryError extends GumbelError {}
+
 /** A file is malformed, truncated or does not match what was expected. */
 export class FormatError extends GumbelError {}
 

@@ -13,12 +13,16 @@ class WasmBuf implements Buf {
 }
 
 const p = (b: Buf): number => (b as WasmBuf).ptr;
+/** The Float32Array index of a buffer: byte offsets go up to 4 GiB, so divide, never `>> 2`. */
+const index = (b: Buf): number => p(b) / 4;
 
 /** First bytes of memory are never handed out: pointer 0 means "none" (e.g. no bias). */
 const RESERVED_PAGES = 1;
 /** The thread pool's control block lives in the reserved page. */
 const CTRL = 256;
 const PARALLEL_FLOPS = 4e6;
+/** 4 GiB of 64 KiB pages: the wasm32 address space (shared memories declare it as their maximum). */
+const MAX_PAGES = 65536;
 
 export interface WasmOptions {
   /** Which build to run; default: the fastest this runtime validates (a `-mt` build when threads > 1). */
@@ -60,11 +64,11 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   const module = opts.module ?? (await loadModule(build));
   const shared = build.endsWith('-mt');
   const threads = shared ? wantThreads : 1;
-  const memory = new WebAssembly.Memory(shared ? { initial: RESERVED_PAGES, maximum: 32768, shared: true } : { initial: RESERVED_PAGES });
+  const memory = new WebAssembly.Memory(shared ? { initial: RESERVED_PAGES, maximum: MAX_PAGES, shared: true } : { initial: RESERVED_PAGES });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const ex = instance.exports as unknown as Exports;
 
-  const grow = grower(memory);
+  const grow = grower(memory, MAX_PAGES);
   const persistent = new Region(grow);
   const scratch = new Region(grow);
   let generation = 0;
@@ -157,10 +161,10 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
       if (b.persistent) persistent.free(b.ptr, b.size * 4);
     },
     write(buf, data, offset = 0) {
-      view().set(data, (p(buf) >> 2) + offset);
+      view().set(data, index(buf) + offset);
     },
     read(buf, offset = 0, length = buf.size - offset) {
-      const start = (p(buf) >> 2) + offset;
+      const start = index(buf) + offset;
       return view().slice(start, start + length);
     },
     resetScratch() {
