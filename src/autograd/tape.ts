@@ -52,11 +52,12 @@ export function grad(outputs: Tensor | Tensor[], wrt: Tensor[], seeds?: Tensor[]
     if (s.size !== o.size) throw new ShapeError(`grad: seed ${i} must have ${o.size} elements like its output ${fmtShape(o.shape)}, found ${fmtShape(s.shape)}`);
     accumulate(cot, o, s);
   }
-  // Collect reachable nodes.
+  // Collect reachable nodes; a freed tensor on the path would make its rule read another step's data.
   const seen = new Map<number, Tensor>();
   const stack = [...outs];
   while (stack.length) {
     const t = stack.pop()!;
+    t.assertAlive('grad');
     if (seen.has(t.id) || !t.node) continue;
     seen.set(t.id, t);
     stack.push(...t.node.inputs);
