@@ -94,9 +94,10 @@ export interface Kernels {
   random_gumbel(y: Buf, n: number, k0: number, k1: number): void;
   /** y[i] = log u_i − log(1 − u_i), within ±16.64 (1 − u is exact in f32). */
   random_logistic(y: Buf, n: number, k0: number, k1: number): void;
-  /** y[i] = 1 if logits[i] + logistic_i > 0 else 0, i.e. Bernoulli(σ(logits[i])). */
+  /** y[i] = 1 if logits[i] + logistic_i > 0 else 0, i.e. Bernoulli(σ(logits[i])); NaN where logits[i] is NaN. */
   bernoulli_sample(logits: Buf, y: Buf, n: number, k0: number, k1: number): void;
-  /** y[r,:] = one_hot(argmax_j x[r,j]); ties and NaN resolve to the first index attaining the max (NaN counts as max). */
+  /** y[r,:] = one_hot(argmax_j x[r,j]); the first index attaining the max wins ties; a group holding a NaN becomes all NaN
+   *  (a NaN logit never yields a valid-looking one-hot). */
   argmax_onehot(x: Buf, y: Buf, rows: number, k: number): void;
   /** v = momentum·v + g;  p = p − lr·v.  p and v in place. */
   sgd_momentum(p: Buf, g: Buf, v: Buf, n: number, lr: number, momentum: number): void;
