@@ -16,6 +16,8 @@ export interface Buf {
   readonly size: number;
 }
 
+// An op's position in UNARY_OPS / BINARY_OPS, and Bcast's values, are the codes the wasm core
+// knows them by: assembly/codes.ts declares the same codes, test/op_codes.test.ts compares the two.
 export type UnaryOp = 'neg' | 'abs' | 'square' | 'sqrt' | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'exp' | 'log';
 export const UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'square', 'sqrt', 'relu', 'sigmoid', 'tanh', 'softplus', 'exp', 'log'];
 

@@ -3,7 +3,7 @@
 // `<kernel id>_f32`, and nothing else.
 import type { Backend } from '../../backend.js';
 import { NotImplementedError } from '../../errors.js';
-import { BINARY_OPS, type Buf, KERNEL_IDS, type KernelId, type Kernels, UNARY_OPS } from '../../kernels.js';
+import { BINARY_OPS, type BinaryOp, type Buf, KERNEL_IDS, type KernelId, type Kernels, UNARY_OPS, type UnaryOp } from '../../kernels.js';
 import { Region, grower } from './arena.js';
 import { type BuildName, bestBuild, detectFeatures } from './features.js';
 import { MAX_THREADS, createPool } from './pool.js';
@@ -86,8 +86,9 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
       throw new NotImplementedError(`backend 'wasm' (${build}) has no kernel '${id}'`);
     };
   };
-  const unaryCode = (op: string) => UNARY_OPS.indexOf(op as never);
-  const binaryCode = (op: string) => BINARY_OPS.indexOf(op as never);
+  // An op's code is its position in UNARY_OPS / BINARY_OPS (assembly/codes.ts; test/op_codes.test.ts).
+  const unaryCode = (op: UnaryOp) => UNARY_OPS.indexOf(op);
+  const binaryCode = (op: BinaryOp) => BINARY_OPS.indexOf(op);
 
   // matmul packs its operands into a persistent workspace per thread, regrown when a larger product comes.
   const ws = Array.from({ length: threads }, () => ({ ptr: 0, bytes: 0 }));
