@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backend.js';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import type { BuildName } from '../../src/backends/wasm/features.js';
-import { createWasmBackend } from '../../src/backends/wasm/index.js';
+import { createWasmBackend, loadModule } from '../../src/backends/wasm/index.js';
 import { setBackend, step } from '../../src/engine.js';
 import { MemoryError } from '../../src/errors.js';
 import { Bcast, type Buf } from '../../src/kernels.js';
@@ -117,5 +117,15 @@ describe('wasm memory at the 4 GiB limit', () => {
     // A failed allocation leaves the backend usable.
     expect(step(() => Array.from(full([2], 1).data()))).toEqual([1, 1]);
     fresh.dispose();
+  });
+
+  it('a matmul whose workspace passes 2 GiB asks for its true size (and here gets a MemoryError)', async () => {
+    const { exports } = await WebAssembly.instantiate(await loadModule('relaxed'), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } });
+    const wsBytes = exports.matmul_ws_bytes_f32 as (m: number, k: number, n: number) => number;
+    expect(wsBytes(2 ** 27, 4, 1)).toBe((2 ** 29 + 4 * 32 + 32) * 4 + 64); // was negative: no workspace, A packed over address 0
+    const be = await createWasmBackend({ build: 'relaxed' });
+    const a = be.alloc(2 ** 29, true), b = be.alloc(4, true), c = be.alloc(2 ** 27, true);
+    expect(() => be.matmul(a, b, c, 2 ** 27, 4, 1, false, false, false, null)).toThrow(MemoryError);
+    be.dispose();
   });
 });
