@@ -10,11 +10,17 @@ export class GumbelError extends Error {
 /** A shape does not fit an op, e.g. `matmul: b has 3 rows but a has 4 columns (a: [2,4], b: [3,5])`. */
 export class ShapeError extends GumbelError {}
 
-/** An argument has the wrong value, e.g. `gumbelSoftmax: tau must be a finite number > 0, found -1`. */
+/** An argument has the wrong value, e.g. `RelaxedBernoulli: tau must be a finite number in [1e-30, 1e30], found -1`. */
 export class ArgumentError extends GumbelError {}
 
 /** A backend lacks a kernel or a runtime lacks a feature. */
 export class NotImplementedError extends GumbelError {}
+
+/**
+ * A tensor's memory is gone or cannot be had: a scratch tensor used after its step freed it, or an
+ * allocation past what the backend can address (the wasm32 limit is 4 GiB).
+ */
+export class MemoryError extends GumbelError {}
 
 /** A file is malformed, truncated or does not match what was expected. */
 export class FormatError extends GumbelError {}

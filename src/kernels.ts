@@ -16,6 +16,8 @@ export interface Buf {
   readonly size: number;
 }
 
+// An op's position in UNARY_OPS / BINARY_OPS, and Bcast's values, are the codes the wasm core
+// knows them by: assembly/codes.ts declares the same codes, test/op_codes.test.ts compares the two.
 export type UnaryOp = 'neg' | 'abs' | 'square' | 'sqrt' | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'exp' | 'log';
 export const UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'square', 'sqrt', 'relu', 'sigmoid', 'tanh', 'softplus', 'exp', 'log'];
 
@@ -94,9 +96,10 @@ export interface Kernels {
   random_gumbel(y: Buf, n: number, k0: number, k1: number): void;
   /** y[i] = log u_i − log(1 − u_i), within ±16.64 (1 − u is exact in f32). */
   random_logistic(y: Buf, n: number, k0: number, k1: number): void;
-  /** y[i] = 1 if logits[i] + logistic_i > 0 else 0, i.e. Bernoulli(σ(logits[i])). */
+  /** y[i] = 1 if logits[i] + logistic_i > 0 else 0, i.e. Bernoulli(σ(logits[i])); NaN where logits[i] is NaN. */
   bernoulli_sample(logits: Buf, y: Buf, n: number, k0: number, k1: number): void;
-  /** y[r,:] = one_hot(argmax_j x[r,j]); ties and NaN resolve to the first index attaining the max (NaN counts as max). */
+  /** y[r,:] = one_hot(argmax_j x[r,j]); the first index attaining the max wins ties; a group holding a NaN becomes all NaN
+   *  (a NaN logit never yields a valid-looking one-hot). */
   argmax_onehot(x: Buf, y: Buf, rows: number, k: number): void;
   /** v = momentum·v + g;  p = p − lr·v.  p and v in place. */
   sgd_momentum(p: Buf, g: Buf, v: Buf, n: number, lr: number, momentum: number): void;

@@ -240,7 +240,7 @@ export interface Conv2dTransposeOptions extends Conv2dOptions {
 export const convOutSize = (size: number, k: number, stride: number, pad: number): number => Math.floor((size + 2 * pad - k) / stride) + 1;
 
 /** The geometry every conv op passes to im2col / col2im, checked at the door. */
-interface ConvGeometry {
+export interface ConvGeometry {
   n: number; h: number; w: number; c: number; kh: number; kw: number; stride: number; pad: number; ho: number; wo: number;
 }
 

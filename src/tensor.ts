@@ -1,6 +1,6 @@
 // Tensor: a shape plus a buffer on one backend. No math here (see ops.ts).
 import type { Backend } from './backend.js';
-import { GumbelError, fmtShape } from './errors.js';
+import { GumbelError, MemoryError, fmtShape } from './errors.js';
 import type { Buf, F } from './kernels.js';
 import type { Node } from './autograd/tape.js';
 
@@ -33,7 +33,7 @@ export class Tensor {
   /** Throws if the tensor lived in scratch memory that has since been reset. */
   assertAlive(where: string): void {
     if (this.generation >= 0 && this.generation !== this.backend.generation) {
-      throw new GumbelError(`${where}: tensor ${fmtShape(this.shape)} was scratch memory of an earlier step and has been freed; keep it with ops.keep() or read it before resetScratch()`);
+      throw new MemoryError(`${where}: tensor ${fmtShape(this.shape)} was scratch memory of an earlier step and has been freed; keep it with ops.keep() or read it before resetScratch()`);
     }
   }
 

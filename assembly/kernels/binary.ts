@@ -1,7 +1,7 @@
 // binary: y[r,c] = a[r,c] ∘ b[·] for a [rows, cols] a, in place allowed (y = a).
 //
-//   op (index in BINARY_OPS): 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min
-//   bcast (src/kernels.ts Bcast): 0 None b[r,c], 1 Row b[c], 2 Col b[r], 3 Scalar b[0]
+//   op (BINARY_* of assembly/codes.ts): add, sub, mul, div, max, min
+//   bcast (BCAST_*): NONE b[r,c], ROW b[c], COL b[r], SCALAR b[0]
 //
 // max/min propagate NaN and order −0 < +0 (wasm f32.max / f32x4.max, IEEE 754-2019 maximum), as
 // the `ref` backend does. Every op is a single correctly rounded IEEE operation, so the SIMD lanes,
@@ -10,51 +10,34 @@
 // Layout of the loops: None and Scalar run over the flat n = rows·cols elements; Row and Col run
 // row by row (b's vector reloaded per column block for Row, splatted once per row for Col).
 // Each (op, bcast) pair is its own loop: the op is a compile-time constant inside the loops.
-
-// @ts-ignore: decorator
-@inline const ADD: i32 = 0;
-// @ts-ignore: decorator
-@inline const SUB: i32 = 1;
-// @ts-ignore: decorator
-@inline const MUL: i32 = 2;
-// @ts-ignore: decorator
-@inline const DIV: i32 = 3;
-// @ts-ignore: decorator
-@inline const MAX: i32 = 4;
-
-// @ts-ignore: decorator
-@inline const NONE: i32 = 0;
-// @ts-ignore: decorator
-@inline const ROW: i32 = 1;
-// @ts-ignore: decorator
-@inline const COL: i32 = 2;
+import { BCAST_COL, BCAST_NONE, BCAST_ROW, BCAST_SCALAR, BINARY_ADD, BINARY_DIV, BINARY_MAX, BINARY_MIN, BINARY_MUL, BINARY_SUB } from '../codes';
 
 // @ts-ignore: decorator
 @inline function op1(op: i32, a: f32, b: f32): f32 {
-  if (op == ADD) return a + b;
-  if (op == SUB) return a - b;
-  if (op == MUL) return a * b;
-  if (op == DIV) return a / b;
-  if (op == MAX) return max<f32>(a, b);
+  if (op == BINARY_ADD) return a + b;
+  if (op == BINARY_SUB) return a - b;
+  if (op == BINARY_MUL) return a * b;
+  if (op == BINARY_DIV) return a / b;
+  if (op == BINARY_MAX) return max<f32>(a, b);
   return min<f32>(a, b);
 }
 
 // @ts-ignore: decorator
 @inline function op4(op: i32, a: v128, b: v128): v128 {
-  if (op == ADD) return f32x4.add(a, b);
-  if (op == SUB) return f32x4.sub(a, b);
-  if (op == MUL) return f32x4.mul(a, b);
-  if (op == DIV) return f32x4.div(a, b);
-  if (op == MAX) return f32x4.max(a, b);
+  if (op == BINARY_ADD) return f32x4.add(a, b);
+  if (op == BINARY_SUB) return f32x4.sub(a, b);
+  if (op == BINARY_MUL) return f32x4.mul(a, b);
+  if (op == BINARY_DIV) return f32x4.div(a, b);
+  if (op == BINARY_MAX) return f32x4.max(a, b);
   return f32x4.min(a, b);
 }
 
 /** b's element for element (r, c). */
 // @ts-ignore: decorator
 @inline function bAt(bcast: i32, b: usize, r: i32, c: i32, cols: i32): f32 {
-  if (bcast == NONE) return load<f32>(b + ((<usize>r * cols + c) << 2));
-  if (bcast == ROW) return load<f32>(b + (<usize>c << 2));
-  if (bcast == COL) return load<f32>(b + (<usize>r << 2));
+  if (bcast == BCAST_NONE) return load<f32>(b + ((<usize>r * cols + c) << 2));
+  if (bcast == BCAST_ROW) return load<f32>(b + (<usize>c << 2));
+  if (bcast == BCAST_COL) return load<f32>(b + (<usize>r << 2));
   return load<f32>(b);
 }
 
@@ -99,13 +82,13 @@
 @inline function binarySimd(op: i32, bcast: i32, a: usize, b: usize, y: usize, rows: i32, cols: i32): void {
   // (dispatch below names this path in every build; without SIMD it compiles to the scalar loop)
   if (!ASC_FEATURE_SIMD) binaryScalar(op, bcast, a, b, y, rows, cols);
-  else if (bcast == NONE) flat(op, a, b, y, rows * cols, 1);
-  else if (bcast == ROW) {
+  else if (bcast == BCAST_NONE) flat(op, a, b, y, rows * cols, 1);
+  else if (bcast == BCAST_ROW) {
     for (let r = 0; r < rows; r++) {
       const row = (<usize>r * cols) << 2;
       flat(op, a + row, b, y + row, cols, 1);
     }
-  } else if (bcast == COL) {
+  } else if (bcast == BCAST_COL) {
     for (let r = 0; r < rows; r++) {
       const row = (<usize>r * cols) << 2;
       flat(op, a + row, b + (<usize>r << 2), y + row, cols, 0);
@@ -117,30 +100,30 @@
 @inline function dispatch(simd: bool, op: i32, bcast: i32, a: usize, b: usize, y: usize, rows: i32, cols: i32): void {
   // One instantiation per (op, bcast): 24 small loops.
   switch (op * 4 + bcast) {
-    case 0: { if (simd) binarySimd(0, 0, a, b, y, rows, cols); else binaryScalar(0, 0, a, b, y, rows, cols); break; }
-    case 1: { if (simd) binarySimd(0, 1, a, b, y, rows, cols); else binaryScalar(0, 1, a, b, y, rows, cols); break; }
-    case 2: { if (simd) binarySimd(0, 2, a, b, y, rows, cols); else binaryScalar(0, 2, a, b, y, rows, cols); break; }
-    case 3: { if (simd) binarySimd(0, 3, a, b, y, rows, cols); else binaryScalar(0, 3, a, b, y, rows, cols); break; }
-    case 4: { if (simd) binarySimd(1, 0, a, b, y, rows, cols); else binaryScalar(1, 0, a, b, y, rows, cols); break; }
-    case 5: { if (simd) binarySimd(1, 1, a, b, y, rows, cols); else binaryScalar(1, 1, a, b, y, rows, cols); break; }
-    case 6: { if (simd) binarySimd(1, 2, a, b, y, rows, cols); else binaryScalar(1, 2, a, b, y, rows, cols); break; }
-    case 7: { if (simd) binarySimd(1, 3, a, b, y, rows, cols); else binaryScalar(1, 3, a, b, y, rows, cols); break; }
-    case 8: { if (simd) binarySimd(2, 0, a, b, y, rows, cols); else binaryScalar(2, 0, a, b, y, rows, cols); break; }
-    case 9: { if (simd) binarySimd(2, 1, a, b, y, rows, cols); else binaryScalar(2, 1, a, b, y, rows, cols); break; }
-    case 10: { if (simd) binarySimd(2, 2, a, b, y, rows, cols); else binaryScalar(2, 2, a, b, y, rows, cols); break; }
-    case 11: { if (simd) binarySimd(2, 3, a, b, y, rows, cols); else binaryScalar(2, 3, a, b, y, rows, cols); break; }
-    case 12: { if (simd) binarySimd(3, 0, a, b, y, rows, cols); else binaryScalar(3, 0, a, b, y, rows, cols); break; }
-    case 13: { if (simd) binarySimd(3, 1, a, b, y, rows, cols); else binaryScalar(3, 1, a, b, y, rows, cols); break; }
-    case 14: { if (simd) binarySimd(3, 2, a, b, y, rows, cols); else binaryScalar(3, 2, a, b, y, rows, cols); break; }
-    case 15: { if (simd) binarySimd(3, 3, a, b, y, rows, cols); else binaryScalar(3, 3, a, b, y, rows, cols); break; }
-    case 16: { if (simd) binarySimd(4, 0, a, b, y, rows, cols); else binaryScalar(4, 0, a, b, y, rows, cols); break; }
-    case 17: { if (simd) binarySimd(4, 1, a, b, y, rows, cols); else binaryScalar(4, 1, a, b, y, rows, cols); break; }
-    case 18: { if (simd) binarySimd(4, 2, a, b, y, rows, cols); else binaryScalar(4, 2, a, b, y, rows, cols); break; }
-    case 19: { if (simd) binarySimd(4, 3, a, b, y, rows, cols); else binaryScalar(4, 3, a, b, y, rows, cols); break; }
-    case 20: { if (simd) binarySimd(5, 0, a, b, y, rows, cols); else binaryScalar(5, 0, a, b, y, rows, cols); break; }
-    case 21: { if (simd) binarySimd(5, 1, a, b, y, rows, cols); else binaryScalar(5, 1, a, b, y, rows, cols); break; }
-    case 22: { if (simd) binarySimd(5, 2, a, b, y, rows, cols); else binaryScalar(5, 2, a, b, y, rows, cols); break; }
-    case 23: { if (simd) binarySimd(5, 3, a, b, y, rows, cols); else binaryScalar(5, 3, a, b, y, rows, cols); break; }
+    case BINARY_ADD * 4 + BCAST_NONE: { if (simd) binarySimd(BINARY_ADD, BCAST_NONE, a, b, y, rows, cols); else binaryScalar(BINARY_ADD, BCAST_NONE, a, b, y, rows, cols); break; }
+    case BINARY_ADD * 4 + BCAST_ROW: { if (simd) binarySimd(BINARY_ADD, BCAST_ROW, a, b, y, rows, cols); else binaryScalar(BINARY_ADD, BCAST_ROW, a, b, y, rows, cols); break; }
+    case BINARY_ADD * 4 + BCAST_COL: { if (simd) binarySimd(BINARY_ADD, BCAST_COL, a, b, y, rows, cols); else binaryScalar(BINARY_ADD, BCAST_COL, a, b, y, rows, cols); break; }
+    case BINARY_ADD * 4 + BCAST_SCALAR: { if (simd) binarySimd(BINARY_ADD, BCAST_SCALAR, a, b, y, rows, cols); else binaryScalar(BINARY_ADD, BCAST_SCALAR, a, b, y, rows, cols); break; }
+    case BINARY_SUB * 4 + BCAST_NONE: { if (simd) binarySimd(BINARY_SUB, BCAST_NONE, a, b, y, rows, cols); else binaryScalar(BINARY_SUB, BCAST_NONE, a, b, y, rows, cols); break; }
+    case BINARY_SUB * 4 + BCAST_ROW: { if (simd) binarySimd(BINARY_SUB, BCAST_ROW, a, b, y, rows, cols); else binaryScalar(BINARY_SUB, BCAST_ROW, a, b, y, rows, cols); break; }
+    case BINARY_SUB * 4 + BCAST_COL: { if (simd) binarySimd(BINARY_SUB, BCAST_COL, a, b, y, rows, cols); else binaryScalar(BINARY_SUB, BCAST_COL, a, b, y, rows, cols); break; }
+    case BINARY_SUB * 4 + BCAST_SCALAR: { if (simd) binarySimd(BINARY_SUB, BCAST_SCALAR, a, b, y, rows, cols); else binaryScalar(BINARY_SUB, BCAST_SCALAR, a, b, y, rows, cols); break; }
+    case BINARY_MUL * 4 + BCAST_NONE: { if (simd) binarySimd(BINARY_MUL, BCAST_NONE, a, b, y, rows, cols); else binaryScalar(BINARY_MUL, BCAST_NONE, a, b, y, rows, cols); break; }
+    case BINARY_MUL * 4 + BCAST_ROW: { if (simd) binarySimd(BINARY_MUL, BCAST_ROW, a, b, y, rows, cols); else binaryScalar(BINARY_MUL, BCAST_ROW, a, b, y, rows, cols); break; }
+    case BINARY_MUL * 4 + BCAST_COL: { if (simd) binarySimd(BINARY_MUL, BCAST_COL, a, b, y, rows, cols); else binaryScalar(BINARY_MUL, BCAST_COL, a, b, y, rows, cols); break; }
+    case BINARY_MUL * 4 + BCAST_SCALAR: { if (simd) binarySimd(BINARY_MUL, BCAST_SCALAR, a, b, y, rows, cols); else binaryScalar(BINARY_MUL, BCAST_SCALAR, a, b, y, rows, cols); break; }
+    case BINARY_DIV * 4 + BCAST_NONE: { if (simd) binarySimd(BINARY_DIV, BCAST_NONE, a, b, y, rows, cols); else binaryScalar(BINARY_DIV, BCAST_NONE, a, b, y, rows, cols); break; }
+    case BINARY_DIV * 4 + BCAST_ROW: { if (simd) binarySimd(BINARY_DIV, BCAST_ROW, a, b, y, rows, cols); else binaryScalar(BINARY_DIV, BCAST_ROW, a, b, y, rows, cols); break; }
+    case BINARY_DIV * 4 + BCAST_COL: { if (simd) binarySimd(BINARY_DIV, BCAST_COL, a, b, y, rows, cols); else binaryScalar(BINARY_DIV, BCAST_COL, a, b, y, rows, cols); break; }
+    case BINARY_DIV * 4 + BCAST_SCALAR: { if (simd) binarySimd(BINARY_DIV, BCAST_SCALAR, a, b, y, rows, cols); else binaryScalar(BINARY_DIV, BCAST_SCALAR, a, b, y, rows, cols); break; }
+    case BINARY_MAX * 4 + BCAST_NONE: { if (simd) binarySimd(BINARY_MAX, BCAST_NONE, a, b, y, rows, cols); else binaryScalar(BINARY_MAX, BCAST_NONE, a, b, y, rows, cols); break; }
+    case BINARY_MAX * 4 + BCAST_ROW: { if (simd) binarySimd(BINARY_MAX, BCAST_ROW, a, b, y, rows, cols); else binaryScalar(BINARY_MAX, BCAST_ROW, a, b, y, rows, cols); break; }
+    case BINARY_MAX * 4 + BCAST_COL: { if (simd) binarySimd(BINARY_MAX, BCAST_COL, a, b, y, rows, cols); else binaryScalar(BINARY_MAX, BCAST_COL, a, b, y, rows, cols); break; }
+    case BINARY_MAX * 4 + BCAST_SCALAR: { if (simd) binarySimd(BINARY_MAX, BCAST_SCALAR, a, b, y, rows, cols); else binaryScalar(BINARY_MAX, BCAST_SCALAR, a, b, y, rows, cols); break; }
+    case BINARY_MIN * 4 + BCAST_NONE: { if (simd) binarySimd(BINARY_MIN, BCAST_NONE, a, b, y, rows, cols); else binaryScalar(BINARY_MIN, BCAST_NONE, a, b, y, rows, cols); break; }
+    case BINARY_MIN * 4 + BCAST_ROW: { if (simd) binarySimd(BINARY_MIN, BCAST_ROW, a, b, y, rows, cols); else binaryScalar(BINARY_MIN, BCAST_ROW, a, b, y, rows, cols); break; }
+    case BINARY_MIN * 4 + BCAST_COL: { if (simd) binarySimd(BINARY_MIN, BCAST_COL, a, b, y, rows, cols); else binaryScalar(BINARY_MIN, BCAST_COL, a, b, y, rows, cols); break; }
+    case BINARY_MIN * 4 + BCAST_SCALAR: { if (simd) binarySimd(BINARY_MIN, BCAST_SCALAR, a, b, y, rows, cols); else binaryScalar(BINARY_MIN, BCAST_SCALAR, a, b, y, rows, cols); break; }
   }
 }
 

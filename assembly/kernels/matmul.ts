@@ -1334,9 +1334,10 @@ export function matmul_f32__simd128_4x8(a: usize, b: usize, c: usize, m: i32, k:
 }
 
 // Scratch bytes matmul_f32 needs in `ws`, for any build: packed A (m·k floats), 64 B of alignment,
-// one block of B panels (k·32 floats) and a leftover tile (32 floats).
-export function matmul_ws_bytes_f32(m: i32, k: i32, n: i32): i32 {
-  return ((m * k + k * 32 + 32) << 2) + 64;
+// one block of B panels (k·32 floats) and a leftover tile (32 floats). In f64: past 2 GiB
+// an i32 would reach JavaScript negative and the caller would allocate nothing.
+export function matmul_ws_bytes_f32(m: i32, k: i32, n: i32): f64 {
+  return (<f64>m * k + <f64>k * 32 + 32) * 4 + 64;
 }
 
 export function matmul_f32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {

@@ -1,6 +1,6 @@
-// unary: y[i] = f(x[i]) for i < n, with f chosen by `op` = index in UNARY_OPS (src/kernels.ts):
-//   0 neg −x   1 abs |x|   2 square x²   3 sqrt √x   4 relu max(x, 0)   5 sigmoid 1/(1 + e^−x)
-//   6 tanh   7 softplus max(x, 0) + log1p(e^−|x|)   8 exp eˣ   9 log ln x
+// unary: y[i] = f(x[i]) for i < n, with f chosen by `op` (UNARY_* of assembly/codes.ts):
+//   neg −x   abs |x|   square x²   sqrt √x   relu max(x, 0)   sigmoid 1/(1 + e^−x)
+//   tanh   softplus max(x, 0) + log1p(e^−|x|)   exp eˣ   log ln x
 // In place (y = x) is allowed. NaN propagates for every op (relu and softplus take max(x, 0) as
 // pmax(x, 0) = x < 0 ? 0 : x, which returns a NaN x; the scalar f32.max propagates NaN too). The op switch runs once per call, outside the loop: each case is its own
 // loop with the op inlined (`apply4(OP, v)` with a constant OP folds to one straight-line body).
@@ -11,6 +11,7 @@
 // Approximations are in assembly/simd.ts: expf4 (cephes expf; exp), expf4_nonpos (the same for
 // e^−|x| in sigmoid, softplus, tanh: results below FLT_MIN flush to 0), logf4 (cephes logf),
 // log1pf4_01 (cephes logf polynomial, no 1 + t rounding), tanhf4 (cephes tanhf), sigmoidf4.
+import { UNARY_ABS, UNARY_EXP, UNARY_LOG, UNARY_NEG, UNARY_RELU, UNARY_SIGMOID, UNARY_SOFTPLUS, UNARY_SQRT, UNARY_SQUARE, UNARY_TANH } from '../codes';
 import { loadPartial, logf4, expf4, sigmoidf4, softplusf4, storePartial, tanhf4 } from '../simd';
 
 /** Stable σ(x): never e^x of a large positive x. */
@@ -30,15 +31,15 @@ import { loadPartial, logf4, expf4, sigmoidf4, softplusf4, storePartial, tanhf4 
 // @ts-ignore: decorator
 @inline function apply1(op: i32, x: f32): f32 {
   switch (op) {
-    case 0: return -x;
-    case 1: return Mathf.abs(x);
-    case 2: return x * x;
-    case 3: return Mathf.sqrt(x);
-    case 4: return max<f32>(x, 0);
-    case 5: return sigmoidf(x);
-    case 6: return Mathf.tanh(x);
-    case 7: return softplusf(x);
-    case 8: return Mathf.exp(x);
+    case UNARY_NEG: return -x;
+    case UNARY_ABS: return Mathf.abs(x);
+    case UNARY_SQUARE: return x * x;
+    case UNARY_SQRT: return Mathf.sqrt(x);
+    case UNARY_RELU: return max<f32>(x, 0);
+    case UNARY_SIGMOID: return sigmoidf(x);
+    case UNARY_TANH: return Mathf.tanh(x);
+    case UNARY_SOFTPLUS: return softplusf(x);
+    case UNARY_EXP: return Mathf.exp(x);
     default: return Mathf.log(x);
   }
 }
@@ -46,15 +47,15 @@ import { loadPartial, logf4, expf4, sigmoidf4, softplusf4, storePartial, tanhf4 
 // @ts-ignore: decorator
 @inline function apply4(op: i32, v: v128): v128 {
   switch (op) {
-    case 0: return f32x4.neg(v);
-    case 1: return f32x4.abs(v);
-    case 2: return f32x4.mul(v, v);
-    case 3: return f32x4.sqrt(v);
-    case 4: return f32x4.pmax(v, f32x4.splat(0.0)); // v < 0 ? 0 : v — NaN stays
-    case 5: return sigmoidf4(v);
-    case 6: return tanhf4(v);
-    case 7: return softplusf4(v);
-    case 8: return expf4(v);
+    case UNARY_NEG: return f32x4.neg(v);
+    case UNARY_ABS: return f32x4.abs(v);
+    case UNARY_SQUARE: return f32x4.mul(v, v);
+    case UNARY_SQRT: return f32x4.sqrt(v);
+    case UNARY_RELU: return f32x4.pmax(v, f32x4.splat(0.0)); // v < 0 ? 0 : v — NaN stays
+    case UNARY_SIGMOID: return sigmoidf4(v);
+    case UNARY_TANH: return tanhf4(v);
+    case UNARY_SOFTPLUS: return softplusf4(v);
+    case UNARY_EXP: return expf4(v);
     default: return logf4(v);
   }
 }
@@ -84,31 +85,31 @@ import { loadPartial, logf4, expf4, sigmoidf4, softplusf4, storePartial, tanhf4 
 
 export function unary_f32__scalar(op: i32, x: usize, y: usize, n: i32): void {
   switch (op) {
-    case 0: loop1(0, x, y, n); break;
-    case 1: loop1(1, x, y, n); break;
-    case 2: loop1(2, x, y, n); break;
-    case 3: loop1(3, x, y, n); break;
-    case 4: loop1(4, x, y, n); break;
-    case 5: loop1(5, x, y, n); break;
-    case 6: loop1(6, x, y, n); break;
-    case 7: loop1(7, x, y, n); break;
-    case 8: loop1(8, x, y, n); break;
-    default: loop1(9, x, y, n);
+    case UNARY_NEG: loop1(UNARY_NEG, x, y, n); break;
+    case UNARY_ABS: loop1(UNARY_ABS, x, y, n); break;
+    case UNARY_SQUARE: loop1(UNARY_SQUARE, x, y, n); break;
+    case UNARY_SQRT: loop1(UNARY_SQRT, x, y, n); break;
+    case UNARY_RELU: loop1(UNARY_RELU, x, y, n); break;
+    case UNARY_SIGMOID: loop1(UNARY_SIGMOID, x, y, n); break;
+    case UNARY_TANH: loop1(UNARY_TANH, x, y, n); break;
+    case UNARY_SOFTPLUS: loop1(UNARY_SOFTPLUS, x, y, n); break;
+    case UNARY_EXP: loop1(UNARY_EXP, x, y, n); break;
+    default: loop1(UNARY_LOG, x, y, n);
   }
 }
 
 export function unary_f32__simd128(op: i32, x: usize, y: usize, n: i32): void {
   switch (op) {
-    case 0: loop4(0, x, y, n); break;
-    case 1: loop4(1, x, y, n); break;
-    case 2: loop4(2, x, y, n); break;
-    case 3: loop4(3, x, y, n); break;
-    case 4: loop4(4, x, y, n); break;
-    case 5: loop4(5, x, y, n); break;
-    case 6: loop4(6, x, y, n); break;
-    case 7: loop4(7, x, y, n); break;
-    case 8: loop4(8, x, y, n); break;
-    default: loop4(9, x, y, n);
+    case UNARY_NEG: loop4(UNARY_NEG, x, y, n); break;
+    case UNARY_ABS: loop4(UNARY_ABS, x, y, n); break;
+    case UNARY_SQUARE: loop4(UNARY_SQUARE, x, y, n); break;
+    case UNARY_SQRT: loop4(UNARY_SQRT, x, y, n); break;
+    case UNARY_RELU: loop4(UNARY_RELU, x, y, n); break;
+    case UNARY_SIGMOID: loop4(UNARY_SIGMOID, x, y, n); break;
+    case UNARY_TANH: loop4(UNARY_TANH, x, y, n); break;
+    case UNARY_SOFTPLUS: loop4(UNARY_SOFTPLUS, x, y, n); break;
+    case UNARY_EXP: loop4(UNARY_EXP, x, y, n); break;
+    default: loop4(UNARY_LOG, x, y, n);
   }
 }
 

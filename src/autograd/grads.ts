@@ -2,10 +2,10 @@
 // the op's attributes, return one cotangent per input (null: none). Rules run with recording off
 // and use public ops, plus the backward kernels of the catalogue (never recorded).
 import type { Backend } from '../backend.js';
-import { Bcast, type UnaryOp } from '../kernels.js';
+import { Bcast } from '../kernels.js';
 import { add, div, full, matmul, mul, neg, reshape, scale, softmax, sum } from '../ops.js';
 import { Tensor } from '../tensor.js';
-import { type GradRule, needsGrad } from './tape.js';
+import { type GradTable, needsGrad } from './tape.js';
 
 /** A fresh scratch tensor (like's shape, or `shape`) on like's backend, filled by one backward kernel. */
 function kernel(like: Tensor, fill: (be: Backend, y: Tensor) => void, shape: readonly number[] = like.shape): Tensor {
@@ -31,11 +31,11 @@ function expand(dy: Tensor, x: Tensor, axis: 'all' | 0 | -1): Tensor {
   return add(zeros, reshape(dy, [...x.shape.slice(0, -1), 1]));
 }
 
-export const GRADS: Record<string, GradRule> = {
+export const GRADS: GradTable = {
   reshape: (dy, [x]) => [reshape(dy, x.shape)],
 
   // d/dx f(x) per op: see unary_grad in src/kernels.ts
-  unary: (dy, [x], y, { op }) => [kernel(x, (be, dx) => be.unary_grad(op as UnaryOp, x.buf, y.buf, dy.buf, dx.buf, x.size))],
+  unary: (dy, [x], y, { op }) => [kernel(x, (be, dx) => be.unary_grad(op, x.buf, y.buf, dy.buf, dx.buf, x.size))],
 
   // d(αx + β)/dx = α
   scale: (dy, _x, _y, { alpha }) => [scale(dy, alpha)],

@@ -2,21 +2,48 @@
 // op name (the key of its rule in grads.ts), its inputs, and attributes the rule needs.
 // grad() walks the nodes reachable from the outputs in reverse creation order (tensor ids grow
 // with creation, so that order is topological) and sums cotangents.
+// OpAttrs is the one list of recorded ops: record() and the rule table (GradTable) are typed by
+// it, so an op without a rule, a rule without an op, or a misspelt attribute does not compile.
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
-import { add, full, reshape } from '../ops.js';
+import type { BinaryOp, Bcast, UnaryOp } from '../kernels.js';
+import { type ConvGeometry, add, full, reshape } from '../ops.js';
 import type { Tensor } from '../tensor.js';
 import { GRADS } from './grads.js';
 
-export interface Node {
-  /** The op name; its rule is GRADS[op], or `vjp` for custom gradients. */
-  readonly op: string;
-  readonly inputs: readonly Tensor[];
-  readonly attrs: Readonly<Record<string, unknown>>;
-  /** A custom rule (customGrad) instead of the table. */
-  readonly vjp?: (dy: Tensor) => (Tensor | null)[];
+/** Every recorded op and the attributes its gradient rule reads. */
+export interface OpAttrs {
+  reshape: {};
+  unary: { op: UnaryOp };
+  scale: { alpha: number };
+  binary: { op: BinaryOp; rows: number; cols: number; mode: Bcast };
+  sum: { axis: 'all' | 0 | -1 };
+  matmul: { transA: boolean; transB: boolean };
+  linear: {};
+  conv2d: { g: ConvGeometry; cols: Tensor };
+  conv2d_transpose: { g: ConvGeometry };
+  softmax: { k: number };
+  log_softmax: { k: number };
+  logsumexp: { k: number };
+  kl_categorical: { k: number };
+  kl_bernoulli: {};
+  sigmoid_xent: {};
 }
 
-export type GradRule = (dy: Tensor, inputs: readonly Tensor[], output: Tensor, attrs: Readonly<Record<string, any>>) => (Tensor | null)[];
+export type OpName = keyof OpAttrs;
+
+type Vjp = (dy: Tensor) => (Tensor | null)[];
+
+/** How a tensor was computed: a table op with its attributes, or a custom rule (customGrad). */
+export type Node =
+  | { [K in OpName]: { readonly op: K; readonly inputs: readonly Tensor[]; readonly attrs: Readonly<OpAttrs[K]> } }[OpName]
+  | { readonly op: 'custom'; readonly inputs: readonly Tensor[]; readonly vjp: Vjp };
+
+export type GradRule<K extends OpName> = (dy: Tensor, inputs: readonly Tensor[], output: Tensor, attrs: Readonly<OpAttrs[K]>) => (Tensor | null)[];
+
+/** One rule per op of OpAttrs. */
+export type GradTable = { [K in OpName]: GradRule<K> };
+
+const ruleOf = <K extends OpName>(op: K): GradRule<K> => GRADS[op];
 
 let enabled = true;
 
@@ -24,8 +51,13 @@ let enabled = true;
 export const needsGrad = (t: Tensor): boolean => t.requiresGrad || t.node !== null;
 
 /** Called by ops after computing `output`. */
-export function record(op: string, inputs: readonly Tensor[], output: Tensor, attrs: Record<string, unknown>, vjp?: Node['vjp']): void {
-  if (enabled && inputs.some(needsGrad)) output.node = { op, inputs, attrs, vjp };
+export function record<K extends OpName>(op: K, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs[K]): void {
+  if (enabled && inputs.some(needsGrad)) output.node = { op, inputs, attrs } as Node;
+}
+
+/** Called by customGrad: output's cotangent goes to the inputs through vjp instead of a table rule. */
+export function recordCustom(inputs: readonly Tensor[], output: Tensor, vjp: Vjp): void {
+  if (enabled && inputs.some(needsGrad)) output.node = { op: 'custom', inputs, vjp };
 }
 
 /** Runs fn without recording anything (evaluation, mean-field passes whose gradient is not wanted). */
@@ -52,11 +84,12 @@ export function grad(outputs: Tensor | Tensor[], wrt: Tensor[], seeds?: Tensor[]
     if (s.size !== o.size) throw new ShapeError(`grad: seed ${i} must have ${o.size} elements like its output ${fmtShape(o.shape)}, found ${fmtShape(s.shape)}`);
     accumulate(cot, o, s);
   }
-  // Collect reachable nodes.
+  // Collect reachable nodes; a freed tensor on the path would make its rule read another step's data.
   const seen = new Map<number, Tensor>();
   const stack = [...outs];
   while (stack.length) {
     const t = stack.pop()!;
+    t.assertAlive('grad');
     if (seen.has(t.id) || !t.node) continue;
     seen.set(t.id, t);
     stack.push(...t.node.inputs);
@@ -66,9 +99,7 @@ export function grad(outputs: Tensor | Tensor[], wrt: Tensor[], seeds?: Tensor[]
     const dy = cot.get(t.id);
     const node = t.node!;
     if (!dy) continue;
-    const rule = node.vjp ? (d: Tensor) => node.vjp!(d) : GRADS[node.op] ? (d: Tensor) => GRADS[node.op](d, node.inputs, t, node.attrs) : null;
-    if (!rule) throw new ArgumentError(`grad: op '${node.op}' has no gradient rule`);
-    const dxs = noGrad(() => rule(dy));
+    const dxs = noGrad(() => (node.op === 'custom' ? node.vjp(dy) : ruleOf(node.op)(dy, node.inputs, t, node.attrs)));
     node.inputs.forEach((x, i) => {
       const dx = dxs[i];
       if (dx && needsGrad(x)) accumulate(cot, x, dx);

@@ -1,7 +1,7 @@
 // Bernoulli units with logits ℓ: p(z = 1) = σ(ℓ). Samples are z = [ℓ + L > 0] with L ~ Logistic(0, 1)
 // from the key (the Gumbel-max trick for two classes, so the relaxed and hard samples of one key
 // agree). logProb sums over the last axis (one value per example, [B]); logProbUnits keeps one
-// value per unit.
+// value per unit. A NaN logit samples NaN (never 0 or 1), so the loss built on it is NaN.
 import { bernoulliSample, klBernoulli, neg, sigmoid, sigmoidCrossEntropy } from '../ops.js';
 import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';

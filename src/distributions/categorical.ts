@@ -2,6 +2,8 @@
 // ([B, n·k]: n variables of k classes). Samples are one_hot(argmax(ℓ + g)), g ~ Gumbel(0, 1) from
 // the key (Gumbel-max, Jang et al. 2017 Eq. 1): exactly one-hot, independent of any temperature.
 // logProb sums over the last axis ([B]); logProbUnits keeps one value per variable ([B, n]).
+// A NaN logit makes its whole variable NaN in every sample (never a valid-looking one-hot), so the
+// loss built on it is NaN: checking every sample's logits would cost a read per step, the loss is one.
 import { ShapeError, checkNumber, fmtShape } from '../errors.js';
 import { add, argmaxOneHot, gumbel, klCategorical, logSoftmax, mul, neg, softmax } from '../ops.js';
 import type { Key } from '../random/key.js';

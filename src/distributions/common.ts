@@ -1,8 +1,18 @@
-// What the distributions share: temperature validation and broadcasting (numerics P4, P9),
+// What the distributions share: temperature validation (TAU_RANGE) and broadcasting (numerics P4, P9),
 // per-variable sums over groups of k, and log Γ(k) for integer k.
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { add, div, log, mul, reshape, scale, sum } from '../ops.js';
 import { Tensor } from '../tensor.js';
+
+/**
+ * The temperatures the f32 kernels can compute with. (ℓ + g)/τ and τ·x stay finite while |ℓ + g| and
+ * |x| are below 3.4e8 (f32 max 3.4e38 × 1e-30); τ = 1e-40 is not even a normal f32 and gives NaN.
+ */
+export const TAU_RANGE: readonly [number, number] = [1e-30, 1e30];
+
+/** In TAU_RANGE, compared in f32 (what a tensor of τ holds, and what the kernels compute with). */
+const tauOk = (v: number): boolean => Math.fround(v) >= Math.fround(TAU_RANGE[0]) && Math.fround(v) <= Math.fround(TAU_RANGE[1]);
+const RANGE = 'a finite number in [1e-30, 1e30]';
 
 /** A temperature: one number, or one value per row of the logits ([B] or [B, 1]). */
 export type Temperature = number | Tensor;
@@ -11,10 +21,10 @@ export type Temperature = number | Tensor;
 export class Tau {
   private constructor(readonly value: number | Tensor) {}
 
-  /** Throws ArgumentError naming `tau` unless every value is finite and > 0. */
+  /** Throws ArgumentError naming `tau` unless every value is in TAU_RANGE. */
   static of(where: string, tau: Temperature, logits: Tensor): Tau {
     if (typeof tau === 'number') {
-      if (!Number.isFinite(tau) || tau <= 0) throw new ArgumentError(`${where}: tau must be a finite number > 0, found ${String(tau)}`);
+      if (!tauOk(tau)) throw new ArgumentError(`${where}: tau must be ${RANGE}, found ${String(tau)}`);
       return new Tau(tau);
     }
     if (!(tau instanceof Tensor)) throw new ArgumentError(`${where}: tau must be a number or a Tensor, found ${typeof tau}`);
@@ -23,8 +33,8 @@ export class Tau {
       throw new ShapeError(`${where}: tau must be one value or one per row of the logits [${rows < 0 ? 'B' : rows}] or [${rows < 0 ? 'B' : rows},1], found ${fmtShape(tau.shape)} for logits ${fmtShape(logits.shape)}`);
     }
     const values = tau.data();
-    const bad = values.findIndex((v) => !(Number.isFinite(v) && v > 0));
-    if (bad >= 0) throw new ArgumentError(`${where}: tau must be finite and > 0 in every row, found ${values[bad]} at row ${bad}`);
+    const bad = values.findIndex((v) => !tauOk(v));
+    if (bad >= 0) throw new ArgumentError(`${where}: tau must be ${RANGE} in every row, found ${values[bad]} at row ${bad}`);
     return new Tau(tau.size === 1 ? reshape(tau, [1]) : reshape(tau, [rows, 1]));
   }
 

@@ -14,7 +14,7 @@ export { Categorical } from './categorical.js';
 export { Gumbel } from './gumbel.js';
 export { RelaxedBernoulli, type RelaxedSample } from './relaxed_bernoulli.js';
 export { RelaxedOneHotCategorical } from './relaxed_one_hot_categorical.js';
-export { Tau, type Temperature, sumGroups, logGammaInt, EULER_GAMMA } from './common.js';
+export { Tau, TAU_RANGE, type Temperature, sumGroups, logGammaInt, EULER_GAMMA } from './common.js';
 export type { Discrete } from './discrete.js';
 
 /** The discrete distribution of a stochastic layer. */

@@ -3,7 +3,8 @@
 // Sampled and scored in logit space (numerics P5): x = (ℓ + L)/τ has
 //   log p(x) = log τ + d − 2·softplus(d),  d = ℓ − τ·x,
 // and log p(y) = log p(logit y) − log y − log(1 − y) on (0, 1). The hard sample of the same key is
-// [ℓ + L > 0] ~ Bernoulli(σ(ℓ)). τ is a number or one value per row; τ ≤ 0 or NaN throws.
+// [ℓ + L > 0] ~ Bernoulli(σ(ℓ)). τ is a number or one value per row in TAU_RANGE (common.ts), else
+// ArgumentError; a NaN logit samples NaN.
 import { add, bernoulliSample, log, logistic, scale, sigmoid, softplus, sub } from '../ops.js';
 import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';

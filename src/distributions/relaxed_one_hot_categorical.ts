@@ -5,6 +5,7 @@
 // per variable, finite at any τ and k because nothing is exponentiated before the log. That is the
 // density of the additive-logistic coordinates (x_j − x_k)_{j<k}; Jang's Eq. 3 on the simplex is
 // log p(y) = log p_Exp(log y) − Σ_j log y_j. The hard sample of the same key is one_hot(argmax(ℓ + g)).
+// τ ∈ TAU_RANGE (common.ts); a NaN logit makes its variable NaN in the soft and the hard sample.
 import { ShapeError, checkNumber, fmtShape } from '../errors.js';
 import { add, argmaxOneHot, gumbel, log, logSoftmax, logsumexp, scale, softmax, sub } from '../ops.js';
 import type { Key } from '../random/key.js';

@@ -3,7 +3,7 @@
 // `<kernel id>_f32`, and nothing else.
 import type { Backend } from '../../backend.js';
 import { NotImplementedError } from '../../errors.js';
-import { BINARY_OPS, type Buf, KERNEL_IDS, type KernelId, type Kernels, UNARY_OPS } from '../../kernels.js';
+import { BINARY_OPS, type BinaryOp, type Buf, KERNEL_IDS, type KernelId, type Kernels, UNARY_OPS, type UnaryOp } from '../../kernels.js';
 import { Region, grower } from './arena.js';
 import { type BuildName, bestBuild, detectFeatures } from './features.js';
 import { MAX_THREADS, createPool } from './pool.js';
@@ -13,12 +13,16 @@ class WasmBuf implements Buf {
 }
 
 const p = (b: Buf): number => (b as WasmBuf).ptr;
+/** The Float32Array index of a buffer: byte offsets go up to 4 GiB, so divide, never `>> 2`. */
+const index = (b: Buf): number => p(b) / 4;
 
 /** First bytes of memory are never handed out: pointer 0 means "none" (e.g. no bias). */
 const RESERVED_PAGES = 1;
 /** The thread pool's control block lives in the reserved page. */
 const CTRL = 256;
 const PARALLEL_FLOPS = 4e6;
+/** 4 GiB of 64 KiB pages: the wasm32 address space (shared memories declare it as their maximum). */
+const MAX_PAGES = 65536;
 
 export interface WasmOptions {
   /** Which build to run; default: the fastest this runtime validates (a `-mt` build when threads > 1). */
@@ -60,11 +64,11 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   const module = opts.module ?? (await loadModule(build));
   const shared = build.endsWith('-mt');
   const threads = shared ? wantThreads : 1;
-  const memory = new WebAssembly.Memory(shared ? { initial: RESERVED_PAGES, maximum: 32768, shared: true } : { initial: RESERVED_PAGES });
+  const memory = new WebAssembly.Memory(shared ? { initial: RESERVED_PAGES, maximum: MAX_PAGES, shared: true } : { initial: RESERVED_PAGES });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const ex = instance.exports as unknown as Exports;
 
-  const grow = grower(memory);
+  const grow = grower(memory, MAX_PAGES);
   const persistent = new Region(grow);
   const scratch = new Region(grow);
   let generation = 0;
@@ -82,8 +86,9 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
       throw new NotImplementedError(`backend 'wasm' (${build}) has no kernel '${id}'`);
     };
   };
-  const unaryCode = (op: string) => UNARY_OPS.indexOf(op as never);
-  const binaryCode = (op: string) => BINARY_OPS.indexOf(op as never);
+  // An op's code is its position in UNARY_OPS / BINARY_OPS (assembly/codes.ts; test/op_codes.test.ts).
+  const unaryCode = (op: UnaryOp) => UNARY_OPS.indexOf(op);
+  const binaryCode = (op: BinaryOp) => BINARY_OPS.indexOf(op);
 
   // matmul packs its operands into a persistent workspace per thread, regrown when a larger product comes.
   const ws = Array.from({ length: threads }, () => ({ ptr: 0, bytes: 0 }));
@@ -157,10 +162,10 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
       if (b.persistent) persistent.free(b.ptr, b.size * 4);
     },
     write(buf, data, offset = 0) {
-      view().set(data, (p(buf) >> 2) + offset);
+      view().set(data, index(buf) + offset);
     },
     read(buf, offset = 0, length = buf.size - offset) {
-      const start = (p(buf) >> 2) + offset;
+      const start = index(buf) + offset;
       return view().slice(start, start + length);
     },
     resetScratch() {
