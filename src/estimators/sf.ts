@@ -10,7 +10,9 @@ import { mean, mul, scale, square, stopGradient, sub } from '../ops.js';
 import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import { type BaselineOptions, InputBaseline } from './baseline.js';
-import { SignalEstimator, type SignalOptions, addAll, drive, layerKey, objectiveOf } from './common.js';
+import { addAll, drive, layerKey, objectiveOf } from './pass.js';
+import type { EstimatorDescriptor } from './registry.js';
+import { SIGNAL_OPTIONS, SignalEstimator, type SignalOptions } from './signal_stats.js';
 import type { EstimatorOptions, Objective, Pass } from './estimator.js';
 
 export interface SfOptions extends SignalOptions {
@@ -50,3 +52,9 @@ export class ScoreFunction extends SignalEstimator {
 }
 
 export const sf = (opts?: SfOptions) => new ScoreFunction(opts);
+
+export const sfEstimator: EstimatorDescriptor = {
+  name: 'sf', summary: 'score function (REINFORCE) with C and VN; NVIL baseline via the library', reads: [],
+  options: SIGNAL_OPTIONS, objectOptions: ['baseline'], unbiased: true, evaluations: () => 1,
+  latents: ['bernoulli', 'categorical'], create: (o) => sf(o as SfOptions),
+};
