@@ -79,6 +79,22 @@ export function twoLayerProblem(): Problem {
   };
 }
 
+/** Its categorical twin: z1 ~ Cat(θ1) [1×3], z2 ~ Cat(z1·W + θ2) [2×3], f a 6-4-1 network of z2. */
+export function twoLayerCategoricalProblem(): Problem {
+  const w = [1, -1, 0.5, 0, 1.5, -0.5, -1, 0.5, 1, 0.5, 0, -1.5, 0.5, 1, -1, 1.5, -0.5, 0];
+  const f = smallNetwork([[1, -1, 0.5, 0], [-1.5, 0.5, 1, 1], [0.5, 1.5, -1, -0.5], [2, 0, 0.5, -1], [-1, 1, 0, 1.5], [0.5, -2, 1, 0]], [0.2, -0.1, 0, 0.3], [0.5, -0.4, 0.3, 0.6], 0.1, 0.5);
+  const spec: LatentSpec = { kind: 'categorical', k: 3 };
+  return {
+    name: 'sbn-cat-3-2x3',
+    params: [[0.4, -0.3, 0.1], [0.2, -0.5, 0.4, -0.1, 0.3, 0]],
+    layers: [{ spec, width: 3 }, { spec, width: 6 }],
+    pass: ([r1, r2]) => (latent) => {
+      const z1 = latent(r1, spec);
+      return f(latent(add(linear(z1, constant(z1, w, [3, 6])), r2), spec));
+    },
+  };
+}
+
 /** Every configuration of the layer, one per row: [M, D] (2^D for Bernoulli, k^n for categorical). */
 export function configurations(spec: LatentSpec, d: number): { data: Float64Array; count: number } {
   const k = spec.kind === 'bernoulli' ? 2 : spec.k, n = spec.kind === 'bernoulli' ? d : d / spec.k;

@@ -2,10 +2,13 @@
 // unbiasedness, cost, supported latent kinds, create); the registry maps names to descriptors and
 // knows nothing of any paper. Adding an estimator = one file + one line in BUILT_IN.
 import { ArgumentError } from '../errors.js';
+import { armEstimator } from './arm.js';
 import { darnEstimator } from './darn.js';
+import { disarmEstimator } from './disarm.js';
 import type { Estimator, LatentSpec } from './estimator.js';
 import { gumbelSoftmaxEstimator } from './gumbel_softmax.js';
 import { mupropEstimator } from './muprop.js';
+import { rlooEstimator } from './rloo.js';
 import { sfEstimator } from './sf.js';
 import { slopeStEstimator } from './slope_st.js';
 import { stEstimator } from './st.js';
@@ -47,6 +50,7 @@ export interface EstimatorDescriptor {
 
 const BUILT_IN: readonly EstimatorDescriptor[] = [
   sfEstimator, darnEstimator, mupropEstimator, stEstimator, slopeStEstimator, gumbelSoftmaxEstimator, stGumbelSoftmaxEstimator,
+  rlooEstimator, armEstimator, disarmEstimator,
 ];
 
 const registry = new Map<string, EstimatorDescriptor>(BUILT_IN.map((d) => [d.name, d]));

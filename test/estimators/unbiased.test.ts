@@ -1,8 +1,9 @@
-// sf and muprop are unbiased: the mean of many per-sample gradients (fixed key, so deterministic)
-// lies within 4 standard errors of the exact gradient by enumeration, on one and two stochastic layers.
+// sf, muprop, rloo, arm and disarm are unbiased: the mean of many per-sample gradients (fixed key, so deterministic)
+// lies within 4 standard errors of the exact gradient by enumeration, on one and two stochastic
+// layers, Bernoulli and categorical (arm and disarm: Bernoulli only, and say so for categorical).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRefBackend } from '../../src/backends/ref/index.js';
-import { bernoulliProblem, categoricalProblem, gradientStats, twoLayerProblem } from '../../src/diagnostics/gradient_stats.js';
+import { bernoulliProblem, categoricalProblem, gradientStats, twoLayerCategoricalProblem, twoLayerProblem } from '../../src/diagnostics/gradient_stats.js';
 import { setBackend } from '../../src/engine.js';
 import { createEstimator } from '../../src/estimators/index.js';
 import { key } from '../../src/random/key.js';
@@ -10,13 +11,40 @@ import { BERN, CAT4, expectMeanNear, linearProblem } from './helpers.js';
 
 beforeAll(() => setBackend(createRefBackend({ f64: true })));
 
-describe.each(['sf', 'muprop'] as const)('%s is unbiased', (name) => {
-  for (const make of [bernoulliProblem, categoricalProblem, twoLayerProblem]) {
+describe.each(['sf', 'muprop', 'rloo'] as const)('%s is unbiased', (name) => {
+  for (const make of [bernoulliProblem, categoricalProblem, twoLayerProblem, twoLayerCategoricalProblem]) {
     it(`on ${make().name}`, () => {
       const s = gradientStats(createEstimator(name), make(), { samples: 20000, batch: 2000, key: key(21) });
       expectMeanNear(s, s.exact);
     });
   }
+});
+
+describe.each(['arm', 'disarm'] as const)('%s', (name) => {
+  for (const make of [bernoulliProblem, twoLayerProblem]) {
+    it(`is unbiased on ${make().name}`, () => {
+      const s = gradientStats(createEstimator(name), make(), { samples: 20000, batch: 2000, key: key(24) });
+      expectMeanNear(s, s.exact);
+    });
+  }
+
+  it('rejects categorical layers, naming what it supports', () => {
+    expect(() => gradientStats(createEstimator(name), categoricalProblem(), { samples: 10, key: key(0) })).toThrow(new RegExp(`${name}: supports bernoulli latents only, found a categorical layer`));
+  });
+});
+
+describe('two-evaluation estimators', () => {
+  it('disarm has lower variance than arm on the same pairs, and rloo with K = 8 lower than with K = 2', () => {
+    for (const make of [bernoulliProblem, twoLayerProblem]) {
+      const opts = { samples: 20000, batch: 2000, key: key(25) };
+      const [a, d] = (['arm', 'disarm'] as const).map((n) => gradientStats(createEstimator(n), make(), opts));
+      expect(d.totalVariance).toBeLessThan(a.totalVariance);
+    }
+    const opts = { samples: 10000, batch: 2000, key: key(26) };
+    const [two, eight] = [2, 8].map((samples) => gradientStats(createEstimator('rloo', { samples }), categoricalProblem(), opts));
+    expectMeanNear(eight, eight.exact);
+    expect(eight.totalVariance).toBeLessThan(0.5 * two.totalVariance);
+  });
 });
 
 describe('centring and variance normalisation', () => {
