@@ -2,7 +2,7 @@
 // arithmetic, probes for ∂f/∂z, and the objective's shape. Every estimator builds on these.
 import { discrete, type Discrete } from '../distributions/index.js';
 import { ArgumentError, GumbelError, ShapeError, checkNumber, fmtShape } from '../errors.js';
-import { add, mean, stopGradient, sub, zeros } from '../ops.js';
+import { add, log, mean, mul, reshape, scale, sigmoid, softmax, stopGradient, sub, zeros } from '../ops.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import type { Estimator, EstimatorOptions, Latent, LatentSpec, Objective, Pass } from './estimator.js';
@@ -73,4 +73,22 @@ export function pathwise(name: string, value: (logits: Tensor, spec: LatentSpec,
     state: () => ({}),
     loadState: () => {},
   };
+}
+
+/** Forward exactly `hard` (hard + (s − s) with s − s = 0 in floating point), backward through `soft` of any range. */
+export function withGradientOf(hard: Tensor, soft: Tensor): Tensor {
+  return add(hard, sub(soft, stopGradient(soft)));
+}
+
+/** softmax (σ for Bernoulli) evaluated at the constant point p, with the logits' gradient: the VJP is J(p)ᵀg, J(p) = diag(p) − ppᵀ (p(1 − p)). */
+export function jacobianAt(logits: Tensor, p: Tensor, spec: LatentSpec): Tensor {
+  const at = (point: Tensor) => add(logits, stopGradient(sub(point, logits)));
+  return spec.kind === 'bernoulli' ? sigmoid(at(sub(log(p), log(scale(p, -1, 1))))) : softmax(at(log(p)), spec.k);
+}
+
+/** x [B, n·k] times v [B, n], each v value applied to its variable's k entries (k = 1: elementwise). */
+export function timesPerVariable(x: Tensor, v: Tensor, spec: LatentSpec): Tensor {
+  if (spec.kind === 'bernoulli') return mul(x, v);
+  const [b, n] = v.shape;
+  return reshape(mul(reshape(x, [b, n, spec.k]), reshape(v, [b, n, 1])), x.shape);
 }

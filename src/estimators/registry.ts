@@ -4,15 +4,20 @@
 import { ArgumentError } from '../errors.js';
 import { armEstimator } from './arm.js';
 import { darnEstimator } from './darn.js';
+import { decoupledStEstimator } from './decoupled_st.js';
 import { disarmEstimator } from './disarm.js';
 import type { Estimator, LatentSpec } from './estimator.js';
+import { gstEstimator } from './gst.js';
+import { gumbelRaoEstimator } from './gumbel_rao.js';
 import { gumbelSoftmaxEstimator } from './gumbel_softmax.js';
 import { mupropEstimator } from './muprop.js';
+import { reinmaxEstimator } from './reinmax.js';
 import { rlooEstimator } from './rloo.js';
 import { sfEstimator } from './sf.js';
 import { slopeStEstimator } from './slope_st.js';
 import { stEstimator } from './st.js';
 import { stGumbelSoftmaxEstimator } from './st_gumbel_softmax.js';
+import { zgrEstimator } from './zgr.js';
 
 /** An option of the estimator's own: a number in [min, max] (integer if so marked) or an on/off flag. */
 export interface OptionSpec {
@@ -51,6 +56,7 @@ export interface EstimatorDescriptor {
 const BUILT_IN: readonly EstimatorDescriptor[] = [
   sfEstimator, darnEstimator, mupropEstimator, stEstimator, slopeStEstimator, gumbelSoftmaxEstimator, stGumbelSoftmaxEstimator,
   rlooEstimator, armEstimator, disarmEstimator,
+  reinmaxEstimator, zgrEstimator, gstEstimator, decoupledStEstimator, gumbelRaoEstimator,
 ];
 
 const registry = new Map<string, EstimatorDescriptor>(BUILT_IN.map((d) => [d.name, d]));

@@ -16,7 +16,7 @@ beforeAll(() => setBackend(createRefBackend()));
 const OPTS = { tau: 1, slope: 1 };
 
 describe('createEstimator', () => {
-  it('makes each estimator by name, the paper's seven first; sf, muprop, rloo, arm and disarm are the unbiased ones', () => {
+  it("makes each estimator by name, the paper's seven first; sf, muprop, rloo, arm and disarm are the unbiased ones", () => {
     expect(ESTIMATOR_NAMES.slice(0, 7)).toEqual(['sf', 'darn', 'muprop', 'st', 'slope_st', 'gumbel_softmax', 'st_gumbel_softmax']);
     for (const name of ESTIMATOR_NAMES) {
       const e = createEstimator(name);
