@@ -17,6 +17,7 @@ import { sfEstimator } from './sf.js';
 import { slopeStEstimator } from './slope_st.js';
 import { stEstimator } from './st.js';
 import { stGumbelSoftmaxEstimator } from './st_gumbel_softmax.js';
+import { vimcoEstimator } from './vimco.js';
 import { zgrEstimator } from './zgr.js';
 
 /** An option of the estimator's own: a number in [min, max] (integer if so marked) or an on/off flag. */
@@ -43,8 +44,10 @@ export interface EstimatorDescriptor {
   options: readonly OptionSpec[];
   /** Library-only options taking objects (not CLI flags), e.g. sf's `baseline`. */
   objectOptions?: readonly string[];
-  /** Unbiased for the discrete objective. */
+  /** Unbiased for the discrete objective: E[f], or the K-sample bound where boundSamples says K. */
   unbiased: boolean;
+  /** K when it estimates the gradient of the K-sample bound E[−log mean_k exp(−f_k)] (VIMCO) instead of E[f]. */
+  boundSamples?(opts: Readonly<Record<string, number | boolean>>): number;
   /** Decoder evaluations (runs of the pass) per step, given its options and the pass's stochastic layers. */
   evaluations(opts: Readonly<Record<string, number | boolean>>, layers: number): number;
   /** Latent kinds it is defined for; any other layer is an ArgumentError naming these. */
@@ -57,6 +60,7 @@ const BUILT_IN: readonly EstimatorDescriptor[] = [
   sfEstimator, darnEstimator, mupropEstimator, stEstimator, slopeStEstimator, gumbelSoftmaxEstimator, stGumbelSoftmaxEstimator,
   rlooEstimator, armEstimator, disarmEstimator,
   reinmaxEstimator, zgrEstimator, gstEstimator, decoupledStEstimator, gumbelRaoEstimator,
+  vimcoEstimator,
 ];
 
 const registry = new Map<string, EstimatorDescriptor>(BUILT_IN.map((d) => [d.name, d]));

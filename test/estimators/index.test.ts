@@ -16,12 +16,12 @@ beforeAll(() => setBackend(createRefBackend()));
 const OPTS = { tau: 1, slope: 1 };
 
 describe('createEstimator', () => {
-  it("makes each estimator by name, the paper's seven first; sf, muprop, rloo, arm and disarm are the unbiased ones", () => {
+  it("makes each estimator by name, the paper's seven first; sf, muprop, rloo, arm, disarm and vimco are the unbiased ones", () => {
     expect(ESTIMATOR_NAMES.slice(0, 7)).toEqual(['sf', 'darn', 'muprop', 'st', 'slope_st', 'gumbel_softmax', 'st_gumbel_softmax']);
     for (const name of ESTIMATOR_NAMES) {
       const e = createEstimator(name);
       expect(e.name).toBe(name);
-      expect(e.unbiased).toBe(['sf', 'muprop', 'rloo', 'arm', 'disarm'].includes(name));
+      expect(e.unbiased).toBe(['sf', 'muprop', 'rloo', 'arm', 'disarm', 'vimco'].includes(name));
       expect(e.params()).toEqual([]);
     }
   });
