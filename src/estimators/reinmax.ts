@@ -2,7 +2,8 @@
 // exact sample D ~ Cat(π₀), π₀ = softmax(ℓ) (Bernoulli: σ(ℓ), as two classes); backward by Heun's
 // second-order step instead of ST's first-order one,
 //   ∇ℓ = 2·J(π₁)ᵀg − ½·J(π₀)ᵀg,  π₁ = ½(softmax(ℓ/τ) + D),  J(p) = diag(p) − ppᵀ,
-// g the upstream gradient at D. Requires τ ≥ 1 (as the reference code). Biased; one evaluation.
+// g the upstream gradient at D. Requires τ ≥ 1 (as the reference code). At τ = 1 it equals ZGR
+// (zgr.ts): for one-hot D, 2J(½(p + D)) − ½J(p) = ½J(p) + ½(D − p)(D − p)ᵀ. Biased; one evaluation.
 import { discrete } from '../distributions/index.js';
 import { ArgumentError } from '../errors.js';
 import { add, scale, stopGradient, sub } from '../ops.js';

@@ -40,6 +40,16 @@ describe('reinmax', () => {
     });
   }
 
+  it('at τ = 1 equals zgr sample by sample (2J(½(p + D)) − ½J(p) = ½J(p) + ½(D − p)(D − p)ᵀ for one-hot D)', () => {
+    for (const p of [categoricalProblem(), twoLayerCategoricalProblem(), bernoulliProblem()]) {
+      const r = run('reinmax', p, 1, {}, 4000), z = run('zgr', p, 1, {}, 4000);
+      r.mean.forEach((m, j) => expect(m).toBeCloseTo(z.mean[j], 10));
+      r.variance.forEach((v, j) => expect(v).toBeCloseTo(z.variance[j], 10));
+    }
+    const r2 = run('reinmax', categoricalProblem(), 2, {}, 4000), z2 = run('zgr', categoricalProblem(), 1, {}, 4000);
+    expect(Math.max(...r2.mean.map((m, j) => Math.abs(m - z2.mean[j])))).toBeGreaterThan(1e-4);
+  });
+
   it('rejects τ < 1, naming tau', () => {
     expect(() => run('reinmax', bernoulliProblem(), 0.5, {}, 10)).toThrow(/reinmax: tau must be a finite number >= 1, found 0.5/);
   });
