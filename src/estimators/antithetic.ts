@@ -11,7 +11,7 @@ import { add, mean, mul, scale, stopGradient, sum, tensor, uniform } from '../op
 import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import type { Estimator, Objective, Pass } from './estimator.js';
-import { addAll, drive, layerKey, objectiveOf } from './pass.js';
+import { addAll, drive, layerKey, objectiveOf, stateless } from './pass.js';
 
 /** w for one unit from f(b₁) − f(b₂) of its row, its u, b₁, b₂ and logit. */
 export type PairWeight = (df: number, u: number, b1: number, b2: number, logit: number) => number;
@@ -19,7 +19,7 @@ export type PairWeight = (df: number, u: number, b1: number, b2: number, logit: 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 export function antithetic(name: string, weight: PairWeight): Estimator {
-  return { name, unbiased: true, objective: (pass, key) => pairObjective(pass, key, weight), params: () => [], state: () => ({}), loadState: () => {} };
+  return stateless(name, true, (pass, key) => pairObjective(pass, key, weight));
 }
 
 interface Pair { logits: Tensor; u: ArrayLike<number>; b: Tensor[] }

@@ -63,16 +63,30 @@ export function addAll(ts: Tensor[]): Tensor | null {
   return ts.length ? ts.reduce((a, b) => add(a, b)) : null;
 }
 
+/** An estimator with no parameters and no state: just its objective. */
+export function stateless(name: string, unbiased: boolean, objective: Estimator['objective']): Estimator {
+  return { name, unbiased, objective, params: () => [], state: () => ({}), loadState: () => {} };
+}
+
 /** An estimator whose only work is the value each stochastic layer takes (one pass, no state). */
 export function pathwise(name: string, value: (logits: Tensor, spec: LatentSpec, key: Key, opts: EstimatorOptions) => Tensor): Estimator {
-  return {
-    name,
-    unbiased: false,
-    objective: (pass, key, opts) => objectiveOf(drive(pass, (logits, spec, i) => value(logits, spec, layerKey(key, i), opts))),
-    params: () => [],
-    state: () => ({}),
-    loadState: () => {},
-  };
+  return stateless(name, false, (pass, key, opts) => objectiveOf(drive(pass, (logits, spec, i) => value(logits, spec, layerKey(key, i), opts))));
+}
+
+/**
+ * K runs of the pass, each on its own independent draw of every stochastic layer (run 0 uses `key`
+ * itself, as single-sample estimators do): f and Σ_layers log q(z) per run (null without layers).
+ */
+export function sampleRuns(pass: Pass, key: Key, runs: number): { f: Tensor; logq: Tensor | null }[] {
+  return Array.from({ length: runs }, (_, s) => {
+    const logq: Tensor[] = [];
+    const f = drive(pass, (logits, spec, i) => {
+      const d = discrete(logits, spec), z = d.sample(layerKey(s ? foldIn(key, (1 << 20) | s) : key, i));
+      logq.push(d.logProb(z));
+      return z;
+    });
+    return { f, logq: addAll(logq) };
+  });
 }
 
 /** Forward exactly `hard` (hard + (s − s) with s − s = 0 in floating point), backward through `soft` of any range. */

@@ -3,36 +3,18 @@
 //   ĝ = (1/K) Σ_k SG(f_k − mean_{j≠k} f_j)·∇ log q(z_k) + (1/K) Σ_k ∇f_k,
 // each sample's baseline the mean of the others, so it is independent of z_k: unbiased for any K ≥ 2
 // (K = 2: ½[(f₁ − f₂)∇log q(z₁) + (f₂ − f₁)∇log q(z₂)]). Bernoulli and categorical; K evaluations.
-import { discrete } from '../distributions/index.js';
 import { add, mean, mul, scale, stopGradient } from '../ops.js';
-import { foldIn, type Key } from '../random/key.js';
-import type { Tensor } from '../tensor.js';
-import type { Estimator, Objective, Pass } from './estimator.js';
-import { addAll, drive, layerKey, objectiveOf } from './pass.js';
+import { addAll, objectiveOf, sampleRuns, stateless } from './pass.js';
 import type { EstimatorDescriptor } from './registry.js';
 
-export const rloo = (samples: number): Estimator => ({
-  name: 'rloo',
-  unbiased: true,
-  objective(pass: Pass, key: Key): Objective {
-    const runs = Array.from({ length: samples }, (_, s) => {
-      const logp: Tensor[] = [];
-      const f = drive(pass, (logits, spec, i) => {
-        const d = discrete(logits, spec), z = d.sample(layerKey(s ? foldIn(key, 1 << 20 | s) : key, i));
-        logp.push(d.logProb(z));
-        return z;
-      });
-      return { f, lp: addAll(logp) };
-    });
+export const rloo = (samples: number) =>
+  stateless('rloo', true, (pass, key) => {
+    const runs = sampleRuns(pass, key, samples);
     const fbar = scale(addAll(runs.map((r) => r.f))!, 1 / samples);
     // f_k − mean_{j≠k} f_j = K/(K − 1)·(f_k − f̄).
-    const terms = runs.flatMap((r) => (r.lp ? [mul(stopGradient(scale(add(r.f, scale(fbar, -1)), samples / (samples - 1))), r.lp)] : []));
+    const terms = runs.flatMap((r) => (r.logq ? [mul(stopGradient(scale(add(r.f, scale(fbar, -1)), samples / (samples - 1))), r.logq)] : []));
     return objectiveOf(fbar, terms.length ? scale(mean(addAll(terms)!), 1 / samples) : undefined);
-  },
-  params: () => [],
-  state: () => ({}),
-  loadState: () => {},
-});
+  });
 
 export const rlooEstimator: EstimatorDescriptor = {
   name: 'rloo', summary: 'REINFORCE leave-one-out: K independent samples, each baselined by the mean of the others',

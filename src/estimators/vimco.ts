@@ -5,12 +5,8 @@
 // each baseline independent of h_k: unbiased for ∇E[L̂]. The objective is −L̂ (its loss is reported).
 // f must be a single-sample log-weight, −log p(x, h) + log q(h | x) (the SBN's pass is: q = p); with
 // an analytic KL inside f it is a different objective. K evaluations: the pass is run K times.
-import { discrete } from '../distributions/index.js';
 import { mean, mul, stopGradient, sub, tensor } from '../ops.js';
-import { foldIn, type Key } from '../random/key.js';
-import type { Tensor } from '../tensor.js';
-import type { Estimator, Objective, Pass } from './estimator.js';
-import { addAll, drive, layerKey } from './pass.js';
+import { addAll, sampleRuns, stateless } from './pass.js';
 import type { EstimatorDescriptor } from './registry.js';
 
 const logMeanExp = (xs: number[]) => {
@@ -18,19 +14,9 @@ const logMeanExp = (xs: number[]) => {
   return m + Math.log(xs.reduce((s, x) => s + Math.exp(x - m), 0) / xs.length);
 };
 
-export const vimco = (samples: number): Estimator => ({
-  name: 'vimco',
-  unbiased: true,
-  objective(pass: Pass, key: Key): Objective {
-    const runs = Array.from({ length: samples }, (_, s) => {
-      const logq: Tensor[] = [];
-      const f = drive(pass, (logits, spec, i) => {
-        const d = discrete(logits, spec), z = d.sample(layerKey(s ? foldIn(key, 1 << 20 | s) : key, i));
-        logq.push(d.logProb(z));
-        return z;
-      });
-      return { f, lq: addAll(logq), lw: Array.from(f.data(), (v) => -v) };
-    });
+export const vimco = (samples: number) =>
+  stateless('vimco', true, (pass, key) => {
+    const runs = sampleRuns(pass, key, samples).map((r) => ({ ...r, lw: Array.from(r.f.data(), (v) => -v) }));
     const rows = runs[0].lw.length, K = samples, be = runs[0].f.backend;
     const weight = runs.map(() => new Float64Array(rows)), signal = runs.map(() => new Float64Array(rows)), bound = new Float64Array(rows);
     for (let b = 0; b < rows; b++) {
@@ -43,13 +29,9 @@ export const vimco = (samples: number): Estimator => ({
     }
     const constant = (x: Float64Array) => stopGradient(tensor(x, [rows], { backend: be }));
     const pathwise = addAll(runs.map((r, k) => mul(constant(weight[k]), r.f)))!;
-    const score = addAll(runs.flatMap((r, k) => (r.lq ? [mul(constant(signal[k]), r.lq)] : [])));
+    const score = addAll(runs.flatMap((r, k) => (r.logq ? [mul(constant(signal[k]), r.logq)] : [])));
     return { loss: mean(constant(bound)), surrogate: mean(score ? sub(pathwise, score) : pathwise) };
-  },
-  params: () => [],
-  state: () => ({}),
-  loadState: () => {},
-});
+  });
 
 export const vimcoEstimator: EstimatorDescriptor = {
   name: 'vimco', summary: 'VIMCO: K samples, the K-sample bound log mean_k w_k with leave-one-out baselines',
