@@ -64,13 +64,14 @@ const BUILT_IN: readonly EstimatorDescriptor[] = [
 ];
 
 const registry = new Map<string, EstimatorDescriptor>(BUILT_IN.map((d) => [d.name, d]));
+const names = BUILT_IN.map((d) => d.name);
 
-/** The built-in names, in registration order (a snapshot: registerEstimator does not change it). */
-export const ESTIMATOR_NAMES: readonly string[] = Object.freeze(BUILT_IN.map((d) => d.name));
+/** Every registered name, built-ins first in registration order; registerEstimator appends (a live view). */
+export const ESTIMATOR_NAMES: readonly string[] = names;
 export type EstimatorName = string;
 
-/** Every registered name, built-ins first. */
-export const estimatorNames = (): string[] => [...registry.keys()];
+/** A copy of every registered name. */
+export const estimatorNames = (): string[] => [...names];
 
 /** Adds an estimator (a test's toy, a user's own); its name must be new. */
 export function registerEstimator(d: EstimatorDescriptor): void {
@@ -78,6 +79,7 @@ export function registerEstimator(d: EstimatorDescriptor): void {
   if (registry.has(d.name)) throw new ArgumentError(`registerEstimator: name must be new, found '${d.name}' already registered`);
   if (!d.latents?.length) throw new ArgumentError(`registerEstimator: latents must list at least one kind, found none for '${d.name}'`);
   registry.set(d.name, d);
+  names.push(d.name);
 }
 
 export function estimatorDescriptor(name: string): EstimatorDescriptor {
