@@ -13,7 +13,7 @@ import { discrete } from '../distributions/index.js';
 import { getBackend, step } from '../engine.js';
 import { ArgumentError, checkNumber } from '../errors.js';
 import type { Estimator, EstimatorOptions, LatentSpec, Pass } from '../estimators/estimator.js';
-import { add, exp, full, linear, mul, reshape, scale, square, sum, tanh, tensor, variable, zeros } from '../ops.js';
+import { add, exp, full, linear, log, mul, neg, reshape, scale, square, sum, tanh, tensor, variable, zeros } from '../ops.js';
 import { foldIn, key as makeKey, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 
@@ -75,6 +75,40 @@ export function twoLayerProblem(): Problem {
     pass: ([r1, r2]) => (latent) => {
       const z1 = latent(r1, spec);
       return f(latent(add(linear(z1, constant(z1, w, [2, 3])), r2), spec));
+    },
+  };
+}
+
+/** Its categorical twin: z1 ~ Cat(θ1) [1×3], z2 ~ Cat(z1·W + θ2) [2×3], f a 6-4-1 network of z2. */
+export function twoLayerCategoricalProblem(): Problem {
+  const w = [1, -1, 0.5, 0, 1.5, -0.5, -1, 0.5, 1, 0.5, 0, -1.5, 0.5, 1, -1, 1.5, -0.5, 0];
+  const f = smallNetwork([[1, -1, 0.5, 0], [-1.5, 0.5, 1, 1], [0.5, 1.5, -1, -0.5], [2, 0, 0.5, -1], [-1, 1, 0, 1.5], [0.5, -2, 1, 0]], [0.2, -0.1, 0, 0.3], [0.5, -0.4, 0.3, 0.6], 0.1, 0.5);
+  const spec: LatentSpec = { kind: 'categorical', k: 3 };
+  return {
+    name: 'sbn-cat-3-2x3',
+    params: [[0.4, -0.3, 0.1], [0.2, -0.5, 0.4, -0.1, 0.3, 0]],
+    layers: [{ spec, width: 3 }, { spec, width: 6 }],
+    pass: ([r1, r2]) => (latent) => {
+      const z1 = latent(r1, spec);
+      return f(latent(add(linear(z1, constant(z1, w, [3, 6])), r2), spec));
+    },
+  };
+}
+
+/**
+ * The K-sample bound of a problem as a problem of its own: the layers repeated K times, and
+ * f = −log (1/K) Σ_k exp(−f_k) with f_k the base pass on the k-th copy. Its exact gradient is what
+ * VIMCO estimates.
+ */
+export function multiSampleBound(base: Problem, k: number): Problem {
+  checkNumber('multiSampleBound', 'k', k, { integer: true, positive: true });
+  return {
+    name: `${base.name} K=${k}`,
+    params: base.params,
+    layers: Array.from({ length: k }, () => base.layers).flat(),
+    pass: (rows) => (latent) => {
+      const ws = Array.from({ length: k }, () => exp(neg(base.pass(rows)(latent))));
+      return neg(log(scale(ws.reduce((a, b) => add(a, b)), 1 / k)));
     },
   };
 }
@@ -146,6 +180,8 @@ export interface StatsOptions {
   opts?: EstimatorOptions;
   /** Batches run first and discarded, so moving averages have a history (default 1). */
   warmup?: number;
+  /** The problem whose exact gradient the estimator targets (default: the problem itself; VIMCO: its multiSampleBound). */
+  target?: Problem;
   /** The input x an input-dependent baseline reads, [batch, dim] (default: ones [batch, 1]). */
   input?: Tensor;
   backend?: Backend;
@@ -211,7 +247,7 @@ export function gradientStats(estimator: Estimator, problem: Problem, options: S
   for (let c = 0; c < calls; c++) run(warmup + c, true);
   const seconds = (performance.now() - t0) / 1000;
   for (const t of options.input ? params : [...params, x]) be.free(t.buf);
-  const n = calls * batch, exact = exactGradient(problem).grad;
+  const n = calls * batch, exact = exactGradient(options.target ?? problem).grad;
   const mean = sumG.map((s, j) => shift![j] + s / n);
   const variance = sumG2.map((s, j) => Math.max(0, (s - (sumG[j] * sumG[j]) / n) / (n - 1)));
   const bias = mean.map((m, j) => m - exact[j]);

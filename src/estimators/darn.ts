@@ -10,7 +10,9 @@ import { discrete } from '../distributions/index.js';
 import { full, mul, scale, sum } from '../ops.js';
 import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
-import { SignalEstimator, type SignalOptions, addAll, drive, layerKey, objectiveOf, probe, replay, straightThrough } from './common.js';
+import { addAll, drive, layerKey, objectiveOf, probe, replay, straightThrough } from './pass.js';
+import type { EstimatorDescriptor } from './registry.js';
+import { SIGNAL_OPTIONS, SignalEstimator, type SignalOptions } from './signal_stats.js';
 import type { Objective, Pass } from './estimator.js';
 
 export class Darn extends SignalEstimator {
@@ -39,3 +41,8 @@ export class Darn extends SignalEstimator {
 }
 
 export const darn = (opts?: SignalOptions) => new Darn(opts);
+
+export const darnEstimator: EstimatorDescriptor = {
+  name: 'darn', summary: "DARN's ½ estimator (a first-order score term on ∂f/∂z), with C and VN", reads: [],
+  options: SIGNAL_OPTIONS, unbiased: false, evaluations: () => 2, latents: ['bernoulli', 'categorical'], create: (o) => darn(o),
+};

@@ -25,8 +25,9 @@ export type Latent = (logits: Tensor, spec: LatentSpec) => Tensor;
 /** A model's forward computation for one batch; returns f, the per-example loss [B]. */
 export type Pass = (latent: Latent) => Tensor;
 
+/** The per-step (scheduled) options; an estimator's own options are fixed by createEstimator. */
 export interface EstimatorOptions {
-  /** Temperature of the relaxation (gumbel_softmax, st_gumbel_softmax). */
+  /** Temperature of the relaxation (gumbel_softmax, st_gumbel_softmax, ...). */
   tau: number;
   /** Slope of the annealed straight-through estimator (slope_st). */
   slope: number;
@@ -40,8 +41,8 @@ export interface Objective {
 }
 
 export interface Estimator {
-  readonly name: EstimatorName;
-  /** Unbiased for the discrete objective (sf, muprop) or not (the rest). */
+  readonly name: string;
+  /** Unbiased for the discrete objective (sf, muprop, rloo, arm, disarm) or not (the rest). */
   readonly unbiased: boolean;
   /**
    * Runs the pass(es) and builds the surrogate. `x` is the model's input batch [B, D]: an
@@ -55,5 +56,5 @@ export interface Estimator {
   loadState(s: Record<string, number>): void;
 }
 
-export const ESTIMATOR_NAMES = ['sf', 'darn', 'muprop', 'st', 'slope_st', 'gumbel_softmax', 'st_gumbel_softmax'] as const;
-export type EstimatorName = (typeof ESTIMATOR_NAMES)[number];
+// Names come from the registry (registry.ts); re-exported here for older imports.
+export { ESTIMATOR_NAMES, type EstimatorName } from './registry.js';

@@ -11,7 +11,9 @@ import { GumbelError } from '../errors.js';
 import { full, mean, mul, stopGradient, sub, sum } from '../ops.js';
 import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
-import { SignalEstimator, type SignalOptions, addAll, drive, layerKey, objectiveOf, probe } from './common.js';
+import { addAll, drive, layerKey, objectiveOf, probe } from './pass.js';
+import type { EstimatorDescriptor } from './registry.js';
+import { SIGNAL_OPTIONS, SignalEstimator, type SignalOptions } from './signal_stats.js';
 import type { Objective, Pass } from './estimator.js';
 
 export class MuProp extends SignalEstimator {
@@ -44,3 +46,8 @@ export class MuProp extends SignalEstimator {
 }
 
 export const muprop = (opts?: SignalOptions) => new MuProp(opts);
+
+export const mupropEstimator: EstimatorDescriptor = {
+  name: 'muprop', summary: 'MuProp: score function with a first-order Taylor control variate, C and VN', reads: [],
+  options: SIGNAL_OPTIONS, unbiased: true, evaluations: () => 2, latents: ['bernoulli', 'categorical'], create: (o) => muprop(o),
+};

@@ -5,12 +5,13 @@
 // c, v: moving averages (decay 0.99 by default) of f and of the squared centred signal, from earlier
 // steps only. B: baseline.ts, off unless opts.baseline is given. Unbiased while √v ≤ 1; VN rescales the
 // score term by 1/√v otherwise (an adaptive step size, as in MuProp and NVIL).
-import { discrete } from '../distributions/index.js';
 import { mean, mul, scale, square, stopGradient, sub } from '../ops.js';
 import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import { type BaselineOptions, InputBaseline } from './baseline.js';
-import { SignalEstimator, type SignalOptions, addAll, drive, layerKey, objectiveOf } from './common.js';
+import { addAll, objectiveOf, sampleRuns } from './pass.js';
+import type { EstimatorDescriptor } from './registry.js';
+import { SIGNAL_OPTIONS, SignalEstimator, type SignalOptions } from './signal_stats.js';
 import type { EstimatorOptions, Objective, Pass } from './estimator.js';
 
 export interface SfOptions extends SignalOptions {
@@ -29,16 +30,10 @@ export class ScoreFunction extends SignalEstimator {
   }
 
   objective(pass: Pass, key: Key, _opts: EstimatorOptions, x?: Tensor): Objective {
-    const logp: Tensor[] = [];
-    const f = drive(pass, (logits, spec, i) => {
-      const d = discrete(logits, spec), z = d.sample(layerKey(key, i));
-      logp.push(d.logProb(z));
-      return z;
-    });
+    const [{ f, logq: lp }] = sampleRuns(pass, key, 1);
     const fs = stopGradient(f);
     const b = this.net?.forward(x, f.shape[0]);
     const { signal, c } = this.stats.apply(0, fs, b && stopGradient(b));
-    const lp = addAll(logp);
     const terms = [...(lp ? [mean(mul(signal, lp))] : []), ...(b ? [mean(square(sub(b, scale(fs, 1, -c))))] : [])];
     return objectiveOf(f, addAll(terms) ?? undefined);
   }
@@ -50,3 +45,9 @@ export class ScoreFunction extends SignalEstimator {
 }
 
 export const sf = (opts?: SfOptions) => new ScoreFunction(opts);
+
+export const sfEstimator: EstimatorDescriptor = {
+  name: 'sf', summary: 'score function (REINFORCE) with C and VN; NVIL baseline via the library', reads: [],
+  options: SIGNAL_OPTIONS, objectOptions: ['baseline'], unbiased: true, evaluations: () => 1,
+  latents: ['bernoulli', 'categorical'], create: (o) => sf(o as SfOptions),
+};

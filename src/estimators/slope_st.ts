@@ -7,7 +7,8 @@ import { discrete } from '../distributions/index.js';
 import { checkNumber } from '../errors.js';
 import { relu, scale, softmax, sub } from '../ops.js';
 import type { Tensor } from '../tensor.js';
-import { pathwise, straightThrough } from './common.js';
+import { pathwise, straightThrough } from './pass.js';
+import type { EstimatorDescriptor } from './registry.js';
 
 /** clip((v + 1)/2, 0, 1) = relu(u) − relu(u − 1) with u = (v + 1)/2: differentiable, with the clip's derivative. */
 function hardSigmoid(v: Tensor): Tensor {
@@ -21,3 +22,8 @@ export const slopeSt = () =>
     const soft = spec.kind === 'bernoulli' ? hardSigmoid(scale(logits, a)) : softmax(scale(logits, a), spec.k);
     return straightThrough(discrete(logits, spec).sample(key), soft);
   });
+
+export const slopeStEstimator: EstimatorDescriptor = {
+  name: 'slope_st', summary: 'slope-annealed straight-through: backward through hard-sigmoid(a·ℓ) / softmax(a·ℓ)', reads: ['slope'],
+  options: [], unbiased: false, evaluations: () => 1, latents: ['bernoulli', 'categorical'], create: slopeSt,
+};

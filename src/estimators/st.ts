@@ -3,10 +3,16 @@
 //   ĝ = f′(z)·∂μ/∂ℓ,  μ = σ(ℓ) (Bernoulli, the σ′ included) or softmax(ℓ) (categorical).
 // Exact for f linear in one layer's z; biased otherwise (e.g. −w_j²(1 − 2σ_j)σ′_j for f = (wᵀz − t)²).
 import { discrete } from '../distributions/index.js';
-import { pathwise, straightThrough } from './common.js';
+import { pathwise, straightThrough } from './pass.js';
+import type { EstimatorDescriptor } from './registry.js';
 
 export const st = () =>
   pathwise('st', (logits, spec, key) => {
     const d = discrete(logits, spec);
     return straightThrough(d.sample(key), d.mean());
   });
+
+export const stEstimator: EstimatorDescriptor = {
+  name: 'st', summary: 'straight-through: discrete sample forward, the mean σ(ℓ)/softmax(ℓ) backward', reads: [],
+  options: [], unbiased: false, evaluations: () => 1, latents: ['bernoulli', 'categorical'], create: st,
+};

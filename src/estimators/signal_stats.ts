@@ -1,80 +1,18 @@
-// What the seven estimators share: driving a pass layer by layer with one key per stochastic layer,
-// the straight-through arithmetic, probes for ∂f/∂z, the objective's shape, and the moving averages
-// of MuProp's centring (C) and variance normalisation (VN) (Gu et al. 2016 §2.2; Mnih & Gregor 2014).
-import { discrete, type Discrete } from '../distributions/index.js';
-import { ArgumentError, GumbelError, ShapeError, checkNumber, fmtShape } from '../errors.js';
-import { add, mean, scale, stopGradient, sub, zeros } from '../ops.js';
-import { foldIn, type Key } from '../random/key.js';
+// The learning-signal statistics of the score-function family (sf, darn, muprop): moving averages
+// for MuProp's centring (C) and variance normalisation (VN) (Gu et al. 2016 §2.2; Mnih & Gregor 2014).
+import { ArgumentError, checkNumber } from '../errors.js';
+import { scale, stopGradient, sub } from '../ops.js';
+import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
-import type { Estimator, EstimatorName, EstimatorOptions, Latent, LatentSpec, Objective, Pass } from './estimator.js';
+import type { Estimator, EstimatorOptions, Objective, Pass } from './estimator.js';
+import type { OptionSpec } from './registry.js';
 
-/** The key of the i-th stochastic layer a pass reaches (call order), so every estimator given one key draws the same z. */
-export const layerKey = (key: Key, i: number): Key => foldIn(key, i);
-
-function checkSpec(spec: LatentSpec): LatentSpec {
-  if (spec?.kind === 'bernoulli') return spec;
-  if (spec?.kind === 'categorical') {
-    checkNumber('latent', 'spec.k', spec.k, { integer: true, positive: true });
-    return spec;
-  }
-  throw new ArgumentError(`latent: spec.kind must be 'bernoulli' or 'categorical', found ${JSON.stringify(spec)}`);
-}
-
-/** Runs the pass, handing each stochastic layer to `handle` with its call index; returns f [B]. */
-export function drive(pass: Pass, handle: (logits: Tensor, spec: LatentSpec, i: number) => Tensor): Tensor {
-  let i = 0;
-  const latent: Latent = (logits, spec) => handle(logits, checkSpec(spec), i++);
-  const f = pass(latent);
-  if (f.rank !== 1) throw new ShapeError(`estimator: the pass must return f per example, [B], found ${fmtShape(f.shape)}`);
-  return f;
-}
-
-/** Runs the pass again on stored samples zs (one per layer, in call order); returns f and each layer's distribution. */
-export function replay(name: string, pass: Pass, zs: Tensor[]): { f: Tensor; dists: Discrete[] } {
-  const dists: Discrete[] = [];
-  const f = drive(pass, (logits, spec, i) => {
-    if (i >= zs.length) throw new GumbelError(`${name}: the pass reached more stochastic layers than the ${zs.length} of its first run; it must reach the same layers each time`);
-    dists.push(discrete(logits, spec));
-    return zs[i];
-  });
-  if (dists.length !== zs.length) throw new GumbelError(`${name}: the pass reached ${dists.length} stochastic layers, its first run ${zs.length}; it must reach the same layers each time`);
-  return { f, dists };
-}
-
-/** Forward `hard`, backward through `soft`: (hard − SG(soft)) + soft, exact in the forward ((1 − a) + a = 1: numerics P8). */
-export function straightThrough(hard: Tensor, soft: Tensor): Tensor {
-  return add(sub(hard, stopGradient(soft)), soft);
-}
-
-/** t + 0 where the 0 is a leaf wanting a gradient: grad(f, [leaf]) is then ∂f/∂t through every later path. */
-export function probe(t: Tensor): { value: Tensor; leaf: Tensor } {
-  const leaf = zeros(t.shape, { backend: t.backend });
-  leaf.requiresGrad = true;
-  return { value: add(t, leaf), leaf };
-}
-
-/** loss = mean_b f_b (reporting); surrogate = mean_b f_b + the estimator's extra terms. */
-export function objectiveOf(f: Tensor, extra?: Tensor): Objective {
-  const m = mean(f);
-  return { loss: stopGradient(m), surrogate: extra ? add(m, extra) : m };
-}
-
-/** Σ of a list of same-shaped tensors (null when empty). */
-export function addAll(ts: Tensor[]): Tensor | null {
-  return ts.length ? ts.reduce((a, b) => add(a, b)) : null;
-}
-
-/** An estimator whose only work is the value each stochastic layer takes (one pass, no state). */
-export function pathwise(name: EstimatorName, value: (logits: Tensor, spec: LatentSpec, key: Key, opts: EstimatorOptions) => Tensor): Estimator {
-  return {
-    name,
-    unbiased: false,
-    objective: (pass, key, opts) => objectiveOf(drive(pass, (logits, spec, i) => value(logits, spec, layerKey(key, i), opts))),
-    params: () => [],
-    state: () => ({}),
-    loadState: () => {},
-  };
-}
+/** The option table entries of C and VN (registry.ts), shared by sf, darn and muprop. */
+export const SIGNAL_OPTIONS: readonly OptionSpec[] = [
+    { key: 'decay', help: 'decay of the moving averages of C and VN', default: 0.99, min: 0, max: 0.999999 },
+    { key: 'centre', help: 'centre the learning signal by its moving average (C)', default: true },
+    { key: 'normalise', help: 'divide the signal by max(1, √v), v its moving mean square (VN)', default: true },
+  ];
 
 export interface SignalOptions {
   /** Decay of the moving averages (default 0.99: a horizon of about 100 steps). */
@@ -166,7 +104,7 @@ export class SignalStats {
 
 /** The shared shape of sf, darn and muprop: C and VN statistics as state, no parameters of their own. */
 export abstract class SignalEstimator implements Estimator {
-  abstract readonly name: EstimatorName;
+  abstract readonly name: string;
   abstract readonly unbiased: boolean;
   protected readonly stats: SignalStats;
 
