@@ -48,6 +48,13 @@ export interface EstimatorDescriptor {
   unbiased: boolean;
   /** K when it estimates the gradient of the K-sample bound E[−log mean_k exp(−f_k)] (VIMCO) instead of E[f]. */
   boundSamples?(opts: Readonly<Record<string, number | boolean>>): number;
+  /**
+   * It needs f to be a one-sample log-weight, −log p(x, z) + log q(z|x) at the discrete z, rather than
+   * a −ELBO with an analytic KL: a model with a closed-form KL (the VAE) then puts it into f sampled.
+   * VIMCO's bound is made of log-weights; SF's variance normalisation must scale the encoder's whole
+   * gradient, which it only does when the KL is inside the learning signal (models/vae.ts).
+   */
+  logWeight?: boolean;
   /** Decoder evaluations (runs of the pass) per step, given its options and the pass's stochastic layers. */
   evaluations(opts: Readonly<Record<string, number | boolean>>, layers: number): number;
   /** Latent kinds it is defined for; any other layer is an ArgumentError naming these. */

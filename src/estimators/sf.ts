@@ -48,6 +48,6 @@ export const sf = (opts?: SfOptions) => new ScoreFunction(opts);
 
 export const sfEstimator: EstimatorDescriptor = {
   name: 'sf', summary: 'score function (REINFORCE) with C and VN; NVIL baseline via the library', reads: [],
-  options: SIGNAL_OPTIONS, objectOptions: ['baseline'], unbiased: true, evaluations: () => 1,
+  options: SIGNAL_OPTIONS, objectOptions: ['baseline'], unbiased: true, logWeight: true, evaluations: () => 1,
   latents: ['bernoulli', 'categorical'], create: (o) => sf(o as SfOptions),
 };

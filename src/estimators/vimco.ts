@@ -36,6 +36,6 @@ export const vimco = (samples: number) =>
 export const vimcoEstimator: EstimatorDescriptor = {
   name: 'vimco', summary: 'VIMCO: K samples, the K-sample bound log mean_k w_k with leave-one-out baselines',
   reads: [], options: [{ key: 'samples', help: 'samples K of the bound (decoder evaluations)', default: 5, min: 2, max: 1000, integer: true }],
-  unbiased: true, boundSamples: (o) => o.samples as number, evaluations: (o) => o.samples as number,
+  unbiased: true, logWeight: true, boundSamples: (o) => o.samples as number, evaluations: (o) => o.samples as number,
   latents: ['bernoulli', 'categorical'], create: (o) => vimco(o.samples as number),
 };
