@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { slice } from '../data/index.js';
 import { evaluateWithProgress, metricName, loadRun } from '../train/run.js';
-import { type IO, parseInteger } from './util.js';
+import { type IO, NonFiniteError, parseInteger } from './util.js';
 
 export function evalCommand(io: IO): Command {
   return new Command('eval')
@@ -23,6 +23,9 @@ export function evalCommand(io: IO): Command {
         const t0 = performance.now();
         const r = await evaluateWithProgress(trainer, ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid, io.stderr);
         const seconds = (performance.now() - t0) / 1000;
+        if (!Number.isFinite(r.mean)) {
+          throw new NonFiniteError(`the ${o.split} bound of ${dir} at step ${ckpt.step} is ${r.mean}, not a number that can be reported (the checkpoint's parameters have diverged or are damaged)`);
+        }
         const out = {
           run: dir, model: config.model, latent: config.latent, estimator: config.estimator, step: ckpt.step,
           split: o.split, metric: metricName(config.model).replace(/^test/, o.split), value: r.mean, samples: m, examples: ds.n,

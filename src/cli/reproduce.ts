@@ -9,7 +9,7 @@ import { BUDGET_NAMES, BUDGETS, type BudgetName, PLAN_FILE, reproduceTable1 } fr
 import { readJson } from '../train/files.js';
 import { reproduceSpeed } from '../reproduce/speed.js';
 import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
-import { CliError, EXIT, type IO, parseInteger, parsePositive } from './util.js';
+import { CliError, EXIT, type IO, onInterrupt, parseInteger, parsePositive, signalExit } from './util.js';
 
 interface ReproduceOpts {
   budget: BudgetName | Table2BudgetName;
@@ -97,13 +97,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
       }
       const command = ['gumbel', 'reproduce', table, '--budget', budget, '--out', outDir, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
       const ctl = new AbortController();
-      const onSigint = () => {
-        if (ctl.signal.aborted) process.exit(EXIT.interrupted);
-        ctl.abort();
-        io.stderr.write('\ninterrupt: every running cell writes a checkpoint after its current step (Ctrl-C again to quit at once)\n');
-      };
-      process.on('SIGINT', onSigint);
-      try {
+      await onInterrupt(io, async (stop) => {
         const r = await reproduceTable1({
           budget, jobs: o.jobs ?? availableParallelism(), outDir, resume: !!o.resume, backend: o.backend, stderr: io.stderr, signal: ctl.signal, command,
         });
@@ -111,7 +105,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const files = `${r.outDir}/table1.md`;
         if (r.interrupted && !rep.complete) {
           io.stderr.write(`interrupted with ${rep.finished} of ${rep.total} cells finished (${files}); continue with: ${command} --resume\n`);
-          setCode(EXIT.interrupted);
+          setCode(signalExit(stop.signal ?? 'SIGINT'));
           return;
         }
         if (r.failed.length) {
@@ -121,8 +115,6 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const ok = rep.cells.filter((c) => c.status === 'ok');
         io.stderr.write(`Table 1 (${budget}): ${rep.finished} cells, ${ok.filter((c) => c.withinTarget).length} within target of the paper; ${files}\n`);
         if (o.json) io.stdout.write(JSON.stringify(rep) + '\n');
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-      }
+      }, { what: 'every running cell writes a checkpoint after its current step', onStop: () => ctl.abort() });
     });
 }

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { writeAtomic } from '../train/files.js';
 import { FILES, loadRun, samplesPng } from '../train/run.js';
 import { runKeys } from '../train/trainer.js';
-import { type IO, parseInteger } from './util.js';
+import { type IO, checkOutFile, parseInteger } from './util.js';
 
 export function sampleCommand(io: IO): Command {
   return new Command('sample')
@@ -15,10 +15,11 @@ export function sampleCommand(io: IO): Command {
     .option('--seed <s>', 'sampling seed (default: the run\'s, which reproduces its samples.png)', parseInteger(0))
     .addOption(new Option('--backend <name>', 'compute backend (default: the run\'s)').choices(['wasm', 'ref', 'tfjs']))
     .action(async (dir: string, o: { backend?: 'wasm' | 'ref' | 'tfjs'; n: number; out?: string; seed?: number }) => {
+      const out = o.out ?? join(dir, FILES.samples);
+      await checkOutFile('--out', out);
       const { config, trainer, data, backend } = await loadRun(dir, o.backend);
       try {
         const key = runKeys(o.seed ?? config.seed).sample;
-        const out = o.out ?? join(dir, FILES.samples);
         await writeAtomic(out, samplesPng(trainer.model, o.n, key, data.test));
         io.stdout.write(`${out}\n`);
       } finally {

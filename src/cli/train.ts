@@ -9,7 +9,7 @@ import { FILES, runTraining } from '../train/run.js';
 import { Y_ESTIMATORS, type YEstimator } from '../models/ssvae.js';
 import { SSVAE_DEFAULTS, validateSsvaeConfig } from '../train/ssvae.js';
 import { runSsvae } from '../train/ssvae_run.js';
-import { CliError, EXIT, type IO, parseHidden, parseInteger, parsePositive } from './util.js';
+import { CliError, EXIT, type IO, checkOutDir, onInterrupt, parseHidden, parseInteger, parsePositive, signalExit } from './util.js';
 
 interface TrainOpts {
   latent: TrainConfig['latent'];
@@ -48,22 +48,6 @@ interface TrainOpts {
   labels: number;
   alpha: number;
   labeledBatch: number;
-}
-
-/** Runs `run` with Ctrl-C setting stop.stop (the run checkpoints after its step); a second Ctrl-C quits at once. */
-async function onInterrupt<T>(io: IO, run: (stop: { stop: boolean }) => Promise<T>): Promise<T> {
-  const stop = { stop: false };
-  const onSigint = () => {
-    if (stop.stop) process.exit(EXIT.interrupted);
-    stop.stop = true;
-    io.stderr.write('\ninterrupt: writing a checkpoint after this step (Ctrl-C again to quit at once)\n');
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    return await run(stop);
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
 }
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -125,6 +109,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
         trainSize: o.trainSize, testSize: o.testSize, logEvery: o.logEvery, seed: o.seed, backend: o.backend, tfjsBackend: o.tfjsBackend, tfjsNativeRng: !!o.tfjsNativeRng, threads: o.threads, dataDir: o.dataDir ?? null,
       });
       const outDir = o.out ?? `runs/${model}-${config.latent}-${config.estimator}-${stamp()}`;
+      await checkOutDir('--out', outDir);
       await onInterrupt(io, async (stop) => {
         // On --resume the run's config.json wins; --steps may extend it.
         const { result, step } = await runTraining({
@@ -132,7 +117,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
         });
         if (!result) {
           io.stderr.write(`interrupted at step ${step}: checkpoint written to ${outDir}/${FILES.checkpoint}; continue with: gumbel train --out ${outDir} --resume\n`);
-          setCode(EXIT.interrupted);
+          setCode(signalExit(stop.signal ?? 'SIGINT'));
           return;
         }
         const t = result.test;
@@ -164,14 +149,18 @@ async function trainSsvae(o: TrainOpts, fromCli: (k: string) => boolean, io: IO,
   if (config.classes !== 10) throw new CliError(`ssvae on MNIST has 10 classes, found --classes ${config.classes} (other k: gumbel reproduce speed)`, EXIT.usage);
   if (o.resume && !o.out) throw new CliError('--resume needs --out <run-dir>: the run to continue', EXIT.usage);
   const outDir = o.out ?? `runs/ssvae-${config.yEstimator}-alpha${config.alpha}-${stamp()}`;
-  const r = await onInterrupt(io, (stop) => runSsvae({
-    config, outDir, stderr: io.stderr, backend: o.backend, threads: o.threads, stop, resume: !!o.resume, resumeSteps: o.resume && fromCli('steps') ? o.steps : undefined,
-  }));
-  if (!r) {
-    io.stderr.write(`interrupted: checkpoint written to ${outDir}/checkpoint; continue with: gumbel train ssvae --out ${outDir} --resume\n`);
-    setCode(EXIT.interrupted);
-    return;
-  }
+  await checkOutDir('--out', outDir);
+  const r = await onInterrupt(io, async (stop) => {
+    const res = await runSsvae({
+      config, outDir, stderr: io.stderr, backend: o.backend, threads: o.threads, stop, resume: !!o.resume, resumeSteps: o.resume && fromCli('steps') ? o.steps : undefined,
+    });
+    if (!res) {
+      io.stderr.write(`interrupted: checkpoint written to ${outDir}/checkpoint; continue with: gumbel train ssvae --out ${outDir} --resume\n`);
+      setCode(signalExit(stop.signal ?? 'SIGINT'));
+    }
+    return res;
+  });
+  if (!r) return;
   io.stderr.write(
     `ssvae ${r.yEstimator} α=${r.alpha}: test accuracy ${(100 * r.test.accuracy).toFixed(2)}% (paper ${(100 * r.paper.accuracy).toFixed(1)}%), ` +
       `ELBO ${r.test.elbo.toFixed(2)} (paper ${r.paper.elbo}) after ${r.steps} steps, ${r.timings.stepsPerSec.toFixed(2)} steps/s on ${r.backend.name} (${r.backend.variant}); run folder ${outDir}\n`,
