@@ -11,7 +11,8 @@ import { setBackend } from '../engine.js';
 import { NotImplementedError } from '../errors.js';
 import { defaultConfig, type TrainConfig } from '../train/config.js';
 import { Trainer } from '../train/trainer.js';
-import { type IO, parsePositive } from './util.js';
+import { optionSpec } from '../train/options.js';
+import { type IO, cliOption, numberSpec } from './util.js';
 
 /** The three benchmark models (also used by bench/models). */
 export const MODELS: { name: string; config: Partial<TrainConfig> }[] = [
@@ -57,8 +58,8 @@ export function benchCommand(io: IO): Command {
       if (bad) throw new InvalidArgumentError(`must be a list of ${BACKENDS.join(', ')}; found '${bad}'.`);
       return names as Name[];
     }, [...BACKENDS])
-    .option('--threads <n>', 'wasm threads (default: one per core, up to 4)', parsePositive(), 0)
-    .option('--seconds <s>', 'timed seconds per model and backend', parsePositive(), 3)
+    .addOption(cliOption({ ...optionSpec('threads'), help: 'wasm threads (0: one per core, up to 4)' }, 0, false))
+    .addOption(cliOption(numberSpec('--seconds <s>', 'timed seconds per model and backend', 'number', 0.01, 3600), 3, false))
     .option('--json', 'one JSON object per line')
     .action(async (o: { backends: Name[]; threads: number; seconds: number; json?: boolean }) => {
       const threads = o.threads > 0 ? Math.floor(o.threads) : Math.min(4, availableParallelism());

@@ -9,7 +9,8 @@ import { BUDGET_NAMES, BUDGETS, type BudgetName, PLAN_FILE, reproduceTable1 } fr
 import { readJson } from '../train/files.js';
 import { reproduceSpeed } from '../reproduce/speed.js';
 import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
-import { CliError, EXIT, type IO, onInterrupt, parseInteger, parsePositive, signalExit } from './util.js';
+import { optionSpec } from '../train/options.js';
+import { CliError, EXIT, type IO, cliOption, numberSpec, onInterrupt, signalExit } from './util.js';
 
 interface ReproduceOpts {
   budget: BudgetName | Table2BudgetName;
@@ -59,10 +60,10 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), paper (table1: about 550k steps per cell)')
       .choices([...new Set([...BUDGET_NAMES, ...TABLE2_BUDGET_NAMES])]).default('standard'))
     .option('--classes <list>', 'speed: class counts k', parseClasses, [5, 10, 100])
-    .option('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', parsePositive(true), 20)
-    .option('--batch <n>', 'speed: unlabeled rows per step', parseInteger(1), 100)
-    .option('--threads <n>', 'table2, speed: wasm threads (0: one per core, up to 4)', parseInteger(0), 1)
-    .option('--jobs <n>', `table1: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process)`, parseInteger(1))
+    .addOption(cliOption(numberSpec('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', 'number', 0, 86_400), 20, false))
+    .addOption(cliOption({ ...optionSpec('batch'), help: 'speed: unlabeled rows per step' }, 100, false))
+    .addOption(cliOption({ ...optionSpec('threads'), help: 'table2, speed: wasm threads (0: one per core, up to 4)' }, 1, false))
+    .addOption(cliOption(numberSpec('--jobs <n>', `table1: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process)`, 'int', 1, 64), null, false))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
     .option('--json', 'print table1.json on stdout when done')

@@ -4,8 +4,9 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { ArgumentError, GumbelError } from '../errors.js';
+import { type OptionSpec, parseOption, rangeText, type Section } from '../train/options.js';
 
 export interface Stream {
   write(s: string): unknown;
@@ -34,29 +35,38 @@ export class CliError extends Error {
 /** A number that must be finite is not (a diverged run's NaN/Infinity): exit 1, never reported as a result. */
 export class NonFiniteError extends GumbelError {}
 
-export function parseInteger(min: number): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}.`);
-    return n;
-  };
+const SECTIONS: Record<Section, string> = {
+  model: 'Model options:', optimizer: 'Optimization options:', schedule: 'Temperature options:', evaluation: 'Evaluation and logging options:',
+  runtime: 'Runtime options:', estimator: 'Estimator options:',
+};
+
+/** A number option outside the table (a command's own), declared the same way. */
+export function numberSpec(flag: string, help: string, kind: 'int' | 'number', min: number, max: number): OptionSpec {
+  return { key: '', flag, help, section: 'runtime', models: [], kind, min, max, default: null };
 }
 
-export function parsePositive(orZero = false): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < 0 || (!orZero && n === 0)) throw new InvalidArgumentError(`must be a number ${orZero ? '>= 0' : '> 0'}.`);
-    return n;
-  };
-}
-
-/** "512,256" → [512, 256]; "" or "none" → []. */
-export function parseHidden(v: string): number[] {
-  const t = v.trim();
-  if (t === '' || t === 'none') return [];
-  const parts = t.split(',').map((s) => Number(s.trim()));
-  if (parts.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError('must be layer sizes like 512,256 (or none).');
-  return parts;
+/**
+ * The commander option of a table entry: its help (range, and whether it may change on --resume),
+ * help section, choices or a parser that checks the range with a one-line error naming the limit.
+ * `dflt` overrides the table's default (undefined: none, e.g. "the run's").
+ */
+export function cliOption(o: OptionSpec, dflt: unknown = o.default, section = true): Option {
+  const notes = [o.models.length && o.models.length < 3 ? `[${o.models.join(', ')}]` : '', o.kind === 'int' || o.kind === 'number' || o.kind === 'list' ? rangeText(o) : '', o.resume ? 'may change on --resume' : ''].filter(Boolean);
+  const opt = new Option(o.flag, `${o.help}${notes.length ? `; ${notes.join('; ')}` : ''}`);
+  if (section) opt.helpGroup(SECTIONS[o.section]);
+  if (o.kind === 'choice') opt.choices(o.choices ?? []);
+  else if (o.kind !== 'flag') {
+    opt.argParser((v: string) => {
+      try {
+        return parseOption(o, v);
+      } catch (e) {
+        if (e instanceof ArgumentError) throw new InvalidArgumentError(`must be ${rangeText(o)}.`);
+        throw e;
+      }
+    });
+  }
+  if (dflt !== null && dflt !== undefined && o.kind !== 'flag') opt.default(dflt, Array.isArray(dflt) && !dflt.length ? 'none' : undefined);
+  return opt;
 }
 
 /** An OS error (ENOSPC, EACCES, ...) as Node throws it: it has a code and usually the path and syscall. */

@@ -5,6 +5,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../../src/cli/util.js';
+import { defaultConfig, validateConfig } from '../../src/train/config.js';
+import { checkResume, resumeConfig } from '../../src/train/options.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.js';
 import { FILES } from '../../src/train/run.js';
 import { trainingBackend } from '../train/helpers.js';
@@ -64,6 +66,14 @@ describe('on a trained run', () => {
     expectOneLine(await gumbel('sample', dir, '--out', 'README.md/x.png'), 2, /--out README.md\/x.png: .*README.md is a file, not a folder/);
   });
 
+  it('train sbn --resume on a VAE run, or --estimator sf --lr 0.5 on resume: exit 2 naming the option (the run is untouched)', async () => {
+    const before = await readFile(join(dir, FILES.checkpoint));
+    expectOneLine(await gumbel('train', 'sbn', '--resume', '--out', dir), 2, /model sbn contradicts the run, which trains vae/);
+    expectOneLine(await gumbel('train', '--resume', '--out', dir, '--estimator', 'sf', '--lr', '0.5'), 2, /--estimator 'sf' contradicts the run, which has 'gumbel_softmax'/);
+    expectOneLine(await gumbel('train', 'ssvae', '--resume', '--out', dir), 2, /model ssvae contradicts the run, which trains vae/);
+    expect(await readFile(join(dir, FILES.checkpoint))).toEqual(before);
+  });
+
   it('eval of a checkpoint with NaN parameters: a named error, exit 1 (not NaN with exit 0)', async () => {
     const bad = join(await tempDir(), 'nan');
     await mkdir(bad);
@@ -77,4 +87,40 @@ describe('on a trained run', () => {
     expect(r.out).toBe('');
     expect(r.err.trim().split('\n').pop()).toMatch(/^gumbel eval: NonFiniteError: the test bound of .*nan at step 12 is (NaN|Infinity)/);
   }, 60_000);
+});
+
+describe('every option has a range, checked at the door: exit 2, one line naming the option and the limit', () => {
+  const cases: [string[], RegExp][] = [
+    [['train', '--steps', '1e300'], /--steps .*'1e300' is invalid. must be an integer in \[0, 100000000\]/],
+    [['train', '--eval-samples', '1e8'], /--eval-samples .*'1e8' is invalid. must be an integer in \[1, 10000\]/],
+    [['train', '--classes', '1e9'], /--classes .*'1e9' is invalid. must be an integer in \[2, 256\]/],
+    [['train', '--threads', '1000'], /--threads .*'1000' is invalid. must be an integer in \[0, 16\]/],
+    [['train', '--tau', '1e-40'], /--tau .*'1e-40' is invalid. must be a number in \[0.001, 1000\]/],
+    [['train', '--lr', '1e30'], /--lr .*'1e30' is invalid. must be a number in \(0, 10\]/],
+    [['train', '--hidden', '512,1e9'], /--hidden .*invalid. must be up to 8 integers in \[1, 8192\]/],
+    [['train', 'ssvae', '--steps', '1e300'], /--steps .*must be an integer in \[0, 100000000\]/],
+    [['sample', 'README.md', '--n', '1e6'], /--n .*'1e6' is invalid. must be an integer in \[1, 1024\]/],
+    [['eval', 'README.md', '--eval-samples', '1e8'], /--eval-samples .*must be an integer in \[1, 10000\]/],
+    [['reproduce', 'speed', '--threads', '1000'], /--threads .*must be an integer in \[0, 16\]/],
+    [['bench', 'backends', '--threads', '1000'], /--threads .*must be an integer in \[0, 16\]/],
+  ];
+  for (const [args, msg] of cases) it(args.join(' '), async () => expectOneLine(await gumbel(...args), 2, msg));
+
+  it('the same ranges guard a config given through the API', () => {
+    expect(() => validateConfig({ ...defaultConfig('vae'), tau: 1e-40 })).toThrow(/--tau must be a number in \[0.001, 1000\], found 1e-40/);
+    expect(() => validateConfig({ ...defaultConfig('vae'), steps: 1e300 })).toThrow(/--steps must be an integer in \[0, 100000000\], found 1e\+300/);
+  });
+});
+
+describe('the resume policy', () => {
+  const saved = { ...defaultConfig('vae'), units: 8 } as unknown as Record<string, unknown>;
+  it('an option that matches the run, or may change on resume, is accepted; resumeConfig applies only the latter', () => {
+    expect(() => checkResume(saved, 'vae', { units: 8, lr: 1e-3, steps: 99, threads: 2, logEvery: 7 })).not.toThrow();
+    expect(resumeConfig(saved, { steps: 99, threads: 2, units: 8 })).toMatchObject({ steps: 99, threads: 2, units: 8 });
+  });
+  it('a contradicting option names itself, the run\'s value and what may change', () => {
+    expect(() => checkResume(saved, 'vae', { estimator: 'sf', lr: 0.5 })).toThrow(
+      /--estimator 'sf' contradicts the run, which has 'gumbel_softmax'; on --resume only --steps, --eval-every, --log-every, --threads may change/);
+    expect(() => checkResume(saved, 'vae', {}, 'sbn')).toThrow(/model sbn contradicts the run, which trains vae/);
+  });
 });
