@@ -2,8 +2,7 @@
 // squared bias and MSE of one sample's gradient against the exact gradient, and time per sample
 // (amortised over batches of 1000 rows). `npm run bench -- estimators [wasm] [samples=N]`.
 import type { Backend } from '../../src/backend.js';
-import { createRefBackend } from '../../src/backends/ref/index.js';
-import { createWasmBackend } from '../../src/backends/wasm/index.js';
+import { openBackend } from '../../src/backends/open.js';
 import { bernoulliProblem, categoricalProblem, exactGradient, gradientStats, twoLayerProblem, type GradientStats } from '../../src/diagnostics/gradient_stats.js';
 import { setBackend } from '../../src/engine.js';
 import { ESTIMATOR_NAMES, type EstimatorName, createEstimator } from '../../src/estimators/index.js';
@@ -20,7 +19,7 @@ const VARIANTS: { label: string; name: EstimatorName; tau: number; slope: number
 
 export async function run(ctx: BenchContext): Promise<Row[]> {
   const samples = Number(ctx.args.find((a) => a.startsWith('samples='))?.slice(8) ?? 20000);
-  const be: Backend = ctx.args.includes('wasm') ? await createWasmBackend() : createRefBackend();
+  const be: Backend = await openBackend(ctx.args.includes('wasm') ? 'wasm' : 'ref');
   setBackend(be);
   const rows: Row[] = [];
   const lines = [`backend ${be.name} (${be.variant}), ${samples} samples per cell; bias² = ‖E ĝ − ∇‖², MSE = bias² + Σ variance`];

@@ -11,7 +11,9 @@ import { MODEL_NAMES, type ModelName } from '../models/index.js';
 import type { LatentKind, PriorKind } from '../models/index.js';
 
 export type OptimizerName = 'sgd' | 'adam';
-export type BackendName = 'wasm' | 'ref' | 'tfjs';
+import type { BackendName } from '../backends/open.js';
+
+export type { BackendName };
 
 export interface TrainConfig {
   model: ModelName;
