@@ -2,10 +2,12 @@
 // Its options are the table of train/options.ts (which model takes which, ranges, defaults, the
 // resume policy); ssvae (the semi-supervised M2 model) has its own run (train/ssvae_run.ts) and
 // defaults (SSVAE_DEFAULTS).
+import { join } from 'node:path';
 import { Argument, Command } from 'commander';
 import { MODEL_NAMES } from '../models/index.js';
 import { defaultConfig, type TrainConfig, validateConfig } from '../train/config.js';
 import { checkResume, optionName, resumableFlags, TRAIN_OPTIONS, type TrainModel } from '../train/options.js';
+import { exists } from '../train/files.js';
 import { FILES, readCheckpoint, runTraining } from '../train/run.js';
 import { SSVAE_DEFAULTS, type SsvaeConfig, validateSsvaeConfig } from '../train/ssvae.js';
 import { runSsvae } from '../train/ssvae_run.js';
@@ -45,6 +47,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
       let model = named ?? 'vae';
       if (o.resume) {
         if (!o.out) throw new CliError('--resume needs --out <run-dir>: the run to continue', EXIT.usage);
+        if (!(await exists(join(o.out, FILES.checkpoint)))) throw new CliError(`--resume: --out ${o.out} holds no ${FILES.checkpoint} to continue`, EXIT.usage);
         const saved = (await readCheckpoint(o.out)).config;
         model = modelOf(saved);
         checkResume(saved, model, given, named);

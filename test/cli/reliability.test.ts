@@ -72,6 +72,7 @@ describe('on a trained run', () => {
     expectOneLine(await gumbel('train', '--resume', '--out', dir, '--estimator', 'sf', '--lr', '0.5'), 2, /--estimator 'sf' contradicts the run, which has 'gumbel_softmax'/);
     expectOneLine(await gumbel('train', 'ssvae', '--resume', '--out', dir), 2, /model ssvae contradicts the run, which trains vae/);
     expect(await readFile(join(dir, FILES.checkpoint))).toEqual(before);
+    expectOneLine(await gumbel('train', '--resume', '--out', await tempDir()), 2, /--resume: --out .* holds no checkpoint to continue/);
   });
 
   it('eval of a checkpoint with NaN parameters: a named error, exit 1 (not NaN with exit 0)', async () => {
