@@ -1,5 +1,5 @@
-// Shared pieces of the `gumbel` commands: value parsers (one-line errors through commander),
-// the I/O streams, the check of an output path at the door, Ctrl-C / SIGTERM, and how an error
+// Shared pieces of the `gumbel` commands: commander options made from the option table (ranges
+// checked with one-line errors), the I/O streams, the check of an output path at the door, Ctrl-C / SIGTERM, and how an error
 // becomes an exit code.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
@@ -19,7 +19,7 @@ export interface IO {
 }
 
 /**
- * Exit codes (README "Exit codes"): 0 ok; 1 a runtime or data error; 2 usage (bad arguments, found
+ * Exit codes (README "Options and exit codes"): 0 ok; 1 a runtime or data error; 2 usage (bad arguments, found
  * before anything is written); 130 / 143 interrupted by SIGINT / SIGTERM after writing a checkpoint
  * (128 + the signal number, as shells report a signal).
  */
