@@ -48,9 +48,10 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
       if (o.resume) {
         if (!o.out) throw new CliError('--resume needs --out <run-dir>: the run to continue', EXIT.usage);
         if (!(await exists(join(o.out, FILES.checkpoint)))) throw new CliError(`--resume: --out ${o.out} holds no ${FILES.checkpoint} to continue`, EXIT.usage);
-        const saved = (await readCheckpoint(o.out)).config;
-        model = modelOf(saved);
-        checkResume(saved, model, given, named);
+        const raw = (await readCheckpoint(o.out)).config;
+        model = modelOf(raw);
+        // Fields the checkpoint predates take their defaults, as the run loops do.
+        checkResume({ ...(model === 'ssvae' ? SSVAE_DEFAULTS : defaultConfig(model)), ...raw }, model, given, named);
       }
       checkScope(model, given);
       const run = { given, out: o.out, resume: !!o.resume, json: !!o.json };

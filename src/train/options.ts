@@ -181,14 +181,16 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /**
  * The resume policy: throws an ArgumentError naming the first option given on the command line
  * (`given`: config field → value) that contradicts the run's saved config, unless it may change on
- * resume. `model` is the model named on the command line, if any.
+ * resume. `model` is the model named on the command line, if any. An option the saved config does
+ * not record (ssvae's backend is an option of the run) cannot contradict it; give `saved` with the
+ * defaults of its model filled in.
  */
 export function checkResume(saved: Record<string, unknown>, savedModel: TrainModel, given: Record<string, unknown>, model?: TrainModel): void {
   const may = `on --resume only ${resumableFlags().join(', ')} may change`;
   if (model && model !== savedModel) throw new ArgumentError(`model ${model} contradicts the run, which trains ${savedModel}; ${may}`);
   for (const o of TRAIN_OPTIONS) {
-    if (!(o.key in given) || o.resume) continue;
-    const was = valueOf(o, saved) ?? o.default;
+    if (!(o.key in given) || o.resume || (!o.estimator && !(o.key in saved))) continue;
+    const was = valueOf(o, saved);
     if (!same(given[o.key], was)) throw new ArgumentError(`${optionName(o)} ${show(given[o.key])} contradicts the run, which has ${show(was)}; ${may}`);
   }
 }

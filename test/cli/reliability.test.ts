@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../../src/cli/util.js';
 import { defaultConfig, validateConfig } from '../../src/train/config.js';
 import { checkResume, resumeConfig } from '../../src/train/options.js';
+import { SSVAE_DEFAULTS } from '../../src/train/ssvae.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.js';
 import { FILES } from '../../src/train/run.js';
 import { trainingBackend } from '../train/helpers.js';
@@ -118,6 +119,9 @@ describe('the resume policy', () => {
   it('an option that matches the run, or may change on resume, is accepted; resumeConfig applies only the latter', () => {
     expect(() => checkResume(saved, 'vae', { units: 8, lr: 1e-3, steps: 99, threads: 2, logEvery: 7 })).not.toThrow();
     expect(resumeConfig(saved, { steps: 99, threads: 2, units: 8 })).toMatchObject({ steps: 99, threads: 2, units: 8 });
+    // ssvae records no backend in its config: --backend is an option of the run there.
+    expect(() => checkResume({ ...SSVAE_DEFAULTS }, 'ssvae', { backend: 'ref', labels: 100 })).not.toThrow();
+    expect(() => checkResume({ ...SSVAE_DEFAULTS }, 'ssvae', { labels: 200 })).toThrow(/--labels 200 contradicts the run, which has 100/);
   });
   it('a contradicting option names itself, the run\'s value and what may change', () => {
     expect(() => checkResume(saved, 'vae', { estimator: 'sf', lr: 0.5 })).toThrow(
