@@ -121,12 +121,14 @@ export async function checkOutDir(option: string, path: string): Promise<void> {
   await checkWritable(option, path, path);
 }
 
-/** Checks an output file given to `option` at the door: not empty, not a folder, its folder writable. */
+/** Checks an output file given to `option` at the door: not empty, not a folder, in a folder that exists and can be written. */
 export async function checkOutFile(option: string, path: string): Promise<void> {
   if (path.trim() === '') throw new CliError(`${option} must be a file path, found ''`, EXIT.usage);
   const s = await stat(path).catch(() => null);
   if (s?.isDirectory()) throw new CliError(`${option} must be a file path, found the folder ${path}`, EXIT.usage);
   await checkWritable(option, path, dirname(path));
+  // The file is written into its folder, which is not created.
+  if (!(await stat(dirname(path)).catch(() => null))) throw new CliError(`${option} ${path}: the folder ${dirname(path)} does not exist`, EXIT.usage);
 }
 
 /** The exit code of a run stopped by `signal` after its checkpoint. */

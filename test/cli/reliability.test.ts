@@ -65,6 +65,7 @@ describe('on a trained run', () => {
   it('sample --out a folder, or inside a file: exit 2, one line', async () => {
     expectOneLine(await gumbel('sample', dir, '--out', dir), 2, /--out must be a file path, found the folder /);
     expectOneLine(await gumbel('sample', dir, '--out', 'README.md/x.png'), 2, /--out README.md\/x.png: .*README.md is a file, not a folder/);
+    expectOneLine(await gumbel('sample', dir, '--out', join(dir, 'no', 'x.png')), 2, /--out .*no\/x.png: the folder .*no does not exist/);
   });
 
   it('train sbn --resume on a VAE run, or --estimator sf --lr 0.5 on resume: exit 2 naming the option (the run is untouched)', async () => {
