@@ -5,8 +5,7 @@
 // Every registered estimator at its defaults (τ = 1, slope 1), plus a few settings of interest.
 // `npm run bench -- estimators [wasm] [samples=N]`.
 import type { Backend } from '../../src/backend.js';
-import { createRefBackend } from '../../src/backends/ref/index.js';
-import { createWasmBackend } from '../../src/backends/wasm/index.js';
+import { openBackend } from '../../src/backends/open.js';
 import {
   bernoulliProblem, categoricalProblem, configurations, exactGradient, gradientStats, multiSampleBound, type Problem, twoLayerCategoricalProblem, twoLayerProblem,
 } from '../../src/diagnostics/gradient_stats.js';
@@ -34,7 +33,7 @@ const enumerated = (p: Problem) => p.layers.reduce((n, l) => n * configurations(
 
 export async function run(ctx: BenchContext): Promise<Row[]> {
   const samples = Number(ctx.args.find((a) => a.startsWith('samples='))?.slice(8) ?? 20000);
-  const be: Backend = ctx.args.includes('wasm') ? await createWasmBackend() : createRefBackend();
+  const be: Backend = await openBackend(ctx.args.includes('wasm') ? 'wasm' : 'ref');
   setBackend(be);
   const variants: Variant[] = [...estimatorNames().map((name) => ({ label: name, name, tau: 1, slope: 1 })), ...EXTRA];
   const rows: Row[] = [];

@@ -8,7 +8,7 @@
 // (bench/peers/torch_models.py, when /usr/bin/python3 has torch), in the same run.
 // Rows: {model, impl, threads, examples_per_s, ms_per_step}; a per-kernel breakdown goes to stderr.
 import type { Backend } from '../../src/backend.js';
-import { createWasmBackend } from '../../src/backends/wasm/index.js';
+import { openBackend } from '../../src/backends/open.js';
 import { makeDataset } from '../../src/data/index.js';
 import { setBackend } from '../../src/engine.js';
 import { defaultConfig, type TrainConfig } from '../../src/train/config.js';
@@ -81,7 +81,7 @@ export async function run(ctx: BenchContext): Promise<ModelRow[]> {
   if (!models.length) return [];
   const rows: ModelRow[] = [];
   for (const threads of [1, 2]) {
-    const be = await createWasmBackend({ threads });
+    const be = await openBackend('wasm', { threads });
     for (const m of models) rows.push(await ours(be, m.name, m.config, seconds, threads));
     be.dispose();
   }

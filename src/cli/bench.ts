@@ -1,17 +1,17 @@
 // `gumbel bench backends`: training steps/s of the three benchmark models (batch 100,
 // gumbel_softmax, Adam) on every backend that is available here, skipping (and saying so) the
 // ones that are not installed. --json prints {"model","backend","threads","examples_per_s"} lines.
-import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Backend } from '../backend.js';
-import { createTfjsBackend, type TfjsBackendName } from '../backends/tfjs/index.js';
-import { createWasmBackend } from '../backends/wasm/index.js';
+import { openBackend, wasmThreads } from '../backends/open.js';
+import type { TfjsBackendName } from '../backends/tfjs/names.js';
 import { makeDataset } from '../data/index.js';
 import { setBackend } from '../engine.js';
 import { NotImplementedError } from '../errors.js';
 import { defaultConfig, type TrainConfig } from '../train/config.js';
 import { Trainer } from '../train/trainer.js';
-import { type IO, parsePositive } from './util.js';
+import { optionSpec } from '../train/options.js';
+import { type IO, cliOption, numberSpec } from './util.js';
 
 /** The three benchmark models (also used by bench/models). */
 export const MODELS: { name: string; config: Partial<TrainConfig> }[] = [
@@ -23,9 +23,9 @@ const BACKENDS = ['wasm', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu']
 type Name = (typeof BACKENDS)[number];
 
 async function open(name: Name, threads: number): Promise<Backend> {
-  if (name === 'wasm') return createWasmBackend({ threads });
+  if (name === 'wasm') return openBackend('wasm', { threads });
   const tfjs: Record<string, TfjsBackendName> = { 'tfjs-wasm': 'wasm', 'tfjs-cpu': 'cpu', 'tfjs-node': 'tensorflow', 'tfjs-node-gpu': 'tensorflow' };
-  const be = await createTfjsBackend({ tfjsBackend: tfjs[name] });
+  const be = await openBackend('tfjs', { tfjsBackend: tfjs[name] });
   // 'tensorflow' takes tfjs-node-gpu when installed, else tfjs-node: report what actually loaded.
   if ((name === 'tfjs-node-gpu') !== (be.variant === 'tfjs-node-gpu')) throw new NotImplementedError(`${name} is not installed (found ${be.variant}): npm install @tensorflow/${name}`);
   return be;
@@ -57,11 +57,11 @@ export function benchCommand(io: IO): Command {
       if (bad) throw new InvalidArgumentError(`must be a list of ${BACKENDS.join(', ')}; found '${bad}'.`);
       return names as Name[];
     }, [...BACKENDS])
-    .option('--threads <n>', 'wasm threads (default: one per core, up to 4)', parsePositive(), 0)
-    .option('--seconds <s>', 'timed seconds per model and backend', parsePositive(), 3)
+    .addOption(cliOption({ ...optionSpec('threads'), help: 'wasm threads (0: one per core, up to 4)' }, 0, false))
+    .addOption(cliOption(numberSpec('--seconds <s>', 'timed seconds per model and backend', 'number', 0.01, 3600), 3, false))
     .option('--json', 'one JSON object per line')
     .action(async (o: { backends: Name[]; threads: number; seconds: number; json?: boolean }) => {
-      const threads = o.threads > 0 ? Math.floor(o.threads) : Math.min(4, availableParallelism());
+      const threads = wasmThreads(o.threads);
       for (const name of o.backends) {
         let be: Backend;
         try {

@@ -2,17 +2,18 @@
 import { Command, Option } from 'commander';
 import { slice } from '../data/index.js';
 import { evaluateWithProgress, metricName, loadRun } from '../train/run.js';
-import { type IO, parseInteger } from './util.js';
+import { optionSpec, SIZE } from '../train/options.js';
+import { type IO, NonFiniteError, cliOption, numberSpec } from './util.js';
 
 export function evalCommand(io: IO): Command {
   return new Command('eval')
     .description('evaluate a run\'s checkpoint: VAE −log p̂(x) (m-sample bound) or SBN NLL, on the test or validation split')
     .argument('<run-dir>', 'a run folder written by gumbel train')
     .addOption(new Option('--split <name>', 'which split').choices(['test', 'valid']).default('test'))
-    .option('--eval-samples <m>', 'samples per example (default: the run\'s --eval-samples)', parseInteger(1))
-    .option('--examples <n>', 'only the first n examples of the split (default: all)', parseInteger(1))
+    .addOption(cliOption({ ...optionSpec('evalSamples'), help: 'samples per example (default: the run\'s --eval-samples)' }, null, false))
+    .addOption(cliOption(numberSpec('--examples <n>', 'only the first n examples of the split (default: all)', 'int', 1, SIZE), null, false))
     .option('--json', 'print the result as one JSON line on stdout')
-    .addOption(new Option('--backend <name>', 'compute backend (default: the run\'s)').choices(['wasm', 'ref', 'tfjs']))
+    .addOption(cliOption({ ...optionSpec('backend'), help: 'compute backend (default: the run\'s)' }, null, false))
     .action(async (dir: string, o: { backend?: 'wasm' | 'ref' | 'tfjs'; split: 'test' | 'valid'; evalSamples?: number; examples?: number; json?: boolean }) => {
       const { config, trainer, data, backend, ckpt } = await loadRun(dir, o.backend);
       try {
@@ -23,6 +24,9 @@ export function evalCommand(io: IO): Command {
         const t0 = performance.now();
         const r = await evaluateWithProgress(trainer, ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid, io.stderr);
         const seconds = (performance.now() - t0) / 1000;
+        if (!Number.isFinite(r.mean)) {
+          throw new NonFiniteError(`the ${o.split} bound of ${dir} at step ${ckpt.step} is ${r.mean}, not a number that can be reported (the checkpoint's parameters have diverged or are damaged)`);
+        }
         const out = {
           run: dir, model: config.model, latent: config.latent, estimator: config.estimator, step: ckpt.step,
           split: o.split, metric: metricName(config.model).replace(/^test/, o.split), value: r.mean, samples: m, examples: ds.n,

@@ -1,6 +1,7 @@
 // The `gumbel` command line: train, eval, sample. main() returns the exit code and never exits the
-// process itself, so it runs in-process in tests. Exit codes: 0 ok, 1 failure, 2 bad arguments,
-// 130 interrupted by Ctrl-C after writing a checkpoint.
+// process itself, so it runs in-process in tests. Exit codes (EXIT in util.ts, README "Options and
+// exit codes"): 0 ok, 1 runtime or data error, 2 usage, 130 / 143 interrupted by SIGINT / SIGTERM
+// after writing a checkpoint.
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './bench.js';
 import { evalCommand } from './eval.js';

@@ -9,7 +9,8 @@ import { BUDGET_NAMES, BUDGETS, type BudgetName, PLAN_FILE, reproduceTable1 } fr
 import { readJson } from '../train/files.js';
 import { reproduceSpeed } from '../reproduce/speed.js';
 import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
-import { CliError, EXIT, type IO, parseInteger, parsePositive } from './util.js';
+import { optionSpec } from '../train/options.js';
+import { CliError, EXIT, type IO, cliOption, numberSpec, onInterrupt, signalExit } from './util.js';
 
 interface ReproduceOpts {
   budget: BudgetName | Table2BudgetName;
@@ -59,10 +60,10 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), paper (table1: about 550k steps per cell)')
       .choices([...new Set([...BUDGET_NAMES, ...TABLE2_BUDGET_NAMES])]).default('standard'))
     .option('--classes <list>', 'speed: class counts k', parseClasses, [5, 10, 100])
-    .option('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', parsePositive(true), 20)
-    .option('--batch <n>', 'speed: unlabeled rows per step', parseInteger(1), 100)
-    .option('--threads <n>', 'table2, speed: wasm threads (0: one per core, up to 4)', parseInteger(0), 1)
-    .option('--jobs <n>', `table1: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process)`, parseInteger(1))
+    .addOption(cliOption(numberSpec('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', 'number', 0, 86_400), 20, false))
+    .addOption(cliOption({ ...optionSpec('batch'), help: 'speed: unlabeled rows per step' }, 100, false))
+    .addOption(cliOption({ ...optionSpec('threads'), help: 'table2, speed: wasm threads (0: one per core, up to 4)' }, 1, false))
+    .addOption(cliOption(numberSpec('--jobs <n>', `table1: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process)`, 'int', 1, 64), null, false))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
     .option('--json', 'print table1.json on stdout when done')
@@ -97,13 +98,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
       }
       const command = ['gumbel', 'reproduce', table, '--budget', budget, '--out', outDir, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
       const ctl = new AbortController();
-      const onSigint = () => {
-        if (ctl.signal.aborted) process.exit(EXIT.interrupted);
-        ctl.abort();
-        io.stderr.write('\ninterrupt: every running cell writes a checkpoint after its current step (Ctrl-C again to quit at once)\n');
-      };
-      process.on('SIGINT', onSigint);
-      try {
+      await onInterrupt(io, async (stop) => {
         const r = await reproduceTable1({
           budget, jobs: o.jobs ?? availableParallelism(), outDir, resume: !!o.resume, backend: o.backend, stderr: io.stderr, signal: ctl.signal, command,
         });
@@ -111,7 +106,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const files = `${r.outDir}/table1.md`;
         if (r.interrupted && !rep.complete) {
           io.stderr.write(`interrupted with ${rep.finished} of ${rep.total} cells finished (${files}); continue with: ${command} --resume\n`);
-          setCode(EXIT.interrupted);
+          setCode(signalExit(stop.signal ?? 'SIGINT'));
           return;
         }
         if (r.failed.length) {
@@ -121,8 +116,6 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const ok = rep.cells.filter((c) => c.status === 'ok');
         io.stderr.write(`Table 1 (${budget}): ${rep.finished} cells, ${ok.filter((c) => c.withinTarget).length} within target of the paper; ${files}\n`);
         if (o.json) io.stdout.write(JSON.stringify(rep) + '\n');
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-      }
+      }, { what: 'every running cell writes a checkpoint after its current step', onStop: () => ctl.abort() });
     });
 }

@@ -1,15 +1,19 @@
 // A training run's configuration: every choice that changes the numbers, with the defaults of
 // DESIGN.md (Adam 1e−3, batch 100; VAE τ = max(0.5, exp(−1e−4·N·⌊t/N⌋)) with N = 1000; SBN τ = 1;
-// learned prior; m = 1000; seed 1), validated with one-line messages.
-import { TFJS_BACKENDS, type TfjsBackendName } from '../backends/tfjs/names.js';
+// learned prior; m = 1000; seed 1), validated with one-line messages. Defaults and ranges are
+// declared once, in options.ts.
+import type { TfjsBackendName } from '../backends/tfjs/names.js';
 import { ArgumentError } from '../errors.js';
-import { ESTIMATOR_NAMES, type EstimatorName } from '../estimators/estimator.js';
+import type { EstimatorName } from '../estimators/estimator.js';
+import { checkOptions, TRAIN_OPTIONS } from './options.js';
 import { epochAt, slopeAt as scheduleSlope, tauAt as scheduleTau } from './schedules.js';
-import { LATENT_KINDS, MODEL_NAMES, type ModelName } from '../models/index.js';
+import { MODEL_NAMES, type ModelName } from '../models/index.js';
 import type { LatentKind, PriorKind } from '../models/index.js';
 
 export type OptimizerName = 'sgd' | 'adam';
-export type BackendName = 'wasm' | 'ref' | 'tfjs';
+import type { BackendName } from '../backends/open.js';
+
+export type { BackendName };
 
 export interface TrainConfig {
   model: ModelName;
@@ -60,101 +64,36 @@ export interface TrainConfig {
   threads: number;
   /** An MNIST-shaped data directory; null: the bundled MNIST. */
   dataDir: string | null;
+  /** The estimator's own options (options.ts registerEstimatorOptions), by key; {}: its defaults. */
+  estimatorOptions: Record<string, number>;
 }
 
-/** Steps of the default run: a few minutes for the categorical VAE on two cores. */
-export const DEFAULT_STEPS = 10_000;
+export { DEFAULT_STEPS } from './options.js';
 
+/** The defaults of options.ts for `model`; SBN ⇒ τ = 1 (the SBN trains with a fixed temperature). */
 export function defaultConfig(model: ModelName = 'vae'): TrainConfig {
-  return {
-    model,
-    latent: 'categorical',
-    estimator: 'gumbel_softmax',
-    steps: DEFAULT_STEPS,
-    batch: 100,
-    optimizer: 'adam',
-    lr: 1e-3,
-    momentum: 0.9,
-    tau: model === 'sbn' ? 1 : null,
-    tauRate: 1e-4,
-    tauEvery: 1000,
-    tauMin: 0.5,
-    units: 200,
-    vars: 20,
-    classes: 10,
-    prior: 'learned',
-    hidden: [],
-    evalSamples: 1000,
-    evalEvery: 1000,
-    validSamples: 100,
-    validSize: 1000,
-    trainSize: 0,
-    testSize: 0,
-    logEvery: 100,
-    seed: 1,
-    backend: 'wasm',
-    tfjsBackend: 'wasm',
-    tfjsNativeRng: false,
-    threads: 0,
-    dataDir: null,
-  };
+  const c: Record<string, unknown> = { model, estimatorOptions: {} };
+  // Every sbn/vae field, also the other model's (its neutral default, e.g. no hidden layers on the SBN).
+  for (const o of TRAIN_OPTIONS) {
+    if (!o.estimator && (o.models.includes('sbn') || o.models.includes('vae'))) c[o.key] = Array.isArray(o.default) ? [...o.default] : o.default;
+  }
+  c.tau = model === 'sbn' ? 1 : null;
+  return c as unknown as TrainConfig;
 }
 
-const bad = (name: string, want: string, found: unknown) =>
-  new ArgumentError(`${name} must be ${want}, found ${typeof found === 'string' ? `'${found}'` : JSON.stringify(found)}`);
-
-function oneOf<T extends string>(name: string, v: unknown, options: readonly T[]): T {
-  if (!options.includes(v as T)) throw bad(name, `one of ${options.join(', ')}`, v);
-  return v as T;
-}
-
-function int(name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw bad(name, `an integer >= ${min}`, v);
-  return v;
-}
-
-function positive(name: string, v: unknown, orZero = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!orZero && v === 0)) throw bad(name, `a finite number ${orZero ? '>= 0' : '> 0'}`, v);
-  return v;
-}
-
-/** Checks every field; the message names the option as the CLI spells it. */
+/** Checks every field (ranges from options.ts); the message names the option as the CLI spells it. */
 export function validateConfig(c: TrainConfig): TrainConfig {
-  oneOf('model', c.model, MODEL_NAMES);
-  oneOf('--latent', c.latent, LATENT_KINDS);
-  oneOf('--estimator', c.estimator, ESTIMATOR_NAMES);
-  int('--steps', c.steps, 0);
-  int('--batch', c.batch, 1);
-  oneOf('--optimizer', c.optimizer, ['sgd', 'adam'] as const);
-  positive('--lr', c.lr);
-  positive('--momentum', c.momentum, true);
-  if (c.momentum >= 1) throw bad('--momentum', 'in [0, 1)', c.momentum);
-  if (c.tau !== null) positive('--tau', c.tau);
-  positive('--tau-rate', c.tauRate, true);
-  int('--tau-every', c.tauEvery, 1);
-  positive('--tau-min', c.tauMin);
-  int('--units', c.units, 1);
-  int('--vars', c.vars, 1);
-  int('--classes', c.classes, 2);
-  oneOf('--prior', c.prior, ['learned', 'uniform'] as const);
-  if (!Array.isArray(c.hidden)) throw bad('--hidden', 'a list of layer sizes like 512,256', c.hidden);
-  for (const h of c.hidden) int('--hidden', h, 1);
+  if (!(MODEL_NAMES as readonly string[]).includes(c.model)) throw new ArgumentError(`model must be one of ${MODEL_NAMES.join(', ')}, found '${String(c.model)}'`);
+  checkOptions(c, c.model);
   if (c.model === 'sbn' && c.hidden.length) throw new ArgumentError('--hidden is a VAE option; the SBN has no deterministic layers');
   if (c.model === 'sbn' && c.prior !== 'learned') throw new ArgumentError('--prior is a VAE option; the SBN has no prior');
-  int('--eval-samples', c.evalSamples, 1);
-  int('--eval-every', c.evalEvery, 0);
-  int('--valid-samples', c.validSamples, 1);
-  int('--valid-size', c.validSize, 0);
-  int('--train-size', c.trainSize, 0);
-  int('--test-size', c.testSize, 0);
-  int('--log-every', c.logEvery, 1);
-  int('--seed', c.seed, 0);
-  oneOf('--backend', c.backend, ['wasm', 'ref', 'tfjs'] as const);
-  oneOf('--tfjs-backend', c.tfjsBackend, TFJS_BACKENDS);
-  if (typeof c.tfjsNativeRng !== 'boolean') throw bad('--tfjs-native-rng', 'true or false', c.tfjsNativeRng);
-  if (c.backend !== 'tfjs' && (c.tfjsBackend !== 'wasm' || c.tfjsNativeRng)) throw bad('--tfjs-backend / --tfjs-native-rng', 'used with --backend tfjs', `--backend ${c.backend}`);
-  int('--threads', c.threads, 0);
-  if (c.dataDir !== null && typeof c.dataDir !== 'string') throw bad('--data-dir', 'a directory', c.dataDir);
+  if (c.backend !== 'tfjs' && (c.tfjsBackend !== 'wasm' || c.tfjsNativeRng)) {
+    throw new ArgumentError(`--tfjs-backend / --tfjs-native-rng must be used with --backend tfjs, found '--backend ${c.backend}'`);
+  }
+  const eo = c.estimatorOptions;
+  if (typeof eo !== 'object' || eo === null || Object.values(eo).some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+    throw new ArgumentError(`estimatorOptions must be an object of finite numbers, found ${JSON.stringify(eo)}`);
+  }
   return c;
 }
 

@@ -1,0 +1,203 @@
+// Every option of `gumbel train` declared once: its config field, flag, help section, the models it
+// applies to, its default (sbn/vae; ssvae's defaults are SSVAE_DEFAULTS), its range and whether it
+// may change on --resume. The CLI flags, --help, validateConfig and the resume check derive from
+// this table; adding an option is one entry here (plus the code that reads it).
+//
+// Ranges are limits of sense, not of the paper: large enough for any run of the paper (550k steps,
+// m = 1000, k = 10) and small enough that a typo fails at the door instead of running for days or
+// overflowing float32 (τ ≥ 1e−3 keeps logits/τ finite for |logits| up to 1e35).
+import { TFJS_BACKENDS } from '../backends/tfjs/names.js';
+import { ArgumentError } from '../errors.js';
+import { ESTIMATOR_NAMES } from '../estimators/estimator.js';
+import { LATENT_KINDS } from '../models/index.js';
+import { Y_ESTIMATORS } from '../models/ssvae.js';
+
+export type Section = 'model' | 'optimizer' | 'schedule' | 'evaluation' | 'runtime' | 'estimator';
+export type TrainModel = 'sbn' | 'vae' | 'ssvae';
+
+export interface OptionSpec {
+  /** The config field (in TrainConfig / SsvaeConfig, or in config.estimatorOptions when `estimator`). */
+  key: string;
+  /** Commander's spelling, e.g. '--eval-samples <m>'. */
+  flag: string;
+  help: string;
+  section: Section;
+  models: readonly TrainModel[];
+  kind: 'int' | 'number' | 'choice' | 'list' | 'flag' | 'path';
+  /** Range of a number (of each element of a list); `above`: min excluded, `below`: max excluded. */
+  min?: number;
+  max?: number;
+  above?: boolean;
+  below?: boolean;
+  /** Most elements of a list. */
+  maxLength?: number;
+  choices?: readonly string[];
+  /** sbn/vae default (null: none, e.g. --tau means annealing). */
+  default: unknown;
+  /** May change on --resume (length, threads, cadence); every other option must match the run. */
+  resume?: boolean;
+  /** An estimator's own option, kept in config.estimatorOptions. */
+  estimator?: boolean;
+}
+
+/** An estimator's option as the estimator registry declares it. */
+export interface EstimatorOptionSpec {
+  key: string;
+  help: string;
+  default: number;
+  min: number;
+  max: number;
+  integer?: boolean;
+}
+
+const ALL = ['sbn', 'vae', 'ssvae'] as const;
+const SBN_VAE = ['sbn', 'vae'] as const;
+/** Steps of the default run: a few minutes for the categorical VAE on two cores. */
+export const DEFAULT_STEPS = 10_000;
+const LONG = 100_000_000; // steps and step counts: about 180 times the paper's 550k
+export const SIZE = 10_000_000; // example counts: far above MNIST's 60k
+const TAU = { min: 1e-3, max: 1e3 };
+
+/** The table, in --help order within each section. */
+export const TRAIN_OPTIONS: OptionSpec[] = [
+  { key: 'latent', flag: '--latent <kind>', help: 'latent variables', section: 'model', models: SBN_VAE, kind: 'choice', choices: LATENT_KINDS, default: 'categorical' },
+  { key: 'estimator', flag: '--estimator <name>', help: 'gradient estimator', section: 'model', models: SBN_VAE, kind: 'choice', choices: ESTIMATOR_NAMES, default: 'gumbel_softmax' },
+  { key: 'units', flag: '--units <n>', help: 'Bernoulli units per stochastic layer', section: 'model', models: SBN_VAE, kind: 'int', min: 1, max: 4096, default: 200 },
+  { key: 'vars', flag: '--vars <n>', help: 'categorical variables per stochastic layer', section: 'model', models: SBN_VAE, kind: 'int', min: 1, max: 1024, default: 20 },
+  { key: 'classes', flag: '--classes <k>', help: 'classes of each categorical variable (ssvae: of y, 10 on MNIST)', section: 'model', models: ALL, kind: 'int', min: 2, max: 256, default: 10 },
+  { key: 'prior', flag: '--prior <kind>', help: 'VAE prior (discrete, analytic KL)', section: 'model', models: ['vae'], kind: 'choice', choices: ['learned', 'uniform'], default: 'learned' },
+  { key: 'hidden', flag: '--hidden <sizes>', help: 'VAE hidden ReLU layers, e.g. 512,256 (none: the paper\'s affine model)', section: 'model', models: ['vae'], kind: 'list', min: 1, max: 8192, maxLength: 8, default: [] },
+  { key: 'yEstimator', flag: '--y-estimator <name>', help: 'ssvae: how unlabeled y is handled', section: 'model', models: ['ssvae'], kind: 'choice', choices: Y_ESTIMATORS, default: 'gumbel_softmax' },
+  { key: 'labels', flag: '--labels <n>', help: 'ssvae: labeled examples (as many of each class)', section: 'model', models: ['ssvae'], kind: 'int', min: 1, max: SIZE, default: 100 },
+  { key: 'alpha', flag: '--alpha <a>', help: 'ssvae: α of the paper (0.1, 0.2, 0.3, 0.8 or 1.0); the labeled −log q(y|x) is weighted α·N/N_labels per example, as in Kingma et al.', section: 'model', models: ['ssvae'], kind: 'number', min: 0, max: 100, default: 0.1 },
+
+  { key: 'steps', flag: '--steps <n>', help: 'optimizer steps (the paper: about 550000)', section: 'optimizer', models: ALL, kind: 'int', min: 0, max: LONG, default: DEFAULT_STEPS, resume: true },
+  { key: 'batch', flag: '--batch <n>', help: 'examples per step (ssvae: unlabeled rows)', section: 'optimizer', models: ALL, kind: 'int', min: 1, max: 60_000, default: 100 },
+  { key: 'labeledBatch', flag: '--labeled-batch <n>', help: 'ssvae: labeled rows per step (at most --labels)', section: 'optimizer', models: ['ssvae'], kind: 'int', min: 1, max: 60_000, default: 100 },
+  { key: 'optimizer', flag: '--optimizer <name>', help: 'optimizer (the paper: sgd with momentum 0.9)', section: 'optimizer', models: SBN_VAE, kind: 'choice', choices: ['sgd', 'adam'], default: 'adam' },
+  { key: 'lr', flag: '--lr <x>', help: 'learning rate', section: 'optimizer', models: ALL, kind: 'number', min: 0, above: true, max: 10, default: 1e-3 },
+  { key: 'momentum', flag: '--momentum <x>', help: 'SGD momentum', section: 'optimizer', models: SBN_VAE, kind: 'number', min: 0, max: 1, below: true, default: 0.9 },
+  { key: 'seed', flag: '--seed <s>', help: 'random seed (initialisation, batches, noise)', section: 'optimizer', models: ALL, kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER, default: 1 },
+
+  { key: 'tau', flag: '--tau <x>', help: 'fixed temperature instead of annealing (default: 1 for sbn, annealed for vae)', section: 'schedule', models: SBN_VAE, kind: 'number', ...TAU, default: null },
+  { key: 'tauRate', flag: '--tau-rate <r>', help: 'annealing: τ = max(tau-min, exp(−r·N·⌊t/N⌋))', section: 'schedule', models: SBN_VAE, kind: 'number', min: 0, max: 1, default: 1e-4 },
+  { key: 'tauEvery', flag: '--tau-every <N>', help: 'annealing: update τ every N steps', section: 'schedule', models: SBN_VAE, kind: 'int', min: 1, max: LONG, default: 1000 },
+  { key: 'tauMin', flag: '--tau-min <x>', help: 'annealing: floor of τ', section: 'schedule', models: SBN_VAE, kind: 'number', ...TAU, default: 0.5 },
+
+  { key: 'evalSamples', flag: '--eval-samples <m>', help: 'samples per test example in the final evaluation (the paper: 1000)', section: 'evaluation', models: SBN_VAE, kind: 'int', min: 1, max: 10_000, default: 1000 },
+  { key: 'evalEvery', flag: '--eval-every <n>', help: 'validate and checkpoint every n steps (0: at the end only)', section: 'evaluation', models: ALL, kind: 'int', min: 0, max: LONG, default: 1000, resume: true },
+  { key: 'validSamples', flag: '--valid-samples <m>', help: 'samples per example of the periodic validation', section: 'evaluation', models: SBN_VAE, kind: 'int', min: 1, max: 10_000, default: 100 },
+  { key: 'validSize', flag: '--valid-size <n>', help: 'validation examples of the periodic validation (0: all 10000)', section: 'evaluation', models: ALL, kind: 'int', min: 0, max: SIZE, default: 1000 },
+  { key: 'trainSize', flag: '--train-size <n>', help: 'train on the first n examples only (0: all)', section: 'evaluation', models: SBN_VAE, kind: 'int', min: 0, max: SIZE, default: 0 },
+  { key: 'testSize', flag: '--test-size <n>', help: 'evaluate on the first n test examples only (0: all)', section: 'evaluation', models: ALL, kind: 'int', min: 0, max: SIZE, default: 0 },
+  { key: 'logEvery', flag: '--log-every <n>', help: 'a metrics line every n steps', section: 'evaluation', models: SBN_VAE, kind: 'int', min: 1, max: LONG, default: 100, resume: true },
+
+  { key: 'backend', flag: '--backend <name>', help: 'compute backend (tfjs: the tfjs adapter on tfjs-backend-wasm)', section: 'runtime', models: ALL, kind: 'choice', choices: ['wasm', 'ref', 'tfjs'], default: 'wasm' },
+  { key: 'tfjsBackend', flag: '--tfjs-backend <name>', help: 'with --backend tfjs: the tfjs backend that runs the kernels (tensorflow: tfjs-node or tfjs-node-gpu; webgpu: a browser)', section: 'runtime', models: SBN_VAE, kind: 'choice', choices: TFJS_BACKENDS, default: 'wasm' },
+  { key: 'tfjsNativeRng', flag: '--tfjs-native-rng', help: 'with --backend tfjs: draw the noise with tfjs\'s own generator (fast on a GPU; not the same numbers as --backend wasm)', section: 'runtime', models: SBN_VAE, kind: 'flag', default: false },
+  { key: 'threads', flag: '--threads <n>', help: 'wasm threads for large matrix products (0: one per core, up to 4; results do not depend on it)', section: 'runtime', models: ALL, kind: 'int', min: 0, max: 16, default: 0, resume: true },
+  { key: 'dataDir', flag: '--data-dir <dir>', help: 'MNIST-shaped IDX files (raw or .gz) or binarized_mnist_*.amat (default: the bundled MNIST)', section: 'runtime', models: ALL, kind: 'path', default: null },
+];
+
+/** Adds an estimator's options (from the estimator registry) to the table: flag --<kebab-key>, kept in config.estimatorOptions. */
+export function registerEstimatorOptions(specs: readonly EstimatorOptionSpec[]): void {
+  for (const s of specs) {
+    const flag = `--${s.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    if (TRAIN_OPTIONS.some((o) => optionName(o) === flag)) throw new ArgumentError(`registerEstimatorOptions: ${flag} is already an option`);
+    TRAIN_OPTIONS.push({
+      key: s.key, flag: `${flag} <x>`, help: s.help, section: 'estimator', models: SBN_VAE, kind: s.integer ? 'int' : 'number',
+      min: s.min, max: s.max, default: s.default, estimator: true,
+    });
+  }
+}
+
+/** The table's entry for a config field. */
+export function optionSpec(key: string): OptionSpec {
+  const o = TRAIN_OPTIONS.find((s) => s.key === key);
+  if (!o) throw new ArgumentError(`optionSpec: key must be an option of the table, found '${key}'`);
+  return o;
+}
+
+/** '--eval-samples' of '--eval-samples <m>'. */
+export const optionName = (o: OptionSpec): string => o.flag.split(' ')[0];
+
+/** What a value of `o` must be, e.g. "an integer in [0, 100000000]". */
+export function rangeText(o: OptionSpec): string {
+  if (o.kind === 'choice') return `one of ${(o.choices ?? []).join(', ')}`;
+  if (o.kind === 'flag') return 'true or false';
+  if (o.kind === 'path') return 'a path';
+  const range = `${o.above ? '(' : '['}${o.min}, ${o.max}${o.below ? ')' : ']'}`;
+  if (o.kind === 'list') return `up to ${o.maxLength} integers in ${range}, like 512,256 (or none)`;
+  return `${o.kind === 'int' ? 'an integer' : 'a number'} in ${range}`;
+}
+
+function inRange(o: OptionSpec, v: unknown): boolean {
+  if (typeof v !== 'number' || !Number.isFinite(v) || ((o.kind === 'int' || o.kind === 'list') && !Number.isInteger(v))) return false;
+  return (o.above ? v > o.min! : v >= o.min!) && (o.below ? v < o.max! : v <= o.max!);
+}
+
+/** Whether v is a valid value of o (null where o has no default, like --tau). */
+function valid(o: OptionSpec, v: unknown): boolean {
+  if (v === null && o.default === null) return true;
+  switch (o.kind) {
+    case 'choice': return (o.choices ?? []).includes(v as string);
+    case 'flag': return typeof v === 'boolean';
+    case 'path': return typeof v === 'string' && v !== '';
+    case 'list': return Array.isArray(v) && v.length <= o.maxLength! && v.every((x) => inRange(o, x));
+    default: return inRange(o, v);
+  }
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `'${v.join(',')}'` : String(v));
+
+/** v, or an ArgumentError naming the option and its range. */
+export function checkOption<T>(o: OptionSpec, v: T): T {
+  if (!valid(o, v)) throw new ArgumentError(`${optionName(o)} must be ${rangeText(o)}, found ${show(v)}`);
+  return v;
+}
+
+/** The value of a command-line string, checked against the range. */
+export function parseOption(o: OptionSpec, text: string): unknown {
+  const t = text.trim();
+  if (o.kind === 'list') return checkOption(o, t === '' || t === 'none' ? [] : t.split(',').map((s) => (s.trim() === '' ? NaN : Number(s))));
+  if (o.kind === 'int' || o.kind === 'number') return checkOption(o, t === '' ? NaN : Number(t));
+  return checkOption(o, text);
+}
+
+/** The option `o` of a config (flat, or in estimatorOptions). */
+export const valueOf = (o: OptionSpec, config: object): unknown =>
+  o.estimator ? (config as { estimatorOptions?: Record<string, number> }).estimatorOptions?.[o.key] ?? o.default : (config as Record<string, unknown>)[o.key];
+
+/** Checks every option of `model` in `config`; the error names the option as the CLI spells it and its range. */
+export function checkOptions(config: object, model: TrainModel): void {
+  for (const o of TRAIN_OPTIONS) if (o.models.includes(model)) checkOption(o, valueOf(o, config));
+}
+
+/** The flags that may change on --resume, for --help and errors. */
+export const resumableFlags = (): string[] => TRAIN_OPTIONS.filter((o) => o.resume).map(optionName);
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The resume policy: throws an ArgumentError naming the first option given on the command line
+ * (`given`: config field → value) that contradicts the run's saved config, unless it may change on
+ * resume. `model` is the model named on the command line, if any. An option the saved config does
+ * not record (ssvae's backend is an option of the run) cannot contradict it; give `saved` with the
+ * defaults of its model filled in.
+ */
+export function checkResume(saved: Record<string, unknown>, savedModel: TrainModel, given: Record<string, unknown>, model?: TrainModel): void {
+  const may = `on --resume only ${resumableFlags().join(', ')} may change`;
+  if (model && model !== savedModel) throw new ArgumentError(`model ${model} contradicts the run, which trains ${savedModel}; ${may}`);
+  for (const o of TRAIN_OPTIONS) {
+    if (!(o.key in given) || o.resume || (!o.estimator && !(o.key in saved))) continue;
+    const was = valueOf(o, saved);
+    if (!same(given[o.key], was)) throw new ArgumentError(`${optionName(o)} ${show(given[o.key])} contradicts the run, which has ${show(was)}; ${may}`);
+  }
+}
+
+/** The saved config with the options given on the command line that may change on resume (steps, threads, cadence). */
+export function resumeConfig<T extends object>(saved: T, given: Record<string, unknown>): T {
+  const c = { ...saved } as Record<string, unknown>;
+  for (const o of TRAIN_OPTIONS) if (o.resume && o.key in given) c[o.key] = given[o.key];
+  return c as T;
+}

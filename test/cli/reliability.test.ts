@@ -1,0 +1,132 @@
+// Hostile use of the command line (issue 15): output paths that cannot be written (one line naming
+// the path and the OS reason, no stack trace), a diverged checkpoint that eval must not report, and
+// the exit codes: 0 ok, 1 runtime or data error, 2 usage, 130/143 interrupted.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeError } from '../../src/cli/util.js';
+import { defaultConfig, validateConfig } from '../../src/train/config.js';
+import { checkResume, resumeConfig } from '../../src/train/options.js';
+import { SSVAE_DEFAULTS } from '../../src/train/ssvae.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.js';
+import { FILES } from '../../src/train/run.js';
+import { trainingBackend } from '../train/helpers.js';
+import { QUICK, gumbel, tempDir } from './helpers.js';
+
+/** An exit code, one line on stderr matching `msg`, no stack trace, nothing on stdout. */
+function expectOneLine(r: { code: number; out: string; err: string }, code: number, msg: RegExp) {
+  expect(r.err).toMatch(msg);
+  expect(r.err.trim().split('\n')).toHaveLength(1);
+  expect(r.err).not.toMatch(/unexpected error|\n\s+at /);
+  expect(r.code).toBe(code);
+  expect(r.out).toBe('');
+}
+
+describe('train --out that cannot be a run folder: exit 2 at the door, one line', () => {
+  it('an existing file', async () => {
+    expectOneLine(await gumbel('train', '--out', 'README.md'), 2, /--out README.md: .*README.md is a file, not a folder/);
+  });
+  it('inside an existing file', async () => {
+    expectOneLine(await gumbel('train', '--out', 'README.md/run'), 2, /--out README.md\/run: not a directory \(ENOTDIR\)/);
+  });
+  it('empty', async () => {
+    expectOneLine(await gumbel('train', '--out', ''), 2, /--out must be a folder path, found ''/);
+  });
+  it('a name too long for the file system', async () => {
+    const long = join(await tempDir(), 'x'.repeat(300));
+    expectOneLine(await gumbel('train', '--out', long), 2, /--out .*xxx: name too long \(ENAMETOOLONG\)/);
+  });
+  it('ssvae too', async () => {
+    expectOneLine(await gumbel('train', 'ssvae', '--out', 'README.md'), 2, /--out README.md: .*is a file, not a folder/);
+  });
+});
+
+describe('OS errors while running: the path and the OS reason, exit 1', () => {
+  const errno = (code: string, words: string, syscall: string, path: string) =>
+    Object.assign(new Error(`${code}: ${words}, ${syscall} '${path}'`), { code, syscall, path, errno: -1 });
+  it('a full disk during an atomic write names the file, not its temporary name', () => {
+    const r = describeError(errno('ENOSPC', 'no space left on device', 'write', '/runs/a/checkpoint.4242.0a1b2c3d.tmp'), 'train');
+    expect(r).toEqual({ message: 'gumbel train: error: cannot write /runs/a/checkpoint: no space left on device (ENOSPC)', code: 1 });
+  });
+  it('a read-only file system', () => {
+    const r = describeError(errno('EROFS', 'read-only file system', 'mkdir', '/mnt/ro/run'), 'train');
+    expect(r).toEqual({ message: 'gumbel train: error: cannot mkdir /mnt/ro/run: read-only file system (EROFS)', code: 1 });
+  });
+});
+
+describe('on a trained run', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = join(await tempDir(), 'run');
+    const r = await gumbel('train', ...QUICK, '--backend', (await trainingBackend()).name, '--out', dir);
+    expect(r.code, r.err).toBe(0);
+  }, 120_000);
+
+  it('sample --out a folder, or inside a file: exit 2, one line', async () => {
+    expectOneLine(await gumbel('sample', dir, '--out', dir), 2, /--out must be a file path, found the folder /);
+    expectOneLine(await gumbel('sample', dir, '--out', 'README.md/x.png'), 2, /--out README.md\/x.png: .*README.md is a file, not a folder/);
+    expectOneLine(await gumbel('sample', dir, '--out', join(dir, 'no', 'x.png')), 2, /--out .*no\/x.png: the folder .*no does not exist/);
+  });
+
+  it('train sbn --resume on a VAE run, or --estimator sf --lr 0.5 on resume: exit 2 naming the option (the run is untouched)', async () => {
+    const before = await readFile(join(dir, FILES.checkpoint));
+    expectOneLine(await gumbel('train', 'sbn', '--resume', '--out', dir), 2, /model sbn contradicts the run, which trains vae/);
+    expectOneLine(await gumbel('train', '--resume', '--out', dir, '--estimator', 'sf', '--lr', '0.5'), 2, /--estimator 'sf' contradicts the run, which has 'gumbel_softmax'/);
+    expectOneLine(await gumbel('train', 'ssvae', '--resume', '--out', dir), 2, /model ssvae contradicts the run, which trains vae/);
+    expect(await readFile(join(dir, FILES.checkpoint))).toEqual(before);
+    expectOneLine(await gumbel('train', '--resume', '--out', await tempDir()), 2, /--resume: --out .* holds no checkpoint to continue/);
+  });
+
+  it('eval of a checkpoint with NaN parameters: a named error, exit 1 (not NaN with exit 0)', async () => {
+    const bad = join(await tempDir(), 'nan');
+    await mkdir(bad);
+    await writeFile(join(bad, FILES.config), await readFile(join(dir, FILES.config)));
+    const ck = decodeCheckpoint(await readFile(join(dir, FILES.checkpoint)));
+    const params = ck.params.slice();
+    new DataView(params.buffer).setFloat32(params.length - 4, NaN, true); // the last parameter value
+    await writeFile(join(bad, FILES.checkpoint), encodeCheckpoint({ ...ck, params }));
+    const r = await gumbel('eval', bad, '--json');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n').pop()).toMatch(/^gumbel eval: NonFiniteError: the test bound of .*nan at step 12 is (NaN|Infinity)/);
+  }, 60_000);
+});
+
+describe('every option has a range, checked at the door: exit 2, one line naming the option and the limit', () => {
+  const cases: [string[], RegExp][] = [
+    [['train', '--steps', '1e300'], /--steps .*'1e300' is invalid. must be an integer in \[0, 100000000\]/],
+    [['train', '--eval-samples', '1e8'], /--eval-samples .*'1e8' is invalid. must be an integer in \[1, 10000\]/],
+    [['train', '--classes', '1e9'], /--classes .*'1e9' is invalid. must be an integer in \[2, 256\]/],
+    [['train', '--threads', '1000'], /--threads .*'1000' is invalid. must be an integer in \[0, 16\]/],
+    [['train', '--tau', '1e-40'], /--tau .*'1e-40' is invalid. must be a number in \[0.001, 1000\]/],
+    [['train', '--lr', '1e30'], /--lr .*'1e30' is invalid. must be a number in \(0, 10\]/],
+    [['train', '--hidden', '512,1e9'], /--hidden .*invalid. must be up to 8 integers in \[1, 8192\]/],
+    [['train', 'ssvae', '--steps', '1e300'], /--steps .*must be an integer in \[0, 100000000\]/],
+    [['sample', 'README.md', '--n', '1e6'], /--n .*'1e6' is invalid. must be an integer in \[1, 1024\]/],
+    [['eval', 'README.md', '--eval-samples', '1e8'], /--eval-samples .*must be an integer in \[1, 10000\]/],
+    [['reproduce', 'speed', '--threads', '1000'], /--threads .*must be an integer in \[0, 16\]/],
+    [['bench', 'backends', '--threads', '1000'], /--threads .*must be an integer in \[0, 16\]/],
+  ];
+  for (const [args, msg] of cases) it(args.join(' '), async () => expectOneLine(await gumbel(...args), 2, msg));
+
+  it('the same ranges guard a config given through the API', () => {
+    expect(() => validateConfig({ ...defaultConfig('vae'), tau: 1e-40 })).toThrow(/--tau must be a number in \[0.001, 1000\], found 1e-40/);
+    expect(() => validateConfig({ ...defaultConfig('vae'), steps: 1e300 })).toThrow(/--steps must be an integer in \[0, 100000000\], found 1e\+300/);
+  });
+});
+
+describe('the resume policy', () => {
+  const saved = { ...defaultConfig('vae'), units: 8 } as unknown as Record<string, unknown>;
+  it('an option that matches the run, or may change on resume, is accepted; resumeConfig applies only the latter', () => {
+    expect(() => checkResume(saved, 'vae', { units: 8, lr: 1e-3, steps: 99, threads: 2, logEvery: 7 })).not.toThrow();
+    expect(resumeConfig(saved, { steps: 99, threads: 2, units: 8 })).toMatchObject({ steps: 99, threads: 2, units: 8 });
+    // ssvae records no backend in its config: --backend is an option of the run there.
+    expect(() => checkResume({ ...SSVAE_DEFAULTS }, 'ssvae', { backend: 'ref', labels: 100 })).not.toThrow();
+    expect(() => checkResume({ ...SSVAE_DEFAULTS }, 'ssvae', { labels: 200 })).toThrow(/--labels 200 contradicts the run, which has 100/);
+  });
+  it('a contradicting option names itself, the run\'s value and what may change', () => {
+    expect(() => checkResume(saved, 'vae', { estimator: 'sf', lr: 0.5 })).toThrow(
+      /--estimator 'sf' contradicts the run, which has 'gumbel_softmax'; on --resume only --steps, --eval-every, --log-every, --threads may change/);
+    expect(() => checkResume(saved, 'vae', {}, 'sbn')).toThrow(/model sbn contradicts the run, which trains vae/);
+  });
+});
