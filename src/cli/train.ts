@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Argument, Command } from 'commander';
 import { MODEL_NAMES } from '../models/index.js';
 import { defaultConfig, type TrainConfig, validateConfig } from '../train/config.js';
-import { checkResume, optionName, resumableFlags, TRAIN_OPTIONS, type TrainModel } from '../train/options.js';
+import { checkResume, optionName, resumableFlags, trainOptions, type TrainModel } from '../train/options.js';
 import { exists } from '../train/files.js';
 import { FILES, readCheckpoint, runTraining } from '../train/run.js';
 import { SSVAE_DEFAULTS, type SsvaeConfig, validateSsvaeConfig } from '../train/ssvae.js';
@@ -16,7 +16,7 @@ import { CliError, EXIT, type IO, checkOutDir, cliOption, onInterrupt, signalExi
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
 /** Where ssvae's defaults differ from the table's (sbn/vae) ones, for --help. */
-const ssvaeDefaults = () => TRAIN_OPTIONS
+const ssvaeDefaults = () => trainOptions()
   .filter((o) => o.models.includes('ssvae') && o.key in SSVAE_DEFAULTS && JSON.stringify(SSVAE_DEFAULTS[o.key as keyof SsvaeConfig]) !== JSON.stringify(o.default))
   .map((o) => `${optionName(o)} ${SSVAE_DEFAULTS[o.key as keyof SsvaeConfig]}`).join(', ');
 
@@ -27,7 +27,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
   const cmd = new Command('train')
     .description('train the structured-output SBN or the VAE with one gradient estimator; writes a run folder')
     .addArgument(new Argument('[model]', 'the paper\'s model (ssvae: the semi-supervised M2 of Table 2)').choices([...MODEL_NAMES, 'ssvae']).default('vae'));
-  for (const o of TRAIN_OPTIONS) cmd.addOption(cliOption(o));
+  for (const o of trainOptions()) cmd.addOption(cliOption(o));
   return cmd
     .option('--out <dir>', 'run folder (default runs/<model>-<latent>-<estimator>-<time>)')
     .option('--resume', `continue the run in --out from its ${FILES.checkpoint}; options that contradict the run are refused`)
@@ -42,7 +42,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
     .action(async (arg: TrainModel, o: { out?: string; resume?: boolean; json?: boolean }, c: Command) => {
       // The options given on the command line (the table's defaults are not "given").
       const given: Record<string, unknown> = {};
-      for (const spec of TRAIN_OPTIONS) if (c.getOptionValueSource(spec.key) === 'cli') given[spec.key] = c.getOptionValue(spec.key);
+      for (const spec of trainOptions()) if (c.getOptionValueSource(spec.key) === 'cli') given[spec.key] = c.getOptionValue(spec.key);
       const named = c.args.length ? arg : undefined;
       let model = named ?? 'vae';
       if (o.resume) {
@@ -82,7 +82,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
 
 /** Refuses an option given for a model that does not take it (the table's `models`). */
 function checkScope(model: TrainModel, given: Record<string, unknown>): void {
-  const foreign = TRAIN_OPTIONS.filter((o) => o.key in given && !o.models.includes(model));
+  const foreign = trainOptions().filter((o) => o.key in given && !o.models.includes(model));
   if (!foreign.length) return;
   if (model === 'ssvae') {
     throw new CliError(`ssvae does not take ${foreign.map(optionName).join(', ')} (it trains with Adam and the paper's τ schedule; see gumbel train --help)`, EXIT.usage);
@@ -93,7 +93,7 @@ function checkScope(model: TrainModel, given: Record<string, unknown>): void {
 /** The sbn/vae config: the table's defaults and the options given (an estimator's own in estimatorOptions), validated. */
 function sbnVaeConfig(model: 'sbn' | 'vae', given: Record<string, unknown>): TrainConfig {
   const config = defaultConfig(model) as unknown as Record<string, unknown> & TrainConfig;
-  for (const o of TRAIN_OPTIONS) {
+  for (const o of trainOptions()) {
     if (!(o.key in given)) continue;
     if (o.estimator) config.estimatorOptions[o.key] = given[o.key] as number;
     else config[o.key] = given[o.key];

@@ -40,6 +40,8 @@ export interface EstimatorDescriptor {
   summary: string;
   /** The per-step options of EstimatorOptions it reads (scheduled by the caller). */
   reads: readonly ('tau' | 'slope')[];
+  /** The smallest temperature it is defined for (ReinMax: 1); the caller's schedule must stay above it. */
+  minTau?: number;
   /** Its own options, fixed at creation. */
   options: readonly OptionSpec[];
   /** Library-only options taking objects (not CLI flags), e.g. sf's `baseline`. */

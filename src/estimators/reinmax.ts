@@ -20,5 +20,5 @@ export const reinmax = () =>
 
 export const reinmaxEstimator: EstimatorDescriptor = {
   name: 'reinmax', summary: "ReinMax: exact sample forward, Heun's step 2·J(½(softmax(ℓ/τ) + D)) − ½·J(softmax ℓ) backward; τ ≥ 1",
-  reads: ['tau'], options: [], unbiased: false, evaluations: () => 1, latents: ['bernoulli', 'categorical'], create: reinmax,
+  reads: ['tau'], minTau: 1, options: [], unbiased: false, evaluations: () => 1, latents: ['bernoulli', 'categorical'], create: reinmax,
 };

@@ -5,7 +5,8 @@
 import type { TfjsBackendName } from '../backends/tfjs/names.js';
 import { ArgumentError } from '../errors.js';
 import type { EstimatorName } from '../estimators/estimator.js';
-import { checkOptions, TRAIN_OPTIONS } from './options.js';
+import { checkOptions, trainOptions } from './options.js';
+import { estimatorDescriptor, resolveOptions } from '../estimators/registry.js';
 import { epochAt, slopeAt as scheduleSlope, tauAt as scheduleTau } from './schedules.js';
 import { MODEL_NAMES, type ModelName } from '../models/index.js';
 import type { LatentKind, PriorKind } from '../models/index.js';
@@ -64,8 +65,8 @@ export interface TrainConfig {
   threads: number;
   /** An MNIST-shaped data directory; null: the bundled MNIST. */
   dataDir: string | null;
-  /** The estimator's own options (options.ts registerEstimatorOptions), by key; {}: its defaults. */
-  estimatorOptions: Record<string, number>;
+  /** The estimator's own options (its registry descriptor's), by key; {}: its defaults. */
+  estimatorOptions: Record<string, number | boolean>;
 }
 
 export { DEFAULT_STEPS } from './options.js';
@@ -74,7 +75,7 @@ export { DEFAULT_STEPS } from './options.js';
 export function defaultConfig(model: ModelName = 'vae'): TrainConfig {
   const c: Record<string, unknown> = { model, estimatorOptions: {} };
   // Every sbn/vae field, also the other model's (its neutral default, e.g. no hidden layers on the SBN).
-  for (const o of TRAIN_OPTIONS) {
+  for (const o of trainOptions()) {
     if (!o.estimator && (o.models.includes('sbn') || o.models.includes('vae'))) c[o.key] = Array.isArray(o.default) ? [...o.default] : o.default;
   }
   c.tau = model === 'sbn' ? 1 : null;
@@ -90,11 +91,27 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   if (c.backend !== 'tfjs' && (c.tfjsBackend !== 'wasm' || c.tfjsNativeRng)) {
     throw new ArgumentError(`--tfjs-backend / --tfjs-native-rng must be used with --backend tfjs, found '--backend ${c.backend}'`);
   }
-  const eo = c.estimatorOptions;
-  if (typeof eo !== 'object' || eo === null || Object.values(eo).some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
-    throw new ArgumentError(`estimatorOptions must be an object of finite numbers, found ${JSON.stringify(eo)}`);
-  }
+  checkEstimator(c);
   return c;
+}
+
+/** The estimator fits the run: it supports the latent kind, the temperatures the schedule reaches and the options given. */
+function checkEstimator(c: TrainConfig): void {
+  const d = estimatorDescriptor(c.estimator);
+  if (!d.latents.includes(c.latent)) throw new ArgumentError(`--estimator ${d.name} supports ${d.latents.join(' and ')} latents only, found --latent ${c.latent}`);
+  const lowest = c.tau ?? c.tauMin;
+  if (d.minTau !== undefined && lowest < d.minTau) {
+    throw new ArgumentError(`--estimator ${d.name} needs τ >= ${d.minTau}, found ${c.tau !== null ? `--tau ${c.tau}` : `a schedule down to --tau-min ${c.tauMin}`}`);
+  }
+  const eo = c.estimatorOptions;
+  if (typeof eo !== 'object' || eo === null || Array.isArray(eo)) throw new ArgumentError(`estimatorOptions must be an object, found ${JSON.stringify(eo)}`);
+  const own = new Set(d.options.map((o) => o.key));
+  const foreign = Object.keys(eo).find((k) => !own.has(k));
+  if (foreign) {
+    const flag = `--${foreign.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}`;
+    throw new ArgumentError(`${flag} is not an option of --estimator ${d.name} (its options: ${own.size ? [...own].join(', ') : 'none'})`);
+  }
+  resolveOptions(d, eo);
 }
 
 /** The temperature at step t: fixed (--tau), or the paper's stepwise annealing (schedules.ts). */

@@ -9,6 +9,7 @@
 import { TFJS_BACKENDS } from '../backends/tfjs/names.js';
 import { ArgumentError } from '../errors.js';
 import { ESTIMATOR_NAMES } from '../estimators/estimator.js';
+import { type OptionSpec as EstimatorOptionSpec, estimatorDescriptor, estimatorNames } from '../estimators/registry.js';
 import { LATENT_KINDS } from '../models/index.js';
 import { Y_ESTIMATORS } from '../models/ssvae.js';
 
@@ -23,7 +24,7 @@ export interface OptionSpec {
   help: string;
   section: Section;
   models: readonly TrainModel[];
-  kind: 'int' | 'number' | 'choice' | 'list' | 'flag' | 'path';
+  kind: 'int' | 'number' | 'bool' | 'choice' | 'list' | 'flag' | 'path';
   /** Range of a number (of each element of a list); `above`: min excluded, `below`: max excluded. */
   min?: number;
   max?: number;
@@ -40,16 +41,6 @@ export interface OptionSpec {
   estimator?: boolean;
 }
 
-/** An estimator's option as the estimator registry declares it. */
-export interface EstimatorOptionSpec {
-  key: string;
-  help: string;
-  default: number;
-  min: number;
-  max: number;
-  integer?: boolean;
-}
-
 const ALL = ['sbn', 'vae', 'ssvae'] as const;
 const SBN_VAE = ['sbn', 'vae'] as const;
 /** Steps of the default run: a few minutes for the categorical VAE on two cores. */
@@ -59,7 +50,7 @@ export const SIZE = 10_000_000; // example counts: far above MNIST's 60k
 const TAU = { min: 1e-3, max: 1e3 };
 
 /** The table, in --help order within each section. */
-export const TRAIN_OPTIONS: OptionSpec[] = [
+const BASE_OPTIONS: OptionSpec[] = [
   { key: 'latent', flag: '--latent <kind>', help: 'latent variables', section: 'model', models: SBN_VAE, kind: 'choice', choices: LATENT_KINDS, default: 'categorical' },
   { key: 'estimator', flag: '--estimator <name>', help: 'gradient estimator', section: 'model', models: SBN_VAE, kind: 'choice', choices: ESTIMATOR_NAMES, default: 'gumbel_softmax' },
   { key: 'units', flag: '--units <n>', help: 'Bernoulli units per stochastic layer', section: 'model', models: SBN_VAE, kind: 'int', min: 1, max: 4096, default: 200 },
@@ -99,21 +90,42 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { key: 'dataDir', flag: '--data-dir <dir>', help: 'MNIST-shaped IDX files (raw or .gz) or binarized_mnist_*.amat (default: the bundled MNIST)', section: 'runtime', models: ALL, kind: 'path', default: null },
 ];
 
-/** Adds an estimator's options (from the estimator registry) to the table: flag --<kebab-key>, kept in config.estimatorOptions. */
-export function registerEstimatorOptions(specs: readonly EstimatorOptionSpec[]): void {
-  for (const s of specs) {
-    const flag = `--${s.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    if (TRAIN_OPTIONS.some((o) => optionName(o) === flag)) throw new ArgumentError(`registerEstimatorOptions: ${flag} is already an option`);
-    TRAIN_OPTIONS.push({
-      key: s.key, flag: `${flag} <x>`, help: s.help, section: 'estimator', models: SBN_VAE, kind: s.integer ? 'int' : 'number',
-      min: s.min, max: s.max, default: s.default, estimator: true,
-    });
+/**
+ * Every option of `gumbel train`: the table above, then the estimators' own options from the
+ * estimator registry (one flag per key; estimators that share a key, like samples, share the flag,
+ * each with its own default and range, checked by validateConfig against the chosen estimator).
+ * A function, so an estimator registered later (a user's, a test's toy) has its flags too.
+ */
+export function trainOptions(): OptionSpec[] {
+  const byKey = new Map<string, { owners: string[]; specs: EstimatorOptionSpec[] }>();
+  for (const name of estimatorNames()) {
+    for (const spec of estimatorDescriptor(name).options) {
+      const e = byKey.get(spec.key) ?? { owners: [], specs: [] };
+      e.owners.push(name);
+      e.specs.push(spec);
+      byKey.set(spec.key, e);
+    }
   }
+  const own: OptionSpec[] = [...byKey].map(([key, { owners, specs }]) => {
+    const bool = specs.every((s) => typeof s.default === 'boolean');
+    // Estimators with the same help and default share one line ("sf, darn, muprop: ...").
+    const lines = new Map<string, string[]>();
+    specs.forEach((s, i) => lines.set(`${s.help} (default ${s.default})`, [...(lines.get(`${s.help} (default ${s.default})`) ?? []), owners[i]]));
+    const help = [...lines].map(([text, names]) => `${names.join(', ')}: ${text}`).join('; ');
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    return {
+      key, flag: `${flag} ${bool ? '<true|false>' : '<x>'}`, help, section: 'estimator', models: SBN_VAE, kind: bool ? 'bool' : specs.every((s) => s.integer) ? 'int' : 'number',
+      min: Math.min(...specs.map((s) => s.min ?? -Number.MAX_VALUE)), max: Math.max(...specs.map((s) => s.max ?? Number.MAX_VALUE)), default: null, estimator: true,
+    };
+  });
+  const clash = own.find((o) => BASE_OPTIONS.some((b) => optionName(b) === optionName(o)));
+  if (clash) throw new ArgumentError(`estimator registry: option ${optionName(clash)} of an estimator is already an option of gumbel train`);
+  return [...BASE_OPTIONS, ...own];
 }
 
 /** The table's entry for a config field. */
 export function optionSpec(key: string): OptionSpec {
-  const o = TRAIN_OPTIONS.find((s) => s.key === key);
+  const o = trainOptions().find((s) => s.key === key);
   if (!o) throw new ArgumentError(`optionSpec: key must be an option of the table, found '${key}'`);
   return o;
 }
@@ -124,7 +136,7 @@ export const optionName = (o: OptionSpec): string => o.flag.split(' ')[0];
 /** What a value of `o` must be, e.g. "an integer in [0, 100000000]". */
 export function rangeText(o: OptionSpec): string {
   if (o.kind === 'choice') return `one of ${(o.choices ?? []).join(', ')}`;
-  if (o.kind === 'flag') return 'true or false';
+  if (o.kind === 'flag' || o.kind === 'bool') return 'true or false';
   if (o.kind === 'path') return 'a path';
   const range = `${o.above ? '(' : '['}${o.min}, ${o.max}${o.below ? ')' : ']'}`;
   if (o.kind === 'list') return `up to ${o.maxLength} integers in ${range}, like 512,256 (or none)`;
@@ -141,7 +153,7 @@ function valid(o: OptionSpec, v: unknown): boolean {
   if (v === null && o.default === null) return true;
   switch (o.kind) {
     case 'choice': return (o.choices ?? []).includes(v as string);
-    case 'flag': return typeof v === 'boolean';
+    case 'flag': case 'bool': return typeof v === 'boolean';
     case 'path': return typeof v === 'string' && v !== '';
     case 'list': return Array.isArray(v) && v.length <= o.maxLength! && v.every((x) => inRange(o, x));
     default: return inRange(o, v);
@@ -161,6 +173,7 @@ export function parseOption(o: OptionSpec, text: string): unknown {
   const t = text.trim();
   if (o.kind === 'list') return checkOption(o, t === '' || t === 'none' ? [] : t.split(',').map((s) => (s.trim() === '' ? NaN : Number(s))));
   if (o.kind === 'int' || o.kind === 'number') return checkOption(o, t === '' ? NaN : Number(t));
+  if (o.kind === 'bool') return checkOption(o, t === 'true' ? true : t === 'false' ? false : t);
   return checkOption(o, text);
 }
 
@@ -170,11 +183,11 @@ export const valueOf = (o: OptionSpec, config: object): unknown =>
 
 /** Checks every option of `model` in `config`; the error names the option as the CLI spells it and its range. */
 export function checkOptions(config: object, model: TrainModel): void {
-  for (const o of TRAIN_OPTIONS) if (o.models.includes(model)) checkOption(o, valueOf(o, config));
+  for (const o of trainOptions()) if (o.models.includes(model)) checkOption(o, valueOf(o, config));
 }
 
 /** The flags that may change on --resume, for --help and errors. */
-export const resumableFlags = (): string[] => TRAIN_OPTIONS.filter((o) => o.resume).map(optionName);
+export const resumableFlags = (): string[] => trainOptions().filter((o) => o.resume).map(optionName);
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -188,7 +201,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export function checkResume(saved: Record<string, unknown>, savedModel: TrainModel, given: Record<string, unknown>, model?: TrainModel): void {
   const may = `on --resume only ${resumableFlags().join(', ')} may change`;
   if (model && model !== savedModel) throw new ArgumentError(`model ${model} contradicts the run, which trains ${savedModel}; ${may}`);
-  for (const o of TRAIN_OPTIONS) {
+  for (const o of trainOptions()) {
     if (!(o.key in given) || o.resume || (!o.estimator && !(o.key in saved))) continue;
     const was = valueOf(o, saved);
     if (!same(given[o.key], was)) throw new ArgumentError(`${optionName(o)} ${show(given[o.key])} contradicts the run, which has ${show(was)}; ${may}`);
@@ -198,6 +211,6 @@ export function checkResume(saved: Record<string, unknown>, savedModel: TrainMod
 /** The saved config with the options given on the command line that may change on resume (steps, threads, cadence). */
 export function resumeConfig<T extends object>(saved: T, given: Record<string, unknown>): T {
   const c = { ...saved } as Record<string, unknown>;
-  for (const o of TRAIN_OPTIONS) if (o.resume && o.key in given) c[o.key] = given[o.key];
+  for (const o of trainOptions()) if (o.resume && o.key in given) c[o.key] = given[o.key];
   return c as T;
 }

@@ -5,24 +5,35 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../src/train/checkpoint.js';
-import { registerEstimatorOptions } from '../../src/train/options.js';
+import { createEstimator, registerEstimator } from '../../src/estimators/index.js';
 import { FILES } from '../../src/train/run.js';
 import { QUICK, gumbel, tempDir } from './helpers.js';
 
-registerEstimatorOptions([{ key: 'toySlope', help: 'a toy estimator\'s slope', default: 1, min: 0, max: 5 }]);
+// A toy estimator with one option of its own: registering it is all it takes to get the flag.
+registerEstimator({
+  name: 'toy_options', summary: 'Gumbel-Softmax under another name, with an option', reads: ['tau'], unbiased: false,
+  options: [{ key: 'toySlope', help: 'a toy estimator\'s slope', default: 1, min: 0, max: 5 }],
+  evaluations: () => 1, latents: ['bernoulli', 'categorical'], create: () => createEstimator('gumbel_softmax'),
+});
 
 it('an estimator option is listed under its section with its range, and checked at the door', async () => {
   const help = await gumbel('train', '--help');
-  expect(help.out).toMatch(/Estimator options:\n\s+--toy-slope <x>\s+a toy estimator's slope; \[sbn, vae\]; a number in \[0, 5\]\s+\(default: 1\)/);
+  expect(help.out.replace(/\s+/g, ' ')).toMatch(/--toy-slope <x>\s+toy_options: a toy estimator's slope \(default 1\); \[sbn, vae\]; a number in \[0, 5\]/);
   const r = await gumbel('train', '--toy-slope', '9');
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/--toy-slope .*'9' is invalid. must be a number in \[0, 5\]/);
-  expect(() => registerEstimatorOptions([{ key: 'lr', help: '', default: 0, min: 0, max: 1 }])).toThrow(/--lr is already an option/);
+  // Another estimator's option is refused by name, and so is a value outside the chosen estimator's range.
+  const other = await gumbel('train', '--estimator', 'gumbel_softmax', '--toy-slope', '2');
+  expect(other.code).toBe(2);
+  expect(other.err).toMatch(/--toy-slope is not an option of --estimator gumbel_softmax \(its options: none\)/);
+  const rloo = await gumbel('train', '--estimator', 'rloo', '--samples', '1');
+  expect(rloo.code).toBe(2);
+  expect(rloo.err).toMatch(/rloo: samples must be an integer in \[2, \d+\], found 1/);
 });
 
 it('its value is kept in config.estimatorOptions, in config.json and in the checkpoint', async () => {
   const dir = join(await tempDir(), 'run');
-  const r = await gumbel('train', ...QUICK, '--steps', '0', '--backend', 'ref', '--toy-slope', '2.5', '--out', dir);
+  const r = await gumbel('train', ...QUICK, '--steps', '0', '--backend', 'ref', '--estimator', 'toy_options', '--toy-slope', '2.5', '--out', dir);
   expect(r.code, r.err).toBe(0);
   expect(JSON.parse(await readFile(join(dir, FILES.config), 'utf8')).estimatorOptions).toEqual({ toySlope: 2.5 });
   expect(decodeCheckpoint(await readFile(join(dir, FILES.checkpoint))).config.estimatorOptions).toEqual({ toySlope: 2.5 });
