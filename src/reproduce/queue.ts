@@ -37,7 +37,7 @@ export const QUEUE_SETTINGS = {
   maxStalledCount: 10,
   /** …and the cap on its starts of any kind. */
   maxStartedAttempts: 12,
-  /** Errors and crashed threads (an OOM kill) a cell survives, retried after 1, 2, 4 min. */
+  /** Tries of a cell that throws or whose thread crashes (an OOM kill), retried after 1 and 2 min. */
   attempts: 3,
   backoff: 60_000,
   /** How often a process looks whether every cell is done. */
