@@ -117,7 +117,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
           const store = o.store ?? outDir;
           const q = await reproduceQueue({
             url: o.queue, budget: BUDGETS[budget], store, jobs: o.jobs ?? availableParallelism(), backend: o.backend, stderr: io.stderr, signal: ctl.signal,
-            command: `${command} --queue ${o.queue}${o.store ? ` --store ${o.store}` : ''}`,
+            command: ['gumbel', 'reproduce', table, '--budget', budget, '--store', store, '--queue', o.queue, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' '),
           });
           if (q.interrupted) {
             io.stderr.write(`interrupted: the running cells went back to the queue; the other workers go on (rerun the same command to rejoin)\n`);

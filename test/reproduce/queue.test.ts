@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/index.js';
 import { runCell, type CellResult } from '../../src/reproduce/cell.js';
 import { threadsPerJob } from '../../src/reproduce/index.js';
 import type { QueueOptions, QueueResult } from '../../src/reproduce/queue.js';
@@ -91,6 +92,27 @@ async function openQueue(r: QueueResult) {
   const queue = new Queue(r.queue, { connection: conn });
   return { queue, close: async () => { await queue.close(); conn.disconnect(); } };
 }
+
+async function statusText(): Promise<string> {
+  let out = '';
+  expect(await main(['node', 'gumbel', 'reproduce', 'status', '--queue', redis.url], { stdout: { write: (s: string) => (out += s) }, stderr: process.stderr })).toBe(0);
+  return out;
+}
+
+describe('bad arguments: exit 2, one line', () => {
+  for (const [args, msg] of [
+    [['reproduce', 'status'], /reproduce status needs --queue redis:\/\/host:port/],
+    [['reproduce', 'status', '--queue', 'localhost:6379'], /--queue must be a Redis URL like redis:\/\/host:6379, found 'localhost:6379'/],
+    [['reproduce', 'table1', '--budget', 'quick', '--queue', 'http://x'], /--queue must be a Redis URL/],
+  ] as [string[], RegExp][]) {
+    it(args.join(' '), async () => {
+      let err = '';
+      expect(await main(['node', 'gumbel', ...args], { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) } })).toBe(2);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toMatch(msg);
+    });
+  }
+});
 
 describe('three worker processes, one killed mid-cell, one joining late', () => {
   let store = '';
@@ -215,6 +237,8 @@ describe('Redis restarted and Ctrl-C', () => {
       const finals = (await readdir(join(o.store, cell)).catch(() => [])).filter((d) => d.startsWith('final-'));
       return finals.length > 0 && exists(join(o.store, cell, finals[0], 'checkpoint'));
     });
+    const running = await statusText();
+    expect(running).toMatch(new RegExp(`running ${cell} on [^:]+-${first.child.pid}: final-\\S+ step \\d+/300`));
     process.kill(first.child.pid!, 'SIGINT');
     expect(await first.exit, first.err).toBe(130);
     const { queue, close } = await openQueue(result(first));
@@ -223,6 +247,7 @@ describe('Redis restarted and Ctrl-C', () => {
     } finally {
       await close();
     }
+    expect(await statusText()).toMatch(/waiting 1 · running 0 · done 0 · failed 0/);
     const second = worker(o);
     procs.push(second);
     expect(await second.exit, second.err).toBe(0);
