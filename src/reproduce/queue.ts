@@ -173,6 +173,8 @@ export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
       opts: { jobId: cell, attempts: s.attempts, backoff: { type: 'exponential' as const, delay: s.backoff }, removeOnComplete: false, removeOnFail: false },
     })));
     await add();
+    // A rerun (after fixing what made a cell fail) gives the failed cells a fresh set of attempts.
+    for (const j of await queue.getFailed()) await j.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => undefined);
     o.stderr.write(`reproducing Table 1, budget ${o.budget.name}, through queue ${name} at ${o.url}: ${ids.length} cells, ` +
       `${o.jobs} here × ${me.threads} thread${me.threads > 1 ? 's' : ''} (worker ${me.worker}), store ${store}\n`);
 

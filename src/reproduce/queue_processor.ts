@@ -15,7 +15,7 @@ import { describeError } from '../cli/util.js';
 import type { BackendName } from '../train/config.js';
 import type { Output } from '../train/run.js';
 import { LOG_FILE, readCell, runCell, type CellResult } from './cell.js';
-import { type Budget, CELLS } from './table1.js';
+import { type Budget, type Cell, CELLS } from './table1.js';
 
 /** A job's data (< 2 KB): everything a worker on any machine needs to run the cell. */
 export interface CellJob {
@@ -78,33 +78,39 @@ function progressLog(file: Output, job: SandboxedJob<CellJob>, batch: number): O
 
 export default async function processCell(job: SandboxedJob<CellJob>, token?: string, signal?: AbortSignal): Promise<CellJobResult> {
   const d = job.data;
-  const me = workerData as ProcessorData;
   const cell = CELLS.find((c) => c.id === d.cell);
   if (d.v !== 1 || d.table !== 'table1' || !cell) throw new UnrecoverableError(`${job.id}: not a Table 1 cell job (table '${d.table}', cell '${d.cell}', version ${d.v})`);
+  try {
+    return { ...(workerData as ProcessorData), cell: await run(job, cell, token, signal) };
+  } catch (e) {
+    if (e instanceof WaitingError) throw e;
+    throw new Error(`${cell.id}: ${describeError(e, 'reproduce').message.split('\n')[0]}`);
+  }
+}
+
+async function run(job: SandboxedJob<CellJob>, cell: Cell, token?: string, signal?: AbortSignal): Promise<CellResult> {
+  const d = job.data;
   const dir = join(d.store, cell.id);
   // Finished earlier (Redis was lost and the cells re-added): the store is the truth.
   const finished = await readCell(dir);
-  if (finished) return { ...me, cell: finished };
+  if (finished) return finished;
 
   await mkdir(dir, { recursive: true });
   const file = createWriteStream(join(dir, LOG_FILE), { flags: 'a' });
   const stop = { stop: signal?.aborted ?? false };
   signal?.addEventListener('abort', () => { stop.stop = true; });
+  const { threads, worker } = workerData as ProcessorData;
   try {
-    file.write(`--- ${new Date().toISOString()} pid ${process.pid} (queue worker ${me.worker}, start ${job.attemptsStarted ?? '?'}): ${cell.id}, budget ${d.budget.name}\n`);
-    const result = await runCell(cell, d.budget, dir, { threads: me.threads, backend: d.backend, stop, log: progressLog(file, job, d.budget.batch) });
-    if (!result) {
-      // Stopped (Ctrl-C or a lost lock): the checkpoint is written; give the cell back at once, no attempt used.
-      file.write(`stopped: ${cell.id} given back to the queue\n`);
-      await job.moveToWait(token).catch(() => undefined);
-      throw new WaitingError();
-    }
-    return { ...me, cell: result };
+    file.write(`--- ${new Date().toISOString()} pid ${process.pid} (queue worker ${worker}, start ${job.attemptsStarted ?? '?'}): ${cell.id}, budget ${d.budget.name}\n`);
+    const result = await runCell(cell, d.budget, dir, { threads, backend: d.backend, stop, log: progressLog(file, job, d.budget.batch) });
+    if (result) return result;
+    // Stopped (Ctrl-C or a lost lock): the checkpoint is written; give the cell back at once, no attempt used.
+    file.write(`stopped: ${cell.id} given back to the queue\n`);
+    await job.moveToWait(token).catch(() => undefined);
+    throw new WaitingError();
   } catch (e) {
-    if (e instanceof WaitingError) throw e;
-    const { message } = describeError(e, 'reproduce');
-    file.write(message + '\n');
-    throw new Error(`${cell.id}: ${message.split('\n')[0]}`);
+    if (!(e instanceof WaitingError)) file.write(describeError(e, 'reproduce').message + '\n');
+    throw e;
   } finally {
     await new Promise<void>((res) => file.end(() => res()));
   }

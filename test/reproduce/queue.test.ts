@@ -3,10 +3,11 @@
 // middle. One worker's whole process group is SIGKILLed mid-final while a third joins late: every
 // cell completes exactly once, the killed cell resumes from its checkpoint, nothing fails, and the
 // table equals the one from the cells run without a queue (timing fields aside). The same command
-// run again adds no work; Redis killed and restarted mid-run; Ctrl-C gives a cell back.
+// run again adds no work; Redis killed and restarted mid-run; Ctrl-C gives a cell back; a failing
+// cell fails with its id after its attempts and is retried by the next run of the command.
 // The processor runs compiled code: dist/ must be built (npm run build:ts; CI's npm ci does).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,7 +216,7 @@ describe('three worker processes, one killed mid-cell, one joining late', () => 
   }, 60_000);
 });
 
-describe('Redis restarted and Ctrl-C', () => {
+describe('Redis restarted, Ctrl-C, a failing cell', () => {
   it('Redis killed and restarted mid-run: the workers reconnect and finish', async () => {
     const o = options(join(await tempDir(), 'store'), CELL_IDS.slice(1, 3));
     const ws = [worker(o), worker(o)];
@@ -252,5 +253,24 @@ describe('Redis restarted and Ctrl-C', () => {
     procs.push(second);
     expect(await second.exit, second.err).toBe(0);
     expect(await readFile(join(o.store, cell, 'log.txt'), 'utf8')).toMatch(/given back to the queue[\s\S]*resuming .*final-/);
+  }, 120_000);
+
+  it('a cell that throws fails after its attempts with its id in the error; the same command retries it', async () => {
+    const cell = 'vae-bernoulli-sf';
+    const o = options(join(await tempDir(), 'store'), [cell]);
+    // A file where the cell's folder goes: every start of the cell throws.
+    await mkdir(o.store, { recursive: true });
+    await writeFile(join(o.store, cell), '');
+    const first = worker(o);
+    procs.push(first);
+    expect(await first.exit, first.err).toBe(1);
+    expect(first.err.match(/^\[failed here\] vae-bernoulli-sf \(start \d\): vae-bernoulli-sf: /gm)).toHaveLength(3);
+    expect(result(first).failed).toEqual([{ id: cell, message: expect.stringMatching(/^vae-bernoulli-sf: .*EEXIST/) }]);
+    expect(await statusText()).toMatch(/failed vae-bernoulli-sf: vae-bernoulli-sf: .*EEXIST/);
+    await rm(join(o.store, cell));
+    const second = worker(o);
+    procs.push(second);
+    expect(await second.exit, second.err).toBe(0);
+    expect(doneHere([second], cell)).toBe(1);
   }, 120_000);
 });
