@@ -28,7 +28,8 @@ import { trainingBackend } from '../train/helpers.js';
 // Final runs of 300 steps, checkpointed every 50: a few seconds each on one core.
 const budget: Budget = { ...BUDGETS.quick, finalSteps: 300, finalEvalEvery: 50 };
 const CELL_IDS = ['vae-categorical-gumbel_softmax', 'sbn-bernoulli-st', 'vae-bernoulli-sf', 'sbn-categorical-gumbel_softmax'];
-const FAST = { lockDuration: 4000, stalledInterval: 2000, poll: 300, backoff: 1000 };
+// Short locks so a dead worker's cell comes back within seconds; long enough for a loaded CI machine.
+const FAST = { lockDuration: 8000, stalledInterval: 3000, poll: 300, backoff: 1000 };
 const TIMING = new Set(['seconds', 'trainSeconds', 'evalSeconds', 'stepsPerSec']);
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -166,7 +167,8 @@ describe('three worker processes, one killed mid-cell, one joining late', () => 
   it('every cell completed exactly once; the killed one stalled once and resumed from its checkpoint', async () => {
     for (const id of CELL_IDS) expect(doneHere(ps, id), id).toBe(1);
     expect(doneHere([victim!.proc], victim!.cell)).toBe(0);
-    const { queue, close } = await openQueue(result(ps[1]));
+    // ps[2] joined after the kill: never the victim.
+    const { queue, close } = await openQueue(result(ps[2]));
     try {
       expect(await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed')).toEqual({ completed: 4, failed: 0, waiting: 0, active: 0, delayed: 0 });
       for (const id of CELL_IDS) {
