@@ -3,8 +3,9 @@
 // middle. One worker's whole process group is SIGKILLed mid-final while a third joins late: every
 // cell completes exactly once, the killed cell resumes from its checkpoint, nothing fails, and the
 // table equals the one from the cells run without a queue (timing fields aside). The same command
-// run again adds no work; Redis killed and restarted mid-run; Ctrl-C gives a cell back; a failing
-// cell fails with its id after its attempts and is retried by the next run of the command.
+// run again adds no work; Redis killed and restarted mid-run; Ctrl-C gives a cell back; kill -9 of a
+// worker's main process alone leaves no orphan (a child-process sandbox would); a failing cell fails
+// with its id after its attempts and is retried by the next run of the command.
 // The processor runs compiled code: dist/ must be built (npm run build:ts; CI's npm ci does).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -255,6 +256,23 @@ describe('Redis restarted, Ctrl-C, a failing cell', () => {
     procs.push(second);
     expect(await second.exit, second.err).toBe(0);
     expect(await readFile(join(o.store, cell, 'log.txt'), 'utf8')).toMatch(/given back to the queue[\s\S]*resuming .*final-/);
+  }, 120_000);
+
+  it('kill -9 of a worker\'s main process alone leaves no process behind; the next worker takes the cell over', async () => {
+    const cell = CELL_IDS[2];
+    const o = options(join(await tempDir(), 'store'), [cell]);
+    const first = worker(o);
+    procs.push(first);
+    await until('the cell running', 60_000, async () => (await statusText()).includes(`running ${cell} on`));
+    process.kill(first.child.pid!, 'SIGKILL');
+    await first.exit;
+    // The training ran in a thread of that process, not in a child process that would outlive it.
+    await sleep(500);
+    expect(() => process.kill(-first.child.pid!, 0)).toThrow();
+    const second = worker(o);
+    procs.push(second);
+    expect(await second.exit, second.err).toBe(0);
+    expect(doneHere([second], cell)).toBe(1);
   }, 120_000);
 
   it('a cell that throws fails after its attempts with its id in the error; the same command retries it', async () => {
