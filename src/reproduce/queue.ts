@@ -226,7 +226,8 @@ export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
     const completed: Job<CellJob, CellJobResult>[] = [];
     const failed: QueueResult['failed'] = [];
     for (const j of jobs) {
-      if (j.finishedOn && !j.failedReason && j.returnvalue) completed.push(j);
+      // Not failedReason: a cell that failed once and then completed keeps it.
+      if ((await j.getState()) === 'completed') completed.push(j);
       else failed.push({ id: j.id!, message: j.failedReason ?? 'not finished' });
     }
     const report = completed.length ? await writeTables(store, o.budget, completed) : null;

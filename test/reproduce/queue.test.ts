@@ -275,6 +275,20 @@ describe('Redis restarted, Ctrl-C, a failing cell', () => {
     expect(doneHere([second], cell)).toBe(1);
   }, 120_000);
 
+  it('a cell that throws once and then succeeds on its next attempt counts as done', async () => {
+    const cell = 'vae-bernoulli-sf';
+    const o = options(join(await tempDir(), 'store'), [cell]);
+    await mkdir(o.store, { recursive: true });
+    await writeFile(join(o.store, cell), '');
+    const w = worker(o);
+    procs.push(w);
+    // Fixed during the 1 s backoff after the first failure.
+    await until('the first failure', 60_000, async () => w.err.includes('(start 1)'));
+    await rm(join(o.store, cell));
+    expect(await w.exit, w.err).toBe(0);
+    expect(result(w).report!.finished).toBe(1);
+  }, 120_000);
+
   it('a cell that throws fails after its attempts with its id in the error; the same command retries it', async () => {
     const cell = 'vae-bernoulli-sf';
     const o = options(join(await tempDir(), 'store'), [cell]);
