@@ -96,6 +96,14 @@ async function openQueue(r: QueueResult) {
   return { queue, close: async () => { await queue.close(); conn.disconnect(); } };
 }
 
+/** A store where the cell cannot start until unblock(): a file where its folder goes, so every start throws. */
+async function blockedCell(cell: string) {
+  const o = options(join(await tempDir(), 'store'), [cell]);
+  await mkdir(o.store, { recursive: true });
+  await writeFile(join(o.store, cell), '');
+  return { o, unblock: () => rm(join(o.store, cell)) };
+}
+
 async function statusText(): Promise<string> {
   let out = '';
   expect(await main(['node', 'gumbel', 'reproduce', 'status', '--queue', redis.url], { stdout: { write: (s: string) => (out += s) }, stderr: process.stderr })).toBe(0);
@@ -128,7 +136,6 @@ describe('three worker processes, one killed mid-cell, one joining late', () => 
     const o = options(store, CELL_IDS);
     const [w1, w2] = [worker(o), worker(o)];
     ps = [w1, w2];
-    procs.push(w1, w2);
     // Kill the process running a cell whose final run has written a checkpoint.
     const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
     victim = await until('a final run with a checkpoint', 90_000, async () => {
@@ -151,7 +158,6 @@ describe('three worker processes, one killed mid-cell, one joining late', () => 
     process.kill(-victim.proc.child.pid!, 'SIGKILL');
     const late = worker(o);
     ps.push(late);
-    procs.push(late);
     // Meanwhile (the CPU is shared anyway): the same cells as `--jobs 1` without a queue runs them.
     const base = await tempDir();
     for (const id of CELL_IDS) baseline.push((await runCell(CELLS.find((c) => c.id === id)!, budget, join(base, id), { threads: threadsPerJob(1), backend, log: { write: () => true } }))!);
@@ -205,7 +211,6 @@ describe('three worker processes, one killed mid-cell, one joining late', () => 
   it('the same command run again adds no work and writes the same table', async () => {
     const before = await readFile(join(store, TABLE_FILES.json), 'utf8');
     const again = worker(options(store, CELL_IDS));
-    procs.push(again);
     expect(await again.exit, again.err).toBe(0);
     expect(again.err).not.toMatch(/done here/);
     expect(await readFile(join(store, TABLE_FILES.json), 'utf8')).toBe(before);
@@ -223,7 +228,6 @@ describe('Redis restarted, Ctrl-C, a failing cell', () => {
   it('Redis killed and restarted mid-run: the workers reconnect and finish', async () => {
     const o = options(join(await tempDir(), 'store'), CELL_IDS.slice(1, 3));
     const ws = [worker(o), worker(o)];
-    procs.push(...ws);
     await until('both cells running', 60_000, async () => ws.every((w) => w.err.includes('reproducing')) && (await readdir(o.store).catch(() => [])).length >= 3);
     await sleep(1000);
     await redis.restart();
@@ -236,7 +240,6 @@ describe('Redis restarted, Ctrl-C, a failing cell', () => {
     const cell = CELL_IDS[1];
     const o = options(join(await tempDir(), 'store'), [cell]);
     const first = worker(o);
-    procs.push(first);
     await until('a final checkpoint', 60_000, async () => {
       const finals = (await readdir(join(o.store, cell)).catch(() => [])).filter((d) => d.startsWith('final-'));
       return finals.length > 0 && exists(join(o.store, cell, finals[0], 'checkpoint'));
@@ -253,7 +256,6 @@ describe('Redis restarted, Ctrl-C, a failing cell', () => {
     }
     expect(await statusText()).toMatch(/waiting 1 · running 0 · done 0 · failed 0/);
     const second = worker(o);
-    procs.push(second);
     expect(await second.exit, second.err).toBe(0);
     expect(await readFile(join(o.store, cell, 'log.txt'), 'utf8')).toMatch(/given back to the queue[\s\S]*resuming .*final-/);
   }, 120_000);
@@ -262,7 +264,6 @@ describe('Redis restarted, Ctrl-C, a failing cell', () => {
     const cell = CELL_IDS[2];
     const o = options(join(await tempDir(), 'store'), [cell]);
     const first = worker(o);
-    procs.push(first);
     await until('the cell running', 60_000, async () => (await statusText()).includes(`running ${cell} on`));
     process.kill(first.child.pid!, 'SIGKILL');
     await first.exit;
@@ -270,40 +271,30 @@ describe('Redis restarted, Ctrl-C, a failing cell', () => {
     await sleep(500);
     expect(() => process.kill(-first.child.pid!, 0)).toThrow();
     const second = worker(o);
-    procs.push(second);
     expect(await second.exit, second.err).toBe(0);
     expect(doneHere([second], cell)).toBe(1);
   }, 120_000);
 
   it('a cell that throws once and then succeeds on its next attempt counts as done', async () => {
-    const cell = 'vae-bernoulli-sf';
-    const o = options(join(await tempDir(), 'store'), [cell]);
-    await mkdir(o.store, { recursive: true });
-    await writeFile(join(o.store, cell), '');
+    const { o, unblock } = await blockedCell('vae-bernoulli-sf');
     const w = worker(o);
-    procs.push(w);
     // Fixed during the 1 s backoff after the first failure.
     await until('the first failure', 60_000, async () => w.err.includes('(start 1)'));
-    await rm(join(o.store, cell));
+    await unblock();
     expect(await w.exit, w.err).toBe(0);
     expect(result(w).report!.finished).toBe(1);
   }, 120_000);
 
   it('a cell that throws fails after its attempts with its id in the error; the same command retries it', async () => {
     const cell = 'vae-bernoulli-sf';
-    const o = options(join(await tempDir(), 'store'), [cell]);
-    // A file where the cell's folder goes: every start of the cell throws.
-    await mkdir(o.store, { recursive: true });
-    await writeFile(join(o.store, cell), '');
+    const { o, unblock } = await blockedCell(cell);
     const first = worker(o);
-    procs.push(first);
     expect(await first.exit, first.err).toBe(1);
     expect(first.err.match(/^\[failed here\] vae-bernoulli-sf \(start \d\): vae-bernoulli-sf: /gm)).toHaveLength(3);
     expect(result(first).failed).toEqual([{ id: cell, message: expect.stringMatching(/^vae-bernoulli-sf: .*EEXIST/) }]);
     expect(await statusText()).toMatch(/failed vae-bernoulli-sf: vae-bernoulli-sf: .*EEXIST/);
-    await rm(join(o.store, cell));
+    await unblock();
     const second = worker(o);
-    procs.push(second);
     expect(await second.exit, second.err).toBe(0);
     expect(doneHere([second], cell)).toBe(1);
   }, 120_000);
