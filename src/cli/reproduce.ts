@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { BUDGET_NAMES, BUDGETS, type BudgetName, PLAN_FILE, reproduceTable1 } from '../reproduce/index.js';
 import { readJson } from '../train/files.js';
+import { queueStatus, reproduceQueue } from '../reproduce/queue.js';
 import { reproduceSpeed } from '../reproduce/speed.js';
 import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
 import { optionSpec } from '../train/options.js';
 import { CliError, EXIT, type IO, cliOption, numberSpec, onInterrupt, signalExit } from './util.js';
 
 interface ReproduceOpts {
+  queue?: string;
+  store?: string;
   budget: BudgetName | Table2BudgetName;
   classes: number[];
   seconds: number;
@@ -56,7 +59,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
       'selects hyper-parameters on validation, and writes table1.md, table1.json and one SVG of validation curves per row; ' +
       'table2 trains the semi-supervised M2 model with marginalization, Gumbel-Softmax and ST Gumbel-Softmax over the α grid (table2.md, table2.json); ' +
       'speed measures training steps/s of marginalization against Gumbel-Softmax for k classes (Fig. 5a: speed.json, speed.svg)')
-    .addArgument(new Argument('<table>', 'which result (speed: Fig. 5a)').choices(['table1', 'table2', 'speed']))
+    .addArgument(new Argument('<table>', 'which result (speed: Fig. 5a)').choices(['table1', 'table2', 'speed', 'status']))
     .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), paper (table1: about 550k steps per cell)')
       .choices([...new Set([...BUDGET_NAMES, ...TABLE2_BUDGET_NAMES])]).default('standard'))
     .option('--classes <list>', 'speed: class counts k', parseClasses, [5, 10, 100])
@@ -66,10 +69,16 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .addOption(cliOption(numberSpec('--jobs <n>', `table1: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process)`, 'int', 1, 64), null, false))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
+    .option('--queue <url>', 'table1: share the cells with every process started with the same command and this Redis (redis://host:6379); status: show that queue')
+    .option('--store <dir>', 'table1 --queue: the folder every machine sees at the same path (default: --out)')
     .option('--json', 'print table1.json on stdout when done')
     .addOption(new Option('--backend <name>', 'compute backend').choices(['wasm', 'ref']).default('wasm'))
     .addHelpText('after', `\nBudgets:\n${budgetHelp}\n`)
     .action(async (table: string, o: ReproduceOpts, cmd: Command) => {
+      if (table === 'status') {
+        if (!o.queue) throw new CliError('reproduce status needs --queue redis://host:port', EXIT.usage);
+        return queueStatus(o.queue, io.stdout);
+      }
       if (table === 'speed') {
         const outDir = o.out ?? 'runs/speed';
         const command = ['gumbel', 'reproduce', 'speed', '--classes', o.classes.join(','), '--seconds', o.seconds, '--batch', o.batch, '--threads', o.threads, '--out', outDir].join(' ');
@@ -99,6 +108,22 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
       const command = ['gumbel', 'reproduce', table, '--budget', budget, '--out', outDir, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
       const ctl = new AbortController();
       await onInterrupt(io, async (stop) => {
+        if (o.queue) {
+          const store = o.store ?? outDir;
+          const q = await reproduceQueue({
+            url: o.queue, budget: BUDGETS[budget], store, jobs: o.jobs ?? availableParallelism(), backend: o.backend, stderr: io.stderr, signal: ctl.signal,
+            command: ['gumbel', 'reproduce', table, '--budget', budget, '--store', store, '--queue', o.queue, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' '),
+          });
+          if (q.interrupted) {
+            io.stderr.write('interrupted: the running cells went back to the queue; the other workers go on (rerun the same command to rejoin)\n');
+            setCode(signalExit(stop.signal ?? 'SIGINT'));
+            return;
+          }
+          if (q.failed.length) throw new CliError(`${q.failed.length} cell${q.failed.length > 1 ? 's' : ''} failed: ${q.failed.map((f) => `${f.id} (${f.message})`).join('; ')}`, EXIT.failure);
+          io.stderr.write(`Table 1 (${budget}) through the queue: ${q.report!.finished} cells; ${store}/table1.md\n`);
+          if (o.json) io.stdout.write(JSON.stringify(q.report) + '\n');
+          return;
+        }
         const r = await reproduceTable1({
           budget, jobs: o.jobs ?? availableParallelism(), outDir, resume: !!o.resume, backend: o.backend, stderr: io.stderr, signal: ctl.signal, command,
         });

@@ -234,9 +234,11 @@ async function train(
   await writeAtomic(join(outDir, FILES.config), JSON.stringify(config, null, 2) + '\n');
 
   const flushMetrics = () => writeAtomic(join(outDir, FILES.metrics), metrics.map((m) => JSON.stringify(m)).join('\n') + (metrics.length ? '\n' : ''));
+  // Metrics first: a process killed between the two writes then resumes from the previous
+  // checkpoint, which drops the newer lines; the other order lost the lines since the last flush.
   const saveCheckpoint = async () => {
-    await writeAtomic(join(outDir, FILES.checkpoint), encodeCheckpoint(trainer.checkpoint({ acc, trainSeconds, lastValid })));
     await flushMetrics();
+    await writeAtomic(join(outDir, FILES.checkpoint), encodeCheckpoint(trainer.checkpoint({ acc, trainSeconds, lastValid })));
   };
 
   const tty = opts.stderr.isTTY === true;

@@ -1,0 +1,277 @@
+// `gumbel reproduce table1 --queue redis://host:port [--store DIR]`: the cells spread over any
+// number of processes and machines through BullMQ on Redis. Every process runs the same command: it
+// adds the cells as jobs (job id = cell id, so adding them again does nothing), works --jobs of them
+// in worker threads (queue_processor.ts), stays up while any cell is waiting or running (a spare if a
+// machine dies), and when every cell is done writes the tables into the store; every process that
+// sees the end writes the same bytes (built from the jobs' results in Redis, not from its clock).
+//
+// Failure model: a process that dies stops renewing its jobs' locks; after lockDuration the stalled
+// check of any live worker puts the cell back to waiting, and the next worker resumes it from its
+// checkpoint in the store (at most one checkpoint interval redone). Stalls do not use attempts
+// (maxStalledCount, capped by maxStartedAttempts); errors and crashed threads do (attempts, with
+// exponential backoff). Redis holds the queue only: checkpoints stay in the store, which must be one
+// folder every machine sees at the same path. At-least-once delivery becomes exactly-once effect
+// because a cell's folder is idempotent: training is deterministic, every file is written atomically.
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ArgumentError } from '../errors.js';
+import type { BackendName } from '../train/config.js';
+import { exists, readJson, writeAtomic } from '../train/files.js';
+import type { Output } from '../train/run.js';
+import { PLAN_FILE, threadsPerJob } from './index.js';
+import type { CellJob, CellJobResult, CellProgress, ProcessorData } from './queue_processor.js';
+import { buildReport, duration, markdownReport, rowSvg, svgFile, TABLE_FILES, type Table1Report } from './report.js';
+import { type Budget, CELLS, ROWS } from './table1.js';
+
+/** Lock, stall and retry settings for hours-long CPU-bound cells (BullMQ's defaults: 30 s, 30 s, 1, no cap, 1 attempt). */
+export const QUEUE_SETTINGS = {
+  /** A dead process's cell goes back to waiting after lockDuration to lockDuration + stalledInterval. */
+  lockDuration: 60_000,
+  stalledInterval: 30_000,
+  /** Machine losses a cell survives (stalls use no attempt)… */
+  maxStalledCount: 10,
+  /** …and the cap on its starts of any kind. */
+  maxStartedAttempts: 12,
+  /** Tries of a cell that throws or whose thread crashes (an OOM kill), retried after 1 and 2 min. */
+  attempts: 3,
+  backoff: 60_000,
+  /** How often a process looks whether every cell is done. */
+  poll: 5_000,
+};
+export type QueueSettings = typeof QUEUE_SETTINGS;
+
+export interface QueueOptions {
+  /** redis://[user:password@]host:port[/db] */
+  url: string;
+  budget: Budget;
+  /** The folder every machine sees at the same path: one folder per cell, the tables. */
+  store: string;
+  /** Cells this process runs at once, each in a worker thread. */
+  jobs: number;
+  backend: BackendName;
+  /** Cell ids to reproduce (default: all of Table 1). */
+  cells?: readonly string[];
+  stderr: Output;
+  /** Abort (Ctrl-C): running cells checkpoint and go back to the queue. */
+  signal?: AbortSignal;
+  command: string;
+  settings?: Partial<QueueSettings>;
+}
+
+export interface QueueResult {
+  /** Null when interrupted before every cell was done. */
+  report: Table1Report | null;
+  failed: { id: string; message: string }[];
+  interrupted: boolean;
+  queue: string;
+}
+
+const connect = (url: string) => new Redis(url, { maxRetriesPerRequest: null });
+
+/** The queue of one reproduction: machines with another protocol, version, backend or store land in another queue instead of mixing. */
+export function queueName(table: string, budget: Budget, backend: BackendName, store: string, cells: readonly string[], version: string): string {
+  const hash = createHash('sha256').update(JSON.stringify({ table, budget, backend, store, cells, version })).digest('hex');
+  return `gumbel-${table}-${budget.name}-${hash.slice(0, 12)}`;
+}
+
+async function gumbelVersion(): Promise<string> {
+  return (await readJson<{ version: string }>(fileURLToPath(new URL('../../package.json', import.meta.url)), 'package.json')).version;
+}
+
+/** The compiled processor: BullMQ's worker threads load JavaScript only. */
+async function processorFile(): Promise<string> {
+  const here = fileURLToPath(import.meta.url);
+  const file = here.endsWith('.js') ? join(here, '..', 'queue_processor.js') : join(here, '..', '..', '..', 'dist', 'reproduce', 'queue_processor.js');
+  if (!(await exists(file))) throw new ArgumentError(`--queue: the compiled processor ${file} is missing: build it with npm run build:ts`);
+  return file;
+}
+
+/** reproduce.json in the store: written by the first process, checked by the others. */
+async function checkPlan(store: string, budget: Budget, backend: BackendName): Promise<void> {
+  const path = join(store, PLAN_FILE);
+  if (await exists(path)) {
+    const plan = await readJson<{ table: string; budget: string; protocol?: Budget }>(path, 'reproduction');
+    if (plan.table !== 'table1' || plan.budget !== budget.name || (plan.protocol && JSON.stringify(plan.protocol) !== JSON.stringify(budget))) {
+      throw new ArgumentError(`--store ${store} holds another reproduction (${PLAN_FILE}: ${plan.table}, budget ${plan.budget}); expected table1, budget ${budget.name} as defined now: choose another --store`);
+    }
+    return;
+  }
+  await mkdir(store, { recursive: true });
+  await writeAtomic(path, JSON.stringify({ table: 'table1', budget: budget.name, protocol: budget, backend, created: new Date().toISOString() }, null, 2) + '\n');
+}
+
+/** The tables from the completed jobs: the same bytes in every process (timings and dates from Redis, not from this process). */
+async function writeTables(store: string, budget: Budget, jobs: Job<CellJob, CellJobResult>[]): Promise<Table1Report> {
+  const started = Math.min(...jobs.map((j) => j.processedOn ?? j.timestamp));
+  const ended = Math.max(...jobs.map((j) => j.finishedOn ?? 0));
+  const workers = new Map(jobs.map((j) => [j.returnvalue.worker, j.returnvalue]));
+  const report = {
+    ...buildReport(jobs.map((j) => j.returnvalue.cell), budget, {
+      command: jobs[0].data.command,
+      sessionSeconds: (ended - started) / 1000,
+      jobs: [...workers.values()].reduce((a, w) => a + w.jobs, 0),
+      threadsPerJob: Math.max(...jobs.map((j) => j.returnvalue.threads)),
+    }),
+    written: new Date(ended).toISOString(),
+  };
+  await writeAtomic(join(store, TABLE_FILES.json), JSON.stringify(report, null, 2) + '\n');
+  await writeAtomic(join(store, TABLE_FILES.md), markdownReport(report));
+  for (const row of ROWS) await writeAtomic(join(store, svgFile(row)), rowSvg(row, report));
+  return report;
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((res) => {
+  const done = () => {
+    clearTimeout(t);
+    signal?.removeEventListener('abort', done);
+    res();
+  };
+  const t = setTimeout(done, ms);
+  signal?.addEventListener('abort', done);
+});
+
+export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
+  const s = { ...QUEUE_SETTINGS, ...o.settings };
+  if (!Number.isInteger(o.jobs) || o.jobs < 1) throw new ArgumentError(`--jobs must be an integer >= 1, found ${o.jobs}`);
+  if (!/^rediss?:\/\//.test(o.url)) throw new ArgumentError(`--queue must be a Redis URL like redis://host:6379, found '${o.url}'`);
+  const ids = o.cells ?? CELLS.map((c) => c.id);
+  const unknown = ids.filter((id) => !CELLS.some((c) => c.id === id));
+  if (unknown.length) throw new ArgumentError(`cells must be Table 1 cell ids like ${CELLS[0].id}, found ${unknown.join(', ')}`);
+  const store = resolve(o.store);
+  await checkPlan(store, o.budget, o.backend);
+  const processor = await processorFile();
+  const name = queueName('table1', o.budget, o.backend, store, ids, await gumbelVersion());
+  const me: ProcessorData = { threads: threadsPerJob(o.jobs), worker: `${hostname()}-${process.pid}`, jobs: o.jobs };
+
+  const conn = connect(o.url);
+  const workerConn = connect(o.url);
+  // ioredis reconnects by itself (Redis restarted); say so once per outage, not per retry.
+  let down = false;
+  const onError = (e: Error) => {
+    if (!down) o.stderr.write(`queue: Redis at ${o.url} unreachable (${e.message}); retrying\n`);
+    down = true;
+  };
+  const onReady = () => {
+    if (down) o.stderr.write(`queue: Redis at ${o.url} reachable again\n`);
+    down = false;
+  };
+  for (const c of [conn, workerConn]) c.on('error', onError).on('ready', onReady);
+  const queue = new Queue<CellJob, CellJobResult>(name, { connection: conn });
+  let worker: Worker<CellJob, CellJobResult> | null = null;
+  try {
+    const data = (cell: string): CellJob => ({ v: 1, table: 'table1', cell, budget: o.budget, backend: o.backend, store, command: o.command });
+    const add = () => queue.addBulk(ids.map((cell) => ({
+      name: cell,
+      data: data(cell),
+      // Completed and failed jobs are kept: they are what makes adding a cell again a no-op.
+      opts: { jobId: cell, attempts: s.attempts, backoff: { type: 'exponential' as const, delay: s.backoff }, removeOnComplete: false, removeOnFail: false },
+    })));
+    await add();
+    // A rerun (after fixing what made a cell fail) gives the failed cells a fresh set of attempts.
+    for (const j of await queue.getFailed()) await j.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => undefined);
+    o.stderr.write(`reproducing Table 1, budget ${o.budget.name}, through queue ${name} at ${o.url}: ${ids.length} cells, ` +
+      `${o.jobs} here × ${me.threads} thread${me.threads > 1 ? 's' : ''} (worker ${me.worker}), store ${store}\n`);
+
+    worker = new Worker<CellJob, CellJobResult>(name, processor, {
+      connection: workerConn,
+      concurrency: o.jobs,
+      useWorkerThreads: true,
+      workerThreadsOptions: { workerData: me },
+      name: me.worker,
+      lockDuration: s.lockDuration,
+      stalledInterval: s.stalledInterval,
+      maxStalledCount: s.maxStalledCount,
+      maxStartedAttempts: s.maxStartedAttempts,
+    });
+    const w = worker;
+    w.on('error', onError);
+    // Lock lost while alive (partition, overload): stop the cell at its next step; another worker has it.
+    w.on('lockRenewalFailed', (jobIds) => jobIds.forEach((id) => w.cancelJob(id, 'lock lost')));
+    let done = 0;
+    w.on('completed', (job) => {
+      const c = job.returnvalue.cell;
+      o.stderr.write(`[done here ${++done}] ${c.id}: ${c.ours === null ? 'diverged' : c.ours.toFixed(2)} (paper ${c.paper.toFixed(1)}) · ${duration(c.seconds.total)}\n`);
+    });
+    w.on('failed', (job, err) => {
+      if (job && err.name !== 'WaitingError') o.stderr.write(`[failed here] ${job.id} (start ${job.attemptsStarted}): ${err.message}\n`);
+    });
+    const onAbort = () => w.cancelAllJobs('interrupted');
+    o.signal?.addEventListener('abort', onAbort);
+
+    // Up while any cell is waiting, delayed (retry backoff) or running anywhere. Cells missing from
+    // the queue (Redis lost its data) are added again: finished ones return their cell.json at once.
+    while (!o.signal?.aborted) {
+      const n = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized').catch(() => null);
+      if (n && Object.values(n).every((x) => x === 0)) {
+        const missing = await Promise.all(ids.map((id) => queue.getJob(id))).then((js) => js.some((j) => !j), () => true);
+        if (!missing) break;
+        await add().catch(() => undefined);
+      }
+      await sleep(s.poll, o.signal);
+    }
+    o.signal?.removeEventListener('abort', onAbort);
+    if (o.signal?.aborted) {
+      w.cancelAllJobs('interrupted');
+      await w.close();
+      return { report: null, failed: [], interrupted: true, queue: name };
+    }
+    await w.close();
+    const jobs = (await Promise.all(ids.map((id) => queue.getJob(id)))).filter((j): j is Job<CellJob, CellJobResult> => !!j);
+    const completed: Job<CellJob, CellJobResult>[] = [];
+    const failed: QueueResult['failed'] = [];
+    for (const j of jobs) {
+      // Not failedReason: a cell that failed once and then completed keeps it.
+      if ((await j.getState()) === 'completed') completed.push(j);
+      else failed.push({ id: j.id!, message: j.failedReason ?? 'not finished' });
+    }
+    const report = completed.length ? await writeTables(store, o.budget, completed) : null;
+    return { report, failed, interrupted: false, queue: name };
+  } finally {
+    await worker?.close();
+    await queue.close();
+    conn.disconnect();
+    workerConn.disconnect();
+  }
+}
+
+const ago = (iso: string) => duration(Math.max(0, (Date.now() - Date.parse(iso)) / 1000));
+
+/** `gumbel reproduce status --queue URL`: every gumbel queue in that Redis, its cells waiting, running (where, step, ETA), done, failed. */
+export async function queueStatus(url: string, out: Output): Promise<void> {
+  if (!/^rediss?:\/\//.test(url)) throw new ArgumentError(`--queue must be a Redis URL like redis://host:6379, found '${url}'`);
+  const conn = connect(url);
+  try {
+    const names = [...new Set((await conn.keys('bull:gumbel-*:meta')).map((k) => k.slice('bull:'.length, -':meta'.length)))].sort();
+    if (!names.length) out.write(`no gumbel reproduction in the queue at ${url}\n`);
+    for (const name of names) {
+      const queue = new Queue<CellJob, CellJobResult>(name, { connection: conn });
+      try {
+        const n = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
+        const any = (await queue.getJobs(['active', 'waiting', 'completed', 'failed', 'delayed'], 0, 0))[0];
+        out.write(`${name}${any ? `: ${any.data.table}, budget ${any.data.budget.name}, store ${any.data.store}` : ''}\n`);
+        out.write(`  waiting ${n.waiting + n.prioritized + n.delayed} · running ${n.active} · done ${n.completed} · failed ${n.failed}\n`);
+        for (const j of await queue.getActive()) {
+          const p = j.progress as unknown as CellProgress | number;
+          const where = j.processedBy ?? '?';
+          if (typeof p !== 'object' || p === null) {
+            out.write(`  running ${j.id} on ${where}: starting\n`);
+            continue;
+          }
+          const eta = p.stepsPerSec ? `, ETA of this run ${duration((p.of - p.step) / p.stepsPerSec)}` : '';
+          out.write(`  running ${j.id} on ${where}: ${p.run} step ${p.step}/${p.of}${eta} (as of ${ago(p.at)} ago)\n`);
+        }
+        for (const j of await queue.getFailed()) out.write(`  failed ${j.id}: ${j.failedReason}\n`);
+      } finally {
+        await queue.close();
+      }
+    }
+  } finally {
+    conn.disconnect();
+  }
+}
