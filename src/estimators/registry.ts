@@ -11,6 +11,7 @@ import { gstEstimator } from './gst.js';
 import { gumbelRaoEstimator } from './gumbel_rao.js';
 import { gumbelSoftmaxEstimator } from './gumbel_softmax.js';
 import { mupropEstimator } from './muprop.js';
+import { rebarEstimator } from './rebar.js';
 import { reinmaxEstimator } from './reinmax.js';
 import { rlooEstimator } from './rloo.js';
 import { sfEstimator } from './sf.js';
@@ -68,6 +69,7 @@ const BUILT_IN: readonly EstimatorDescriptor[] = [
   rlooEstimator, armEstimator, disarmEstimator,
   reinmaxEstimator, zgrEstimator, gstEstimator, decoupledStEstimator, gumbelRaoEstimator,
   vimcoEstimator,
+  rebarEstimator,
 ];
 
 const registry = new Map<string, EstimatorDescriptor>(BUILT_IN.map((d) => [d.name, d]));
