@@ -13,6 +13,7 @@ import { gumbelSoftmaxEstimator } from './gumbel_softmax.js';
 import { mupropEstimator } from './muprop.js';
 import { rebarEstimator } from './rebar.js';
 import { reinmaxEstimator } from './reinmax.js';
+import { relaxEstimator } from './relax.js';
 import { rlooEstimator } from './rloo.js';
 import { sfEstimator } from './sf.js';
 import { slopeStEstimator } from './slope_st.js';
@@ -69,7 +70,7 @@ const BUILT_IN: readonly EstimatorDescriptor[] = [
   rlooEstimator, armEstimator, disarmEstimator,
   reinmaxEstimator, zgrEstimator, gstEstimator, decoupledStEstimator, gumbelRaoEstimator,
   vimcoEstimator,
-  rebarEstimator,
+  rebarEstimator, relaxEstimator,
 ];
 
 const registry = new Map<string, EstimatorDescriptor>(BUILT_IN.map((d) => [d.name, d]));
