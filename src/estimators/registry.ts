@@ -6,6 +6,7 @@ import { armEstimator } from './arm.js';
 import { darnEstimator } from './darn.js';
 import { decoupledStEstimator } from './decoupled_st.js';
 import { disarmEstimator } from './disarm.js';
+import { doubleCvEstimator } from './double_cv.js';
 import type { Estimator, LatentSpec } from './estimator.js';
 import { gstEstimator } from './gst.js';
 import { gumbelRaoEstimator } from './gumbel_rao.js';
@@ -70,7 +71,7 @@ const BUILT_IN: readonly EstimatorDescriptor[] = [
   rlooEstimator, armEstimator, disarmEstimator,
   reinmaxEstimator, zgrEstimator, gstEstimator, decoupledStEstimator, gumbelRaoEstimator,
   vimcoEstimator,
-  rebarEstimator, relaxEstimator,
+  rebarEstimator, relaxEstimator, doubleCvEstimator,
 ];
 
 const registry = new Map<string, EstimatorDescriptor>(BUILT_IN.map((d) => [d.name, d]));

@@ -12,7 +12,7 @@ import { createEstimator, type Estimator } from '../../src/estimators/index.js';
 import { add, variable, zeros } from '../../src/ops.js';
 import { key } from '../../src/random/key.js';
 import { fillRandom } from '../harness/check_kernel.js';
-import { expectMeanNear } from './helpers.js';
+import { BERN, expectMeanNear, linearProblem } from './helpers.js';
 
 beforeAll(() => setBackend(createRefBackend({ f64: true })));
 
@@ -78,5 +78,39 @@ describe.each(['rebar', 'relax'] as const)('%s', (name) => {
 
   it('refuses categorical layers, naming what it supports', () => {
     expect(() => gradientStats(make(), categoricalProblem(), { samples: 10, key: key(0) })).toThrow(new RegExp(`${name}: supports bernoulli latents only, found a categorical layer`));
+  });
+});
+
+describe('double_cv', () => {
+  for (const [samples, problem] of [[2, bernoulliProblem], [3, bernoulliProblem], [2, twoLayerProblem], [3, twoLayerProblem]] as const) {
+    it(`is unbiased for fixed α with K = ${samples}, on ${problem().name}`, () => {
+      const e = createEstimator('double_cv', { samples, alpha: 0.7, learn: false });
+      const s = gradientStats(e, problem(), { samples: 20000, batch: 2000, key: key(35) });
+      expectMeanNear(s, s.exact);
+    });
+  }
+
+  it('α = 1 has zero variance and no bias when f is linear (the linear control variate is exact)', () => {
+    const s = gradientStats(createEstimator('double_cv', { alpha: 1, learn: false }), linearProblem(BERN, [0.4, -0.9, 1.3], [1, -2, 0.5]), { samples: 2000, batch: 1000, key: key(38) });
+    expect(s.totalVariance).toBeLessThan(1e-12);
+    expect(s.bias2).toBeLessThan(1e-12);
+  });
+
+  it('gives α the variance gradient', () => {
+    for (const p of [bernoulliProblem(), twoLayerProblem()]) expectVarianceGradient(createEstimator('double_cv', { samples: 3 }), p);
+  });
+
+  it('learning α lowers the variance (from α = 2, a poor value for this f)', () => {
+    const p = bernoulliProblem(), e = createEstimator('double_cv', { alpha: 2 });
+    const stats = () => gradientStats(e, p, { samples: 4000, batch: 1000, key: key(36) });
+    const before = stats();
+    fitEstimatorParams(e, p, { steps: 150, batch: 100, lr: 0.05, key: key(37) });
+    const after = stats();
+    expectMeanNear(after, after.exact);
+    expect(after.totalVariance).toBeLessThan(0.7 * before.totalVariance);
+  });
+
+  it('refuses categorical layers, naming what it supports', () => {
+    expect(() => gradientStats(createEstimator('double_cv'), categoricalProblem(), { samples: 10, key: key(0) })).toThrow(/double_cv: supports bernoulli latents only/);
   });
 });
