@@ -1,13 +1,12 @@
-// REBAR (Tucker, Mnih, Maddison, Lawson & Sohl-Dickstein, NIPS 2017, Eq. 5), for Bernoulli latents:
+// REBAR (Tucker, Mnih, Maddison, Lawson & Sohl-Dickstein, NIPS 2017, Eq. 5), Bernoulli and categorical:
 //   ĝ = [f(b) − η·f(σ_λ(z̃))]·∇ log p(b) + η·∇f(σ_λ(z)) − η·∇f(σ_λ(z̃)),
-// z = ℓ + Logistic noise, b = H(z), z̃ ~ p(z | b), σ_λ(z) = σ(z / e^λ). Unbiased for any η, λ; with
+// z = ℓ + Logistic (Gumbel) noise, b = H(z), z̃ ~ p(z | b), σ_λ(z) = σ(z / e^λ) (softmax per group).
+// Unbiased for any η, λ; with
 // `learn` (the default) η and λ are parameters (params()) that the trainer's optimizer moves down
 // the variance gradient ∂E‖ĝ‖²/∂(η, λ) ("Dynamic REBAR"). The gradient in λ is a second derivative
 // of f, from our tape's createGraph. Formula details, several layers and the surrogate:
 // relaxed_control.ts. Cost 1 + 2L decoder evaluations (L stochastic layers), each relaxed one
 // with a recorded backward pass, then a second backward pass for the variance gradient.
-// Categorical latents (the paper's conditional Gumbel z̃) are not implemented: the registry
-// rejects them, naming Bernoulli.
 import { getBackend } from '../engine.js';
 import { Params } from '../nn/params.js';
 import { mul } from '../ops.js';
@@ -37,5 +36,5 @@ export const REBAR_OPTIONS = [
 
 export const rebarEstimator: EstimatorDescriptor = {
   name: 'rebar', summary: 'REBAR: score function with the relaxed control η·f(σ_λ(z̃)), η and λ learned to minimise variance', reads: [],
-  options: REBAR_OPTIONS, unbiased: true, evaluations: (_, layers) => 1 + 2 * layers, latents: ['bernoulli'], create: (o) => rebar(o as RebarOptions),
+  options: REBAR_OPTIONS, unbiased: true, evaluations: (_, layers) => 1 + 2 * layers, latents: ['bernoulli', 'categorical'], create: (o) => rebar(o as RebarOptions),
 };

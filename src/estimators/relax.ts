@@ -1,14 +1,14 @@
-// RELAX (Grathwohl, Choi, Wu, Roeder & Duvenaud, ICLR 2018, Eq. 7), for Bernoulli latents:
+// RELAX (Grathwohl, Choi, Wu, Roeder & Duvenaud, ICLR 2018, Eq. 7), Bernoulli and categorical:
 //   ĝ = [f(b) − c_φ(z̃)]·∇ log p(b) + ∇c_φ(z) − ∇c_φ(z̃),   c_φ(z) = η·f(σ_λ(z)) + r_ρ(σ_λ(z), ℓ),
 // REBAR's control plus a learned network r_ρ (the form of DisARM's port of RELAX). Unbiased for any
 // φ = (η, λ, ρ); with `learn` (the default) φ are parameters (params()) that the trainer's optimizer
 // moves down the variance gradient ∂E‖ĝ‖²/∂φ, a second derivative of f and of r_ρ from our tape's
-// createGraph. r_ρ acts on each unit and sums: r_ρ(s, ℓ) = Σ_j vᵀ tanh(a·s_j + c·ℓ_j + d) + e, with
+// createGraph. r_ρ acts on each entry (unit, or class of a categorical variable) and sums:
+// r_ρ(s, ℓ) = Σ_j vᵀ tanh(a·s_j + c·ℓ_j + d) + e, with
 // `hidden` units (default 16), one network shared by every unit and layer, so it exists (and the
 // optimizer sees it) before the first pass tells the latent width; a joint network over all units
 // would need that width up front. v starts at 0, so RELAX starts as REBAR. Details, several layers
 // and the surrogate: relaxed_control.ts. Cost 1 + 2L decoder evaluations, as REBAR.
-// Categorical latents are not implemented: the registry rejects them, naming Bernoulli.
 import { getBackend } from '../engine.js';
 import { ArgumentError } from '../errors.js';
 import { glorotUniform } from '../nn/linear.js';
@@ -44,5 +44,5 @@ export function relax(opts: RelaxOptions = {}) {
 export const relaxEstimator: EstimatorDescriptor = {
   name: 'relax', summary: 'RELAX: REBAR\'s control plus a learned network r_ρ, all trained to minimise the variance', reads: [],
   options: [...REBAR_OPTIONS, { key: 'hidden', help: 'hidden tanh units of the control network r_ρ', default: 16, min: 1, max: 1024, integer: true }],
-  unbiased: true, evaluations: (_, layers) => 1 + 2 * layers, latents: ['bernoulli'], create: (o) => relax(o as RelaxOptions),
+  unbiased: true, evaluations: (_, layers) => 1 + 2 * layers, latents: ['bernoulli', 'categorical'], create: (o) => relax(o as RelaxOptions),
 };

@@ -9,8 +9,8 @@ import type { Tensor } from '../../src/tensor.js';
 import { fillRandom } from '../harness/check_kernel.js';
 
 const be = createRefBackend({ f64: true });
-type Input = { shape: number[]; data: Float64Array };
-const r = (shape: number[], seed: number, lo = -2, hi = 2): Input => ({ shape, data: fillRandom(shape.reduce((a, b) => a * b, 1), seed, lo, hi) as Float64Array });
+type Input = { shape: number[]; data: ArrayLike<number> };
+const r = (shape: number[], seed: number, lo = -2, hi = 2): Input => ({ shape, data: fillRandom(shape.reduce((a, b) => a * b, 1), seed, lo, hi) });
 
 /** G(x) = Σ_j ⟨w_j, ∇_{x_j} Σ c ⊙ f(x)⟩ (c, w fixed random); checks ∇G from createGraph against (G(x + h) − G(x − h))/2h. */
 function hesscheck(f: (...xs: Tensor[]) => Tensor, inputs: Input[], tol = 1e-6): void {
