@@ -51,6 +51,16 @@ function expectVarianceGradient(e: Estimator, p: Problem): void {
   });
 }
 
+/** 150 Adam steps on the estimator's own parameters cut its measured variance by 30 % or more, and it stays unbiased. */
+function expectFitLowersVariance(e: Estimator, p: Problem): void {
+  const stats = () => gradientStats(e, p, { samples: 4000, batch: 1000, key: key(33) });
+  const before = stats();
+  fitEstimatorParams(e, p, { steps: 150, batch: 100, lr: 0.05, key: key(34) });
+  const after = stats();
+  expectMeanNear(after, after.exact);
+  expect(after.totalVariance).toBeLessThan(0.7 * before.totalVariance);
+}
+
 const OPTIONS = { rebar: {}, relax: { hidden: 3 } } as const;
 
 describe.each(['rebar', 'relax'] as const)('%s', (name) => {
@@ -67,15 +77,8 @@ describe.each(['rebar', 'relax'] as const)('%s', (name) => {
   }
 
   for (const problem of [bernoulliProblem, categoricalProblem]) {
-    it(`learning its control parameters lowers the variance on ${problem().name} (from a poor start, η = 0.2, temperature 3)`, () => {
-      const p = problem(), e = make({ eta: 0.2, temperature: 3 });
-      const stats = () => gradientStats(e, p, { samples: 4000, batch: 1000, key: key(33) });
-      const before = stats();
-      fitEstimatorParams(e, p, { steps: 150, batch: 100, lr: 0.05, key: key(34) });
-      const after = stats();
-      expectMeanNear(after, after.exact);
-      expect(after.totalVariance).toBeLessThan(0.7 * before.totalVariance);
-    });
+    it(`learning its control parameters lowers the variance on ${problem().name} (from a poor start, η = 0.2, temperature 3)`, () =>
+      expectFitLowersVariance(make({ eta: 0.2, temperature: 3 }), problem()));
   }
 });
 
@@ -98,15 +101,7 @@ describe('double_cv', () => {
     for (const p of [bernoulliProblem(), twoLayerProblem()]) expectVarianceGradient(createEstimator('double_cv', { samples: 3 }), p);
   });
 
-  it('learning α lowers the variance (from α = 2, a poor value for this f)', () => {
-    const p = bernoulliProblem(), e = createEstimator('double_cv', { alpha: 2 });
-    const stats = () => gradientStats(e, p, { samples: 4000, batch: 1000, key: key(36) });
-    const before = stats();
-    fitEstimatorParams(e, p, { steps: 150, batch: 100, lr: 0.05, key: key(37) });
-    const after = stats();
-    expectMeanNear(after, after.exact);
-    expect(after.totalVariance).toBeLessThan(0.7 * before.totalVariance);
-  });
+  it('learning α lowers the variance (from α = 2, a poor value for this f)', () => expectFitLowersVariance(createEstimator('double_cv', { alpha: 2 }), bernoulliProblem()));
 
   it('refuses categorical layers, naming what it supports', () => {
     expect(() => gradientStats(createEstimator('double_cv'), categoricalProblem(), { samples: 10, key: key(0) })).toThrow(/double_cv: supports bernoulli latents only/);
