@@ -4,7 +4,7 @@
 //   ĝ_ℓ = (1/K) Σ_k (h_k − mean_{j≠k} h_j)·(b_k − θ) + α·(mean_k g_k) ⊙ θ(1 − θ),
 // RLOO's leave-one-out baseline plus a global linear (Taylor) control variate whose expectation,
 // −α·E[g] ⊙ θ(1 − θ) (b_k is independent of ḡ₋ₖ), is added back: unbiased for any α, K ≥ 2.
-// α = 1 removes the whole first-order part of f (thjashin/rodeo writes it with the opposite sign of
+// Option cvAlpha (not `alpha`, the CLI's ssvae α) is α's start. α = 1 removes the whole first-order part of f (thjashin/rodeo writes it with the opposite sign of
 // α); α = 0 is RLOO, the default start. On a strongly nonlinear f the best α is small: on the
 // diagnostic bernoulli-3 problem it is ≈ 0.3, and α = 1 has more variance than RLOO.
 // α is learned by minimising E‖ĝ‖²: ĝ is linear in α and the g_k are constants, so ∂‖ĝ‖²/∂α = 2⟨ĝ, ∂ĝ/∂α⟩
@@ -64,9 +64,9 @@ export const doubleCvEstimator: EstimatorDescriptor = {
   name: 'double_cv', summary: 'double control variates: RLOO plus a learned global linear control from ∇_b f at the samples', reads: [],
   options: [
     { key: 'samples', help: 'samples K per step (decoder evaluations)', default: 2, min: 2, max: 1000, integer: true },
-    { key: 'alpha', help: 'initial weight α of the linear control variate (0: RLOO)', default: 0, min: -100, max: 100 },
+    { key: 'cvAlpha', help: 'initial weight α of the linear control variate (0: RLOO)', default: 0, min: -100, max: 100 },
     { key: 'learn', help: 'learn α by minimising the estimator variance', default: true },
   ],
   unbiased: true, evaluations: (o) => o.samples as number, latents: ['bernoulli'],
-  create: (o) => doubleCv(o.samples as number, o.alpha as number, o.learn as boolean),
+  create: (o) => doubleCv(o.samples as number, o.cvAlpha as number, o.learn as boolean),
 };

@@ -5,12 +5,11 @@
 // moves down the variance gradient ∂E‖ĝ‖²/∂φ, a second derivative of f and of r_ρ from our tape's
 // createGraph. r_ρ acts on each entry (unit, or class of a categorical variable) and sums:
 // r_ρ(s, ℓ) = Σ_j vᵀ tanh(a·s_j + c·ℓ_j + d) + e, with
-// `hidden` units (default 16), one network shared by every unit and layer, so it exists (and the
+// `controlHidden` units (default 16), one network shared by every unit and layer, so it exists (and the
 // optimizer sees it) before the first pass tells the latent width; a joint network over all units
 // would need that width up front. v starts at 0, so RELAX starts as REBAR. Details, several layers
 // and the surrogate: relaxed_control.ts. Cost 1 + 2L decoder evaluations, as REBAR.
 import { getBackend } from '../engine.js';
-import { ArgumentError } from '../errors.js';
 import { glorotUniform } from '../nn/linear.js';
 import { Params } from '../nn/params.js';
 import { add, linear, mul, reshape, sum, tanh } from '../ops.js';
@@ -21,13 +20,12 @@ import type { EstimatorDescriptor } from './registry.js';
 import { relaxedControl } from './relaxed_control.js';
 
 export interface RelaxOptions extends RebarOptions {
-  /** Hidden tanh units of r_ρ (default 16). */
-  hidden?: number;
+  /** Hidden tanh units of r_ρ (default 16; not `hidden`, which the CLI gives the VAE's layers). */
+  controlHidden?: number;
 }
 
 export function relax(opts: RelaxOptions = {}) {
-  const h = opts.hidden ?? 16;
-  if (!Number.isInteger(h) || h < 1) throw new ArgumentError(`relax: hidden must be a positive integer, found ${String(h)}`);
+  const h = opts.controlHidden ?? 16;
   const p = new Params(getBackend());
   const eta = p.add('relax.eta', [opts.eta ?? 1], [1]), logTemp = p.add('relax.log_temperature', [Math.log(opts.temperature ?? 0.5)], [1]);
   const [a, c] = [0, 1].map((i) => p.add(`relax.${'ac'[i]}`, glorotUniform(makeKey(0x7e1a + i), 2, h, h), [1, h]));
@@ -43,6 +41,6 @@ export function relax(opts: RelaxOptions = {}) {
 
 export const relaxEstimator: EstimatorDescriptor = {
   name: 'relax', summary: 'RELAX: REBAR\'s control plus a learned network r_ρ, all trained to minimise the variance', reads: [],
-  options: [...REBAR_OPTIONS, { key: 'hidden', help: 'hidden tanh units of the control network r_ρ', default: 16, min: 1, max: 1024, integer: true }],
+  options: [...REBAR_OPTIONS, { key: 'controlHidden', help: 'hidden tanh units of the control network r_ρ', default: 16, min: 1, max: 1024, integer: true }],
   unbiased: true, evaluations: (_, layers) => 1 + 2 * layers, latents: ['bernoulli', 'categorical'], create: (o) => relax(o as RelaxOptions),
 };

@@ -61,7 +61,7 @@ function expectFitLowersVariance(e: Estimator, p: Problem): void {
   expect(after.totalVariance).toBeLessThan(0.7 * before.totalVariance);
 }
 
-const OPTIONS = { rebar: {}, relax: { hidden: 3 } } as const;
+const OPTIONS = { rebar: {}, relax: { controlHidden: 3 } } as const;
 
 describe.each(['rebar', 'relax'] as const)('%s', (name) => {
   const make = (o: Record<string, unknown> = {}) => createEstimator(name, { ...OPTIONS[name], ...o });
@@ -85,14 +85,14 @@ describe.each(['rebar', 'relax'] as const)('%s', (name) => {
 describe('double_cv', () => {
   for (const [samples, problem] of [[2, bernoulliProblem], [3, bernoulliProblem], [2, twoLayerProblem], [3, twoLayerProblem]] as const) {
     it(`is unbiased for fixed α with K = ${samples}, on ${problem().name}`, () => {
-      const e = createEstimator('double_cv', { samples, alpha: 0.7, learn: false });
+      const e = createEstimator('double_cv', { samples, cvAlpha: 0.7, learn: false });
       const s = gradientStats(e, problem(), { samples: 20000, batch: 2000, key: key(35) });
       expectMeanNear(s, s.exact);
     });
   }
 
   it('α = 1 has zero variance and no bias when f is linear (the linear control variate is exact)', () => {
-    const s = gradientStats(createEstimator('double_cv', { alpha: 1, learn: false }), linearProblem(BERN, [0.4, -0.9, 1.3], [1, -2, 0.5]), { samples: 2000, batch: 1000, key: key(38) });
+    const s = gradientStats(createEstimator('double_cv', { cvAlpha: 1, learn: false }), linearProblem(BERN, [0.4, -0.9, 1.3], [1, -2, 0.5]), { samples: 2000, batch: 1000, key: key(38) });
     expect(s.totalVariance).toBeLessThan(1e-12);
     expect(s.bias2).toBeLessThan(1e-12);
   });
@@ -101,7 +101,7 @@ describe('double_cv', () => {
     for (const p of [bernoulliProblem(), twoLayerProblem()]) expectVarianceGradient(createEstimator('double_cv', { samples: 3 }), p);
   });
 
-  it('learning α lowers the variance (from α = 2, a poor value for this f)', () => expectFitLowersVariance(createEstimator('double_cv', { alpha: 2 }), bernoulliProblem()));
+  it('learning α lowers the variance (from α = 2, a poor value for this f)', () => expectFitLowersVariance(createEstimator('double_cv', { cvAlpha: 2 }), bernoulliProblem()));
 
   it('refuses categorical layers, naming what it supports', () => {
     expect(() => gradientStats(createEstimator('double_cv'), categoricalProblem(), { samples: 10, key: key(0) })).toThrow(/double_cv: supports bernoulli latents only/);
