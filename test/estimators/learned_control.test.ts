@@ -76,6 +76,12 @@ describe.each(['rebar', 'relax'] as const)('%s', (name) => {
     it(`gives its control parameters the variance gradient on ${problem().name}`, () => expectVarianceGradient(make(), problem()));
   }
 
+  it('learning adds nothing to the gradient in θ (the same per-sample gradients with learn on and off, up to rounding)', () => {
+    // With learn on, ∇_ℓ c comes from the recorded rules (e.g. tanh′ = 1 − y² in ops), not the backward kernels.
+    const [on, off] = [true, false].map((learn) => gradientStats(make({ learn }), twoLayerProblem(), { samples: 500, batch: 500, key: key(32) }));
+    for (const k of ['mean', 'variance'] as const) on[k].forEach((v, j) => expect(Math.abs(v - off[k][j])).toBeLessThan(1e-12 * (1 + Math.abs(v))));
+  });
+
   for (const problem of [bernoulliProblem, categoricalProblem]) {
     it(`learning its control parameters lowers the variance on ${problem().name} (from a poor start, η = 0.2, temperature 3)`, () =>
       expectFitLowersVariance(make({ eta: 0.2, temperature: 3 }), problem()));
@@ -95,6 +101,11 @@ describe('double_cv', () => {
     const s = gradientStats(createEstimator('double_cv', { cvAlpha: 1, learn: false }), linearProblem(BERN, [0.4, -0.9, 1.3], [1, -2, 0.5]), { samples: 2000, batch: 1000, key: key(38) });
     expect(s.totalVariance).toBeLessThan(1e-12);
     expect(s.bias2).toBeLessThan(1e-12);
+  });
+
+  it('learning adds nothing to the gradient in θ', () => {
+    const [on, off] = [true, false].map((learn) => gradientStats(createEstimator('double_cv', { cvAlpha: 0.5, learn }), twoLayerProblem(), { samples: 500, batch: 500, key: key(32) }));
+    expect(Array.from(on.mean)).toEqual(Array.from(off.mean));
   });
 
   it('gives α the variance gradient', () => {
