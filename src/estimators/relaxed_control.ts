@@ -19,7 +19,8 @@
 // in the logits (E ĝ does not depend on φ, so ∂V/∂φ is the variance gradient; Dynamic REBAR's
 // objective taken at the logits rather than at every model parameter). ∂ĝ/∂λ and ∂ĝ/∂ρ need a
 // second derivative of f: ∇_ℓ c comes from grad(..., { createGraph: true }) (src/autograd), so the
-// model's ops must be twice differentiable (conv layers and the analytic KL's rule are not).
+// ops between the latent and f must be twice differentiable; conv layers are not (a clear error if
+// reached), while an analytic KL on the encoder's logits is never on the path from ĝ to φ.
 import { grad } from '../autograd/tape.js';
 import { discrete } from '../distributions/index.js';
 import { add, exp, full, gumbel, log, logistic, logSoftmax, mul, neg, reshape, scale, sigmoid, softmax, stopGradient, sub, sum, uniform } from '../ops.js';
