@@ -1,11 +1,16 @@
 // One gradient rule per recorded op: given the output's cotangent dy, the inputs, the output and
 // the op's attributes, return one cotangent per input (null: none). Rules run with recording off
-// and use public ops, plus the backward kernels of the catalogue (never recorded).
+// and use public ops, plus the backward kernels of the catalogue (never recorded). Under
+// grad(..., { createGraph: true }) they run with recording on (recording() is true): a rule with a
+// backward kernel then uses the same formula in recorded ops, so it can be differentiated again;
+// abs and relu keep the kernel's 0/±1 mask as a constant (their second derivative is 0 a.e.).
 import type { Backend } from '../backend.js';
 import { Bcast } from '../kernels.js';
-import { add, div, full, matmul, mul, neg, reshape, scale, softmax, sum } from '../ops.js';
+import { GumbelError } from '../errors.js';
+import type { UnaryOp } from '../kernels.js';
+import { add, div, exp, full, matmul, mul, neg, reshape, scale, sigmoid, softmax, square, sub, sum } from '../ops.js';
 import { Tensor } from '../tensor.js';
-import { type GradTable, needsGrad } from './tape.js';
+import { type GradTable, needsGrad, recording, recordCustom } from './tape.js';
 
 /** A fresh scratch tensor (like's shape, or `shape`) on like's backend, filled by one backward kernel. */
 function kernel(like: Tensor, fill: (be: Backend, y: Tensor) => void, shape: readonly number[] = like.shape): Tensor {
@@ -31,11 +36,46 @@ function expand(dy: Tensor, x: Tensor, axis: 'all' | 0 | -1): Tensor {
   return add(zeros, reshape(dy, [...x.shape.slice(0, -1), 1]));
 }
 
+/** f′(x) in recorded ops, given y = f(x) (unary_grad's formulas); null for abs and relu, whose f′ is a constant mask. */
+function derivative(op: UnaryOp, x: Tensor, y: Tensor): Tensor | null {
+  switch (op) {
+    case 'neg': return full(x.shape, -1, { backend: x.backend });
+    case 'square': return scale(x, 2);
+    case 'sqrt': return div(full(x.shape, 0.5, { backend: x.backend }), y);
+    case 'sigmoid': return mul(y, scale(y, -1, 1));
+    case 'tanh': return scale(square(y), -1, 1);
+    case 'softplus': return sigmoid(x);
+    case 'exp': return y;
+    case 'log': return div(full(x.shape, 1, { backend: x.backend }), x);
+    default: return null;
+  }
+}
+
+/** Sums v [.., n·k] over each group of k, broadcast back to v's shape. */
+function groupSum(v: Tensor, k: number): Tensor {
+  const rows = v.size / k;
+  return reshape(add(full([rows, k], 0, { backend: v.backend }), reshape(sum(reshape(v, [rows, k]), -1), [rows, 1])), v.shape);
+}
+
+/** Under createGraph, a kernel-only rule's outputs get a node that refuses a further derivative. */
+function firstOrderOnly(name: string, inputs: readonly (Tensor | null)[], outs: (Tensor | null)[]): (Tensor | null)[] {
+  if (!recording()) return outs;
+  const ins = inputs.filter((t): t is Tensor => t !== null);
+  for (const o of outs) {
+    if (o) recordCustom(ins, o, () => { throw new GumbelError(`grad: the gradient rule of ${name} is not twice differentiable; a second derivative through it is not supported`); });
+  }
+  return outs;
+}
+
 export const GRADS: GradTable = {
   reshape: (dy, [x]) => [reshape(dy, x.shape)],
 
   // d/dx f(x) per op: see unary_grad in src/kernels.ts
-  unary: (dy, [x], y, { op }) => [kernel(x, (be, dx) => be.unary_grad(op, x.buf, y.buf, dy.buf, dx.buf, x.size))],
+  unary: (dy, [x], y, { op }) => {
+    if (!recording()) return [kernel(x, (be, dx) => be.unary_grad(op, x.buf, y.buf, dy.buf, dx.buf, x.size))];
+    const ones = full(x.shape, 1, { backend: x.backend });
+    return [mul(dy, derivative(op, x, y) ?? kernel(x, (be, m) => be.unary_grad(op, x.buf, y.buf, ones.buf, m.buf, x.size)))];
+  },
 
   // d(αx + β)/dx = α
   scale: (dy, _x, _y, { alpha }) => [scale(dy, alpha)],
@@ -73,7 +113,7 @@ export const GRADS: GradTable = {
     const dx = needsGrad(x)
       ? kernel(x, (be, d) => be.col2im(matmul(d2, w2, { transB: true }).buf, d.buf, g.n, g.h, g.w, g.c, g.kh, g.kw, g.stride, g.pad, g.ho, g.wo))
       : null;
-    return [dx, needsGrad(w) ? reshape(matmul(cols, d2, { transA: true }), w.shape) : null, bias && needsGrad(bias) ? sum(d2, 0) : null];
+    return firstOrderOnly('conv2d', [dy, x, w], [dx, needsGrad(w) ? reshape(matmul(cols, d2, { transA: true }), w.shape) : null, bias && needsGrad(bias) ? sum(d2, 0) : null]);
   },
 
   // y = col2im(x·W) + b: with dcols = im2col(dy), dx = dcols·Wᵀ, dW = xᵀ·dcols, db = Σ_rows dy
@@ -81,18 +121,18 @@ export const GRADS: GradTable = {
     const cin = w.shape[0], kk = w.size / cin, rows = x.size / cin, cout = w.shape[3];
     const dcols = kernel(dy, (be, d) => be.im2col(dy.buf, d.buf, g.n, g.h, g.w, g.c, g.kh, g.kw, g.stride, g.pad, g.ho, g.wo), [rows, kk]);
     const w2 = reshape(w, [cin, kk]), x2 = reshape(x, [rows, cin]);
-    return [
+    return firstOrderOnly('conv2d_transpose', [dy, x, w], [
       needsGrad(x) ? reshape(matmul(dcols, w2, { transB: true }), x.shape) : null,
       needsGrad(w) ? reshape(matmul(x2, dcols, { transA: true }), w.shape) : null,
       bias && needsGrad(bias) ? sum(reshape(dy, [dy.size / cout, cout]), 0) : null,
-    ];
+    ]);
   },
 
   // dx = y ⊙ (dy − Σ dy⊙y)
-  softmax: (dy, [x], y, { k }) => [kernel(x, (be, dx) => be.softmax_grad(y.buf, dy.buf, dx.buf, x.size / k, k))],
+  softmax: (dy, [x], y, { k }) => [recording() ? mul(y, sub(dy, groupSum(mul(dy, y), k))) : kernel(x, (be, dx) => be.softmax_grad(y.buf, dy.buf, dx.buf, x.size / k, k))],
 
   // dx = dy − softmax(x)·Σdy
-  log_softmax: (dy, [x], y, { k }) => [kernel(x, (be, dx) => be.log_softmax_grad(y.buf, dy.buf, dx.buf, x.size / k, k))],
+  log_softmax: (dy, [x], y, { k }) => [recording() ? sub(dy, mul(exp(y), groupSum(dy, k))) : kernel(x, (be, dx) => be.log_softmax_grad(y.buf, dy.buf, dx.buf, x.size / k, k))],
 
   // d lse(x)/dx = softmax(x), times the group's cotangent
   logsumexp: (dy, [x], _y, { k }) => {
@@ -104,19 +144,19 @@ export const GRADS: GradTable = {
   kl_categorical: (dy, [lq, lp], _y, { k }) => {
     const dlp = kernel(lp, () => {});
     const dlq = kernel(lq, (be, d) => be.kl_categorical_grad(lq.buf, lp.buf, dy.buf, d.buf, dlp.buf, lq.size / k, k));
-    return [dlq, dlp];
+    return firstOrderOnly('kl_categorical', [dy, lq, lp], [dlq, dlp]);
   },
 
   // da = dy·σ(a)σ(−a)(a − b), db = dy·(σ(b) − σ(a))
   kl_bernoulli: (dy, [a, b]) => {
     const db = kernel(b, () => {});
     const da = kernel(a, (be, d) => be.kl_bernoulli_grad(a.buf, b.buf, dy.buf, d.buf, db.buf, a.size));
-    return [da, db];
+    return firstOrderOnly('kl_bernoulli', [dy, a, b], [da, db]);
   },
 
   // d/dl (softplus(l) − t·l) = σ(l) − t;  d/dt = −l
   sigmoid_xent: (dy, [l, t]) => [
-    kernel(l, (be, d) => be.sigmoid_xent_grad(l.buf, t.buf, dy.buf, d.buf, l.size)),
+    recording() ? mul(dy, sub(sigmoid(l), t)) : kernel(l, (be, d) => be.sigmoid_xent_grad(l.buf, t.buf, dy.buf, d.buf, l.size)),
     neg(mul(dy, l)),
   ],
 };

@@ -4,6 +4,11 @@
 // with creation, so that order is topological) and sums cotangents.
 // OpAttrs is the one list of recorded ops: record() and the rule table (GradTable) are typed by
 // it, so an op without a rule, a rule without an op, or a misspelt attribute does not compile.
+// Higher order: grad(..., { createGraph: true }) runs the rules with recording on, so the
+// cotangents it returns are themselves on the tape and can be differentiated again (the variance
+// gradient ∂E[ĝ²]/∂φ of REBAR and RELAX). Rules that use a backward kernel switch to the same
+// formula in recorded ops then (grads.ts); conv2d, conv2d_transpose and the two KL rules have no
+// such form and their outputs carry a node that throws if a later grad() reaches it.
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import type { BinaryOp, Bcast, UnaryOp } from '../kernels.js';
 import { type ConvGeometry, add, full, reshape } from '../ops.js';
@@ -47,6 +52,9 @@ const ruleOf = <K extends OpName>(op: K): GradRule<K> => GRADS[op];
 
 let enabled = true;
 
+/** Whether ops record now: true inside grad(..., { createGraph: true }), where rules must be built of recorded ops. */
+export const recording = (): boolean => enabled;
+
 /** Whether a gradient can flow into t (a parameter, or computed from one); rules may skip the others. */
 export const needsGrad = (t: Tensor): boolean => t.requiresGrad || t.node !== null;
 
@@ -71,11 +79,16 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+export interface GradOptions {
+  /** Record the backward pass, so the gradients can be differentiated again (default false). */
+  createGraph?: boolean;
+}
+
 /**
  * Gradients of Σᵢ ⟨seedᵢ, outputᵢ⟩ with respect to each tensor in `wrt` (null where no path).
  * Seeds default to ones for one-element outputs. Several outputs at once: MuProp needs ∂f/∂z.
  */
-export function grad(outputs: Tensor | Tensor[], wrt: Tensor[], seeds?: Tensor[]): (Tensor | null)[] {
+export function grad(outputs: Tensor | Tensor[], wrt: Tensor[], seeds?: Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   const cot = new Map<number, Tensor>();
   for (const [i, o] of outs.entries()) {
@@ -99,7 +112,8 @@ export function grad(outputs: Tensor | Tensor[], wrt: Tensor[], seeds?: Tensor[]
     const dy = cot.get(t.id);
     const node = t.node!;
     if (!dy) continue;
-    const dxs = noGrad(() => (node.op === 'custom' ? node.vjp(dy) : ruleOf(node.op)(dy, node.inputs, t, node.attrs)));
+    const rule = () => (node.op === 'custom' ? node.vjp(dy) : ruleOf(node.op)(dy, node.inputs, t, node.attrs));
+    const dxs = opts.createGraph ? rule() : noGrad(rule);
     node.inputs.forEach((x, i) => {
       const dx = dxs[i];
       if (dx && needsGrad(x)) accumulate(cot, x, dx);

@@ -6,12 +6,15 @@ import { armEstimator } from './arm.js';
 import { darnEstimator } from './darn.js';
 import { decoupledStEstimator } from './decoupled_st.js';
 import { disarmEstimator } from './disarm.js';
+import { doubleCvEstimator } from './double_cv.js';
 import type { Estimator, LatentSpec } from './estimator.js';
 import { gstEstimator } from './gst.js';
 import { gumbelRaoEstimator } from './gumbel_rao.js';
 import { gumbelSoftmaxEstimator } from './gumbel_softmax.js';
 import { mupropEstimator } from './muprop.js';
+import { rebarEstimator } from './rebar.js';
 import { reinmaxEstimator } from './reinmax.js';
+import { relaxEstimator } from './relax.js';
 import { rlooEstimator } from './rloo.js';
 import { sfEstimator } from './sf.js';
 import { slopeStEstimator } from './slope_st.js';
@@ -70,6 +73,7 @@ const BUILT_IN: readonly EstimatorDescriptor[] = [
   rlooEstimator, armEstimator, disarmEstimator,
   reinmaxEstimator, zgrEstimator, gstEstimator, decoupledStEstimator, gumbelRaoEstimator,
   vimcoEstimator,
+  rebarEstimator, relaxEstimator, doubleCvEstimator,
 ];
 
 const registry = new Map<string, EstimatorDescriptor>(BUILT_IN.map((d) => [d.name, d]));
