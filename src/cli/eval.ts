@@ -21,7 +21,7 @@ export function evalCommand(io: IO): Command {
         const ds = o.examples && o.examples < all.n ? slice(all, 0, o.examples) : all;
         io.stderr.write(`evaluating ${ds.n} ${o.split} examples with m = ${m} samples each\n`);
         const t0 = performance.now();
-        const r = await evaluateWithProgress(trainer, ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid, io.stderr);
+        const r = (await evaluateWithProgress(trainer, ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid, io.stderr))!;
         const seconds = (performance.now() - t0) / 1000;
         const out = {
           run: dir, model: config.model, latent: config.latent, estimator: config.estimator, step: ckpt.step,

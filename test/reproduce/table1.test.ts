@@ -14,7 +14,7 @@ import { svgFile, TABLE_FILES, type Table1Report } from '../../src/reproduce/rep
 import {
   BUDGETS, CELLS, PAPER_LR_GRID, PAPER_TAU_GRID, ROWS, cellSteps, pilotCount, selectsTau, settingKey, stage1, stage2,
 } from '../../src/reproduce/table1.js';
-import { PAPER_TABLE1 } from '../../src/train/config.js';
+import { PAPER_TABLE1 } from '../../src/reproduce/paper.js';
 import { trainingBackend } from '../train/helpers.js';
 
 const dirs: string[] = [];
