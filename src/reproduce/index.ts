@@ -15,7 +15,7 @@ import { exists, readJson, writeAtomic } from '../train/files.js';
 import type { Output } from '../train/run.js';
 import { type CellResult, readCell } from './cell.js';
 import { buildReport, duration, markdownReport, rowSvg, svgFile, TABLE_FILES, type Table1Report } from './report.js';
-import { type Budget, BUDGETS, type BudgetName, type Cell, CELLS, cellSteps, describeSetting, ROWS } from './table1.js';
+import { type Budget, BUDGETS, type BudgetName, CELLS, cellSteps, describeSetting, ROWS } from './table1.js';
 import { runPool } from './pool.js';
 
 export { BUDGETS, BUDGET_NAMES, CELLS, type BudgetName } from './table1.js';

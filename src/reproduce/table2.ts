@@ -159,8 +159,9 @@ export async function reproduceTable2(opts: {
       }, {
         signal: opts.signal,
         onStart: (job) => {
-          opts.stderr.write(`started ${job.id}\n`);
-          running.set(job.id, `${job.id}: starting`);
+          const p = todo.find((q) => q.dir === job.id)!;
+          opts.stderr.write(`started ${p.est} α=${p.alpha} (${p.dir})\n`);
+          running.set(job.id, `ssvae/${p.est} α=${p.alpha}: starting`);
         },
         onProgress: (job, line) => running.set(job.id, line),
       });

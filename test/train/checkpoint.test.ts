@@ -1,10 +1,9 @@
 // Checkpoints and resume: a resumed run equals an uninterrupted one bit for bit (in memory and
 // through the run folder with a Ctrl-C-style stop), damaged checkpoints are FormatErrors, a NaN
 // loss stops training naming the step, and the schedules and batches the loop uses.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import { type Dataset, makeDataset } from '../../src/data/index.js';
 import { setBackend } from '../../src/engine.js';
@@ -13,20 +12,12 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.j
 import { defaultConfig, type TrainConfig } from '../../src/train/config.js';
 import { FILES, runTraining } from '../../src/train/run.js';
 import { Trainer, TrainingError } from '../../src/train/trainer.js';
-import { firstN, mnist, smallConfig, trainingBackend } from './helpers.js';
+import { firstN, mnist, smallConfig, tempDirs, trainingBackend } from './helpers.js';
 import type { Backend } from '../../src/backend.js';
 
 const be = createRefBackend();
 setBackend(be);
-const dirs: string[] = [];
-const tempDir = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'gumbel-ckpt-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('gumbel-ckpt-');
 
 const sink = { write: () => true, isTTY: false };
 
