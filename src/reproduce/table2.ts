@@ -10,6 +10,7 @@ import { ArgumentError, GumbelError } from '../errors.js';
 import { Y_ESTIMATORS, type YEstimator } from '../models/ssvae.js';
 import type { BackendName } from '../train/config.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
+import { FILES } from '../train/folder.js';
 import type { Output } from '../train/run.js';
 import { SSVAE_DEFAULTS, type SsvaeConfig } from '../train/ssvae.js';
 import { loadSsvaeData, runSsvae, type SsvaeRunResult } from '../train/ssvae_run.js';
@@ -134,8 +135,8 @@ export async function reproduceTable2(opts: {
   };
   const todo: (typeof plan[number] & { resume: boolean })[] = [];
   for (const p of plan) {
-    if (opts.resume && (await exists(join(p.dir, 'result.json')))) done(p.dir, await readJson<SsvaeRunResult>(join(p.dir, 'result.json'), 'table2 run'), p.alpha, p.est);
-    else todo.push({ ...p, resume: !!opts.resume && (await exists(join(p.dir, 'checkpoint'))) });
+    if (opts.resume && (await exists(join(p.dir, FILES.result)))) done(p.dir, await readJson<SsvaeRunResult>(join(p.dir, FILES.result), 'table2 run'), p.alpha, p.est);
+    else todo.push({ ...p, resume: !!opts.resume && (await exists(join(p.dir, FILES.checkpoint))) });
   }
   if (jobs === 1) {
     const data = todo.length ? await loadSsvaeData() : undefined;
