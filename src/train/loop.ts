@@ -29,7 +29,7 @@ export interface Evaluation<R> {
   readonly per: number;
   readonly label: string;
   slice(start: number, end: number): void;
-  /** The result over all slices; a TrainingError when it is not finite. */
+  /** The result over all slices. */
   result(): R;
 }
 
@@ -85,6 +85,11 @@ export function checkFinite(params: Tensor[], step: number): void {
       }
     }
   });
+}
+
+/** A TrainingError unless an evaluation's number is finite: a diverged run reports no number. */
+export function checkFiniteResult(value: number, what: string, step: number): void {
+  if (!Number.isFinite(value)) throw new TrainingError(`training diverged by step ${step}: ${what} is ${value}; the last good checkpoint is kept`);
 }
 
 /**
@@ -149,12 +154,9 @@ export async function runLoop<V>(o: LoopOptions<V>): Promise<LoopState> {
     const seconds = Math.max((performance.now() - tInterval) / 1000, 1e-9);
     let valid: V | null = null;
     if (isEval) {
-      try {
-        valid = await evaluateSliced(trainer.validation(), o.stderr, { stop: o.stop, bar: false });
-      } catch (e) {
-        throw e instanceof TrainingError ? new TrainingError(`training diverged by step ${s}: ${e.message}; the last good checkpoint is kept`) : e;
-      }
+      valid = await evaluateSliced(trainer.validation(), o.stderr, { stop: o.stop, bar: false });
       if (!valid) return false;
+      for (const [k, v] of Object.entries(trainer.validFields(valid))) checkFiniteResult(v, `the validation's ${k}`, s);
     }
     const line: Record<string, number> = { step: s };
     for (const [k, v] of Object.entries(acc.sums)) line[k] = v / Math.max(1, acc.n);

@@ -25,7 +25,7 @@ import { loadData, type RunData } from './data.js';
 import { writeAtomic } from './files.js';
 import { checkRunDir, FILES, readCheckpoint } from './folder.js';
 import { imageGridPng } from './images.js';
-import { evaluateSliced, type Output, runLoop, withRunFolder } from './loop.js';
+import { checkFiniteResult, evaluateSliced, type Output, runLoop, withRunFolder } from './loop.js';
 import { paperTable1 } from '../reproduce/paper.js';
 import { ABSURD_NATS, boundEvaluation, Trainer } from './trainer.js';
 
@@ -167,6 +167,7 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
     opts.stderr.write(`evaluating ${data.test.n} test examples with m = ${config.evalSamples} samples each\n`);
     const test = await evaluateWithProgress(trainer, data.test, config.evalSamples, trainer.keys.test, opts.stderr, opts.notTTYSchedule, 0, opts.stop);
     if (!test) return { result: null, step: trainer.step, outDir };
+    checkFiniteResult(test.mean, 'the test bound', trainer.step);
     warnAbsurd(test.mean, 'the test bound', opts.stderr);
     const result = await writeArtifacts(config, trainer, data, test, st as unknown as { metrics: MetricLine[]; lastValid: RunResult['valid']; trainSeconds: number }, {
       outDir, backend, tStart, tLoaded, evalSeconds: (performance.now() - tEval) / 1000,

@@ -14,7 +14,7 @@ import { PAPER_TABLE2 } from '../reproduce/paper.js';
 import { curvesSvg } from './curves.js';
 import { writeAtomic } from './files.js';
 import { FILES } from './folder.js';
-import { evaluateSliced, type Output, runLoop, withRunFolder } from './loop.js';
+import { checkFiniteResult, evaluateSliced, type Output, runLoop, withRunFolder } from './loop.js';
 import { makeBackend, versions, warnAbsurd } from './run.js';
 import type { BackendName } from './config.js';
 import { SSVAE_DEFAULTS, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
@@ -103,6 +103,7 @@ export async function runSsvae(opts: {
     opts.stderr.write(`evaluating ${test.n} test examples (accuracy; ELBO marginalized over ${config.classes} classes)\n`);
     const t = await evaluateSliced(trainer.evaluation(test, 'test'), opts.stderr, { stop: opts.stop, notTTYSchedule: opts.notTTYSchedule });
     if (!t) return null;
+    checkFiniteResult(t.elbo, 'the test ELBO', trainer.step);
     warnAbsurd(t.elbo, 'the test ELBO', opts.stderr);
     return writeSsvaeArtifacts(config, trainer, t, st as unknown as { metrics: SsvaeMetric[]; lastValid: SsvaeRunResult['valid']; trainSeconds: number }, {
       outDir, backend, loadSeconds: (tLoaded - t0) / 1000, evalSeconds: (performance.now() - tEval) / 1000, validExamples: config.validSize || data.valid.n,
