@@ -22,7 +22,7 @@ export function evalCommand(io: IO): Command {
         const ds = o.examples && o.examples < all.n ? slice(all, 0, o.examples) : all;
         io.stderr.write(`evaluating ${ds.n} ${o.split} examples with m = ${m} samples each\n`);
         const t0 = performance.now();
-        const r = await evaluateWithProgress(trainer, ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid, io.stderr);
+        const r = (await evaluateWithProgress(trainer, ds, m, o.split === 'test' ? trainer.keys.test : trainer.keys.valid, io.stderr))!;
         const seconds = (performance.now() - t0) / 1000;
         if (!Number.isFinite(r.mean)) {
           throw new NonFiniteError(`the ${o.split} bound of ${dir} at step ${ckpt.step} is ${r.mean}, not a number that can be reported (the checkpoint's parameters have diverged or are damaged)`);

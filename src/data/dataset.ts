@@ -248,25 +248,39 @@ export class Batcher {
 
   /** The batches of epoch `epoch` (0, 1, …); each yielded batch is overwritten by the next. */
   *epoch(epoch = 0): Generator<Batch, void, undefined> {
+    const order = this.order(epoch);
+    for (let b = 0; b < this.batchesPerEpoch; b++) yield this.fill(order, epoch, b);
+  }
+
+  /**
+   * Batch t of the endless sequence epoch 0, epoch 1, …: batch t mod E of epoch ⌊t/E⌋ (a trainer's
+   * step t). Only the current epoch's order is kept, so a run restored at any step sees the same rows.
+   */
+  at(t: number): Batch {
+    checkNumber('Batcher.at', 't', t, { integer: true, nonNegative: true });
+    const E = this.batchesPerEpoch, epoch = Math.floor(t / E);
+    if (this.cached.epoch !== epoch) this.cached = { epoch, order: this.order(epoch) };
+    return this.fill(this.cached.order, epoch, t % E);
+  }
+
+  private cached: { epoch: number; order: Uint32Array } = { epoch: -1, order: new Uint32Array(0) };
+
+  /** Copies batch b of an epoch's order into the reused buffers. */
+  private fill(order: Uint32Array, epoch: number, b: number): Batch {
     const { ds, batchSize, xBuf, yBuf } = this;
     const { dim } = ds;
-    const order = this.order(epoch);
-    const dynamic = this.opts.dynamicKey ? foldIn(this.opts.dynamicKey, epoch) : undefined;
-    const count = this.batchesPerEpoch;
-    for (let b = 0; b < count; b++) {
-      const start = b * batchSize;
-      const size = Math.min(batchSize, ds.n - start);
-      const indices = order.subarray(start, start + size);
-      for (let r = 0; r < size; r++) {
-        const i = indices[r];
-        xBuf.set(ds.images.subarray(i * dim, (i + 1) * dim), r * dim);
-        if (yBuf) yBuf[r] = ds.labels![i];
-      }
-      const x = size === batchSize ? xBuf : xBuf.subarray(0, size * dim);
-      if (dynamic) binarizeDynamic(x, foldIn(dynamic, b), x);
-      const labels = yBuf ? (size === batchSize ? yBuf : yBuf.subarray(0, size)) : undefined;
-      yield labels ? { x, labels, indices, size, index: b } : { x, indices, size, index: b };
+    const start = b * batchSize;
+    const size = Math.min(batchSize, ds.n - start);
+    const indices = order.subarray(start, start + size);
+    for (let r = 0; r < size; r++) {
+      const i = indices[r];
+      xBuf.set(ds.images.subarray(i * dim, (i + 1) * dim), r * dim);
+      if (yBuf) yBuf[r] = ds.labels![i];
     }
+    const x = size === batchSize ? xBuf : xBuf.subarray(0, size * dim);
+    if (this.opts.dynamicKey) binarizeDynamic(x, foldIn(foldIn(this.opts.dynamicKey, epoch), b), x);
+    const labels = yBuf ? (size === batchSize ? yBuf : yBuf.subarray(0, size)) : undefined;
+    return labels ? { x, labels, indices, size, index: b } : { x, indices, size, index: b };
   }
 }
 

@@ -29,6 +29,7 @@ import type { Backend } from '../backend.js';
 import { noGrad } from '../autograd/tape.js';
 import { getBackend, step } from '../engine.js';
 import { ArgumentError, ShapeError, checkNumber, fmtShape } from '../errors.js';
+import type { Estimator } from '../estimators/estimator.js';
 import { createEstimator } from '../estimators/index.js';
 import { Conv2d, ConvTranspose2d } from '../nn/conv.js';
 import { Linear, glorotUniform } from '../nn/linear.js';
@@ -211,8 +212,8 @@ export class SSVAE {
   }
 
   /** mean_b U(x_b) by one relaxed (or straight-through) y per example, driven by the estimator. */
-  private relaxedU(x: Tensor, est: Exclude<YEstimator, 'marginalize'>, key: Key, tau: number): Tensor {
-    return createEstimator(est).objective(
+  private relaxedU(x: Tensor, est: Estimator, key: Key, tau: number): Tensor {
+    return est.objective(
       (latent) => {
         const logits = this.classify(x);
         const y = latent(logits, { kind: 'categorical', k: this.classes });
@@ -239,12 +240,17 @@ export class SSVAE {
     };
   }
 
-  /** mean_u U(x_u) on rows xu [Bu, 784] (host, binarized), estimated the way `yEstimator` says. */
-  unlabeledTerm(xu: Float32Array, opts: { yEstimator: YEstimator; tau: number; key: Key }): Tensor {
+  /** y's estimator by name, made once by the caller (the trainer) and handed to unlabeledTerm; null for marginalize. */
+  yEstimator(name: YEstimator): Estimator | null {
+    return name === 'marginalize' ? null : createEstimator(this.checkEstimator(name));
+  }
+
+  /** mean_u U(x_u) on rows xu [Bu, 784] (host, binarized): marginalized over y (y null) or estimated by y. */
+  unlabeledTerm(xu: Float32Array, opts: { y: Estimator | null; tau: number; key: Key }): Tensor {
     const Bu = xu.length / PIXELS;
     if (!Number.isInteger(Bu) || Bu < 1) throw new ShapeError(`SSVAE.objective: xu must hold whole rows of ${PIXELS}, found ${xu.length} values`);
-    if (opts.yEstimator === 'marginalize') return mean(this.marginalized(xu, Bu, opts.key).u);
-    return this.relaxedU(tensor(xu, [Bu, PIXELS], { backend: this.be }), this.checkEstimator(opts.yEstimator), opts.key, opts.tau);
+    if (!opts.y) return mean(this.marginalized(xu, Bu, opts.key).u);
+    return this.relaxedU(tensor(xu, [Bu, PIXELS], { backend: this.be }), opts.y, opts.key, opts.tau);
   }
 
   /** Eq. 11 for one step: J = labeled + unlabeled + β·classification, with its parts. */
@@ -254,7 +260,7 @@ export class SSVAE {
   ): SsvaeObjective {
     checkNumber('SSVAE.objective', 'beta', opts.beta, { nonNegative: true });
     const { labeled, classification } = this.labeledTerms(xl, labels, foldIn(opts.key, 0));
-    const unlabeled = this.unlabeledTerm(xu, { ...opts, key: foldIn(opts.key, 1) });
+    const unlabeled = this.unlabeledTerm(xu, { y: this.yEstimator(opts.yEstimator), tau: opts.tau, key: foldIn(opts.key, 1) });
     return { surrogate: add(add(labeled, unlabeled), scale(classification, opts.beta)), labeled, unlabeled, classification };
   }
 

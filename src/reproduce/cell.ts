@@ -7,7 +7,6 @@
 // <cell>/final-<setting>/   the final run (another one only if the first diverged)
 // <cell>/cell.json          written last: the cell is finished
 // <cell>/log.txt            the runs' progress lines
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Dataset, slice } from '../data/index.js';
 import type { EstimatorName } from '../estimators/estimator.js';
@@ -15,6 +14,7 @@ import type { LatentKind, ModelName } from '../models/index.js';
 import { type BackendName, defaultConfig, type TrainConfig, validateConfig } from '../train/config.js';
 import { loadData, type RunData } from '../train/data.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
+import { readMetrics } from '../train/folder.js';
 import { FILES, metricName, type MetricLine, type Output, runTraining, type RunResult } from '../train/run.js';
 import { TrainingError } from '../train/trainer.js';
 import { type Budget, type BudgetName, type Cell, describeSetting, type Setting, settingKey, stage1, stage2 } from './table1.js';
@@ -158,9 +158,7 @@ const runSeconds = (r: RunResult) => r.timings.trainSeconds + r.timings.evalSeco
 
 /** The validation points of a run folder's metrics.jsonl. */
 async function validCurve(dir: string): Promise<[number, number][]> {
-  const text = await readFile(join(dir, FILES.metrics), 'utf8').catch(() => '');
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as MetricLine)
-    .filter((m) => m.valid !== undefined).map((m) => [m.step, m.valid!] as [number, number]);
+  return (await readMetrics<MetricLine>(dir, Infinity)).filter((m) => m.valid !== undefined).map((m) => [m.step, m.valid!] as [number, number]);
 }
 
 const score = (p: PilotRecord) => (p.valid !== null && Number.isFinite(p.valid) ? p.valid : Infinity);

@@ -6,7 +6,6 @@
 // <out>/reproduce.json          what this folder reproduces (table, budget): --resume checks it
 // <out>/<model>-<latent>-<est>/ one folder per cell
 // <out>/table1.md, table1.json, table1-<model>-<latent>.svg
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,10 +14,9 @@ import type { BackendName } from '../train/config.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
 import type { Output } from '../train/run.js';
 import { type CellResult, readCell } from './cell.js';
-import { scriptEntry } from './entry.js';
 import { buildReport, duration, markdownReport, rowSvg, svgFile, TABLE_FILES, type Table1Report } from './report.js';
-import { type Budget, BUDGETS, type BudgetName, type Cell, CELLS, cellSteps, describeSetting, ROWS } from './table1.js';
-import type { FromWorker, ToWorker } from './worker.js';
+import { type Budget, BUDGETS, type BudgetName, CELLS, cellSteps, describeSetting, ROWS } from './table1.js';
+import { runPool } from './pool.js';
 
 export { BUDGETS, BUDGET_NAMES, CELLS, type BudgetName } from './table1.js';
 export type { Table1Report } from './report.js';
@@ -122,93 +120,20 @@ export async function reproduceTable1(o: ReproduceOptions): Promise<ReproduceRes
   const failed: ReproduceResult['failed'] = [];
   let interrupted = false;
   if (pending.length) {
-    const r = await runPool(pending, nWorkers, async (c, msg) => {
+    const cellJobs = pending.map((c) => ({ kind: 'cell' as const, id: c.id, budget: o.budget, dir: join(outDir, c.id), threads, backend }));
+    const r = await runPool(cellJobs, nWorkers, async (job, msg) => {
+      const c = CELLS.find((x) => x.id === job.id)!;
       if (msg.type === 'done') {
-        finished.set(c.id, msg.result);
-        o.stderr.write(cellLine(finished.size, CELLS.length, msg.result) + '\n');
+        finished.set(c.id, msg.result as CellResult);
+        o.stderr.write(cellLine(finished.size, CELLS.length, msg.result as CellResult) + '\n');
         await writeReports();
       } else if (msg.type === 'error') {
         failed.push({ id: c.id, message: msg.message });
         o.stderr.write(`[failed] ${c.id}: ${msg.message} (log: ${join(outDir, c.id, 'log.txt')})\n`);
       }
-    }, { outDir, budget: o.budget, backend, threads, signal: o.signal });
+    }, { signal: o.signal });
     interrupted = r.interrupted;
   }
   const report = await writeReports();
   return { report, outDir, failed, interrupted };
-}
-
-interface PoolOptions {
-  outDir: string;
-  budget: BudgetName;
-  backend: BackendName;
-  threads: number;
-  signal?: AbortSignal;
-}
-
-/** Runs the cells on `n` worker processes; `onResult` sees each cell's last message. */
-async function runPool(
-  cells: Cell[], n: number, onResult: (c: Cell, m: FromWorker & { type: 'done' | 'error' | 'stopped' }) => Promise<void>, o: PoolOptions,
-): Promise<{ interrupted: boolean }> {
-  const queue = [...cells];
-  const entry = scriptEntry('worker');
-  let stopping = o.signal?.aborted ?? false;
-  const live = new Set<ChildProcess>();
-  let chain = Promise.resolve();
-  const report = (c: Cell, m: FromWorker & { type: 'done' | 'error' | 'stopped' }) => {
-    chain = chain.then(() => onResult(c, m));
-    return chain;
-  };
-
-  const onAbort = () => {
-    stopping = true;
-    for (const w of live) if (w.connected) w.send({ type: 'stop' } satisfies ToWorker);
-  };
-  o.signal?.addEventListener('abort', onAbort);
-
-  const oneWorker = () => new Promise<void>((done) => {
-    const w = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
-    live.add(w);
-    let current: Cell | null = null;
-    let stderrTail = '';
-    w.stderr?.on('data', (b: Buffer) => { stderrTail = (stderrTail + b.toString()).slice(-2000); });
-    const next = () => {
-      const c = stopping ? undefined : queue.shift();
-      if (!c) {
-        current = null;
-        w.disconnect();
-        return;
-      }
-      current = c;
-      w.send({ type: 'run', id: c.id, budget: o.budget, dir: join(o.outDir, c.id), threads: o.threads, backend: o.backend } satisfies ToWorker);
-    };
-    w.on('message', (m: FromWorker) => {
-      if (m.type === 'ready') return next();
-      const c = current;
-      current = null;
-      if (c) void report(c, m).then(next);
-      else next();
-    });
-    w.on('exit', (code, signal) => {
-      live.delete(w);
-      if (current) {
-        const c = current;
-        const why = stderrTail.trim().split('\n').filter((l) => l.trim()).pop() ?? '';
-        void report(c, { type: 'error', id: c.id, message: `worker exited (${signal ?? `code ${code}`})${why ? `: ${why}` : ''}` });
-        // Its cell is lost for this session; the rest of the queue gets a fresh worker.
-        if (!stopping && queue.length) void oneWorker().then(done);
-        else done();
-        return;
-      }
-      done();
-    });
-  });
-
-  try {
-    await Promise.all(Array.from({ length: n }, () => oneWorker()));
-    await chain;
-  } finally {
-    o.signal?.removeEventListener('abort', onAbort);
-  }
-  return { interrupted: stopping };
 }

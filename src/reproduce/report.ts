@@ -1,12 +1,10 @@
 // The reproduction's artifacts: table1.json (every cell's result and the protocol), table1.md (our
 // number beside the paper's, the chosen hyper-parameters, steps, seeds, wall time) and one SVG per
 // row with the validation curves of its seven estimators (the paper's Figures 3 and 4).
-import type { EstimatorName } from '../estimators/estimator.js';
 import { curvesSvg } from '../train/curves.js';
 import type { CellResult } from './cell.js';
+import { TABLE1_COLUMNS } from './paper.js';
 import { type Budget, CELLS, DEFAULT_TAU, describeSetting, ESTIMATOR_LABELS, num, type Row, ROWS, rowId } from './table1.js';
-
-const ESTIMATOR_NAMES = Object.keys(ESTIMATOR_LABELS); // the paper's seven columns
 
 export const TABLE_FILES = { md: 'table1.md', json: 'table1.json' } as const;
 export const svgFile = (r: Pick<Row, 'model' | 'latent'>) => `table1-${rowId(r)}.svg`;
@@ -100,8 +98,8 @@ export function markdownReport(r: Table1Report): string {
   out.push('Regenerate with:', '', '```sh', r.command, '```', '');
 
   out.push('## Side by side', '');
-  out.push(`| ours / paper | ${ESTIMATOR_NAMES.map((e) => ESTIMATOR_LABELS[e]).join(' | ')} |`);
-  out.push(`|---|${ESTIMATOR_NAMES.map(() => '---:').join('|')}|`);
+  out.push(`| ours / paper | ${TABLE1_COLUMNS.map((c) => c.label).join(' | ')} |`);
+  out.push(`|---|${TABLE1_COLUMNS.map(() => '---:').join('|')}|`);
   for (const row of ROWS) {
     const cells = CELLS.filter((c) => c.model === row.model && c.latent === row.latent);
     out.push(`| ${row.label} | ${cells.map((c) => {
@@ -169,18 +167,14 @@ export function markdownReport(r: Table1Report): string {
   return out.join('\n');
 }
 
-const COLORS: Record<EstimatorName, string> = {
-  sf: '#7f7f7f', darn: '#8c564b', muprop: '#9467bd', st: '#2ca02c', slope_st: '#17becf', gumbel_softmax: '#d62728', st_gumbel_softmax: '#ff7f0e',
-};
-
 /** One row's validation curves, one line per estimator. */
 export function rowSvg(row: Row, r: Table1Report): string {
   const cells = r.cells.filter((c) => c.model === row.model && c.latent === row.latent);
   const v = r.budget.finalValid;
   return curvesSvg(
-    ESTIMATOR_NAMES.map((e) => ({
-      name: ESTIMATOR_LABELS[e],
-      color: COLORS[e],
+    TABLE1_COLUMNS.map(({ estimator: e, label, color }) => ({
+      name: label,
+      color,
       points: cells.find((c) => c.estimator === e)?.final?.curve ?? [],
     })),
     {

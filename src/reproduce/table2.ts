@@ -3,18 +3,19 @@
 // estimator every α of the paper's grid is trained; α is selected on validation accuracy (the paper
 // selected on the test set: that choice is reported beside ours). Writes table2.md and table2.json.
 // With --jobs 1 the runs go one after another in this process (data loaded once, progress bars);
-// with --jobs N each run is a `gumbel train ssvae` child process, N at a time. --resume skips
-// finished runs (their result.json).
-import { spawn } from 'node:child_process';
+// with --jobs N they go to N worker processes (pool.ts, worker.ts, as Table 1's cells), each run's
+// whole config sent as it is. --resume skips finished runs (their result.json).
 import { join } from 'node:path';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, GumbelError } from '../errors.js';
 import { Y_ESTIMATORS, type YEstimator } from '../models/ssvae.js';
 import type { BackendName } from '../train/config.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
+import { FILES } from '../train/folder.js';
 import type { Output } from '../train/run.js';
-import { PAPER_TABLE2, SSVAE_DEFAULTS, type SsvaeConfig } from '../train/ssvae.js';
+import { SSVAE_DEFAULTS, type SsvaeConfig } from '../train/ssvae.js';
 import { loadSsvaeData, runSsvae, type SsvaeRunResult } from '../train/ssvae_run.js';
-import { scriptEntry } from './entry.js';
+import { PAPER_TABLE2 } from './paper.js';
+import { runPool } from './pool.js';
 import { duration } from './report.js';
 
 export const ALPHA_GRID = [0.1, 0.2, 0.3, 0.8, 1.0] as const;
@@ -108,47 +109,23 @@ export function table2Markdown(r: Table2Report): string {
 
 
 
-/** `gumbel train ssvae` in a child process; its result.json. */
-function runChild(config: SsvaeConfig, outDir: string, backend: BackendName, threads: number, resume: boolean, onProgress: (line: string) => void): Promise<SsvaeRunResult> {
-  const cli = scriptEntry('../cli/main');
-  const args = [
-    ...cli.execArgv, cli.path, 'train', 'ssvae', '--y-estimator', config.yEstimator, '--alpha', String(config.alpha), '--steps', String(config.steps),
-    '--batch', String(config.batch), '--labeled-batch', String(config.labeledBatch), '--eval-every', String(config.evalEvery),
-    '--valid-size', String(config.validSize), '--test-size', String(config.testSize), '--seed', String(config.seed),
-    '--backend', backend, '--threads', String(threads), '--out', outDir, '--json', ...(resume ? ['--resume'] : []),
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => {
-      err = (err + d).slice(-4000);
-      // The child's progress bar (non-TTY: a line every few seconds), without its bar glyphs.
-      const last = err.trimEnd().split(/[\r\n]+/).pop() ?? '';
-      if (last.startsWith('ssvae/')) onProgress(last.replace(/\s*[░█]+\s*/, ' '));
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) return resolve(JSON.parse(out.trim().split('\n').pop()!) as SsvaeRunResult);
-      const last = err.trim().split(/[\r\n]+/).pop() ?? '';
-      reject(new Error(`gumbel train ssvae (${config.yEstimator}, α = ${config.alpha}) exited with ${code}: ${last}`));
-    });
-  });
-}
-
 export async function reproduceTable2(opts: {
   budget: Table2BudgetName; outDir: string; resume?: boolean; backend?: BackendName; threads?: number; jobs?: number; stderr: Output; command: string; seed?: number;
   /** With jobs > 1: how often the running children's progress is printed (ms). */
   progressEvery?: number;
+  /** Fields of every run's config other than the budget's (labels, lr, …), and another α grid. */
+  config?: Partial<SsvaeConfig>;
+  alphas?: readonly number[];
+  signal?: AbortSignal;
 }): Promise<Table2Report> {
   const b: Table2Budget = TABLE2_BUDGETS[opts.budget];
   const jobs = opts.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new ArgumentError(`--jobs must be an integer >= 1, found ${jobs}`);
-  const plan = Y_ESTIMATORS.flatMap((est) => b.alphas.map((alpha) => ({
+  const plan = Y_ESTIMATORS.flatMap((est) => (opts.alphas ?? b.alphas).map((alpha) => ({
     est, alpha, dir: join(opts.outDir, `${est}-alpha${alpha}`),
     config: {
-      ...SSVAE_DEFAULTS, yEstimator: est, alpha, steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch,
-      evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize, seed: opts.seed ?? 0,
+      ...SSVAE_DEFAULTS, steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch,
+      evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize, seed: opts.seed ?? 0, ...opts.config, yEstimator: est, alpha,
     } satisfies SsvaeConfig,
   })));
   const results = new Map<string, SsvaeRunResult>();
@@ -158,8 +135,8 @@ export async function reproduceTable2(opts: {
   };
   const todo: (typeof plan[number] & { resume: boolean })[] = [];
   for (const p of plan) {
-    if (opts.resume && (await exists(join(p.dir, 'result.json')))) done(p.dir, await readJson<SsvaeRunResult>(join(p.dir, 'result.json'), 'table2 run'), p.alpha, p.est);
-    else todo.push({ ...p, resume: !!opts.resume && (await exists(join(p.dir, 'checkpoint'))) });
+    if (opts.resume && (await exists(join(p.dir, FILES.result)))) done(p.dir, await readJson<SsvaeRunResult>(join(p.dir, FILES.result), 'table2 run'), p.alpha, p.est);
+    else todo.push({ ...p, resume: !!opts.resume && (await exists(join(p.dir, FILES.checkpoint))) });
   }
   if (jobs === 1) {
     const data = todo.length ? await loadSsvaeData() : undefined;
@@ -168,26 +145,31 @@ export async function reproduceTable2(opts: {
       if (r) done(p.dir, r, p.alpha, p.est);
     }
   } else {
-    let next = 0;
     // What each running child last reported, printed every progressEvery ms.
     const running = new Map<string, string>();
     const timer = setInterval(() => running.size && opts.stderr.write(`${[...running.values()].join('\n')}\n`), opts.progressEvery ?? 60_000);
     timer.unref();
-    const worker = async () => {
-      while (next < todo.length) {
-        const p = todo[next++];
-        opts.stderr.write(`started ${p.est} α=${p.alpha} (${p.dir})\n`);
-        running.set(p.dir, `ssvae/${p.est} α=${p.alpha}: starting`);
-        const r = await runChild(p.config, p.dir, opts.backend ?? 'wasm', opts.threads ?? 1, p.resume, (line) => running.set(p.dir, line));
-        running.delete(p.dir);
-        done(p.dir, r, p.alpha, p.est);
-      }
-    };
+    const jobs = todo.map((p) => ({ kind: 'ssvae' as const, id: p.dir, config: p.config, dir: p.dir, backend: opts.backend ?? 'wasm', threads: opts.threads ?? 1, resume: p.resume }));
+    const failed: string[] = [];
     try {
-      await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, worker));
+      await runPool(jobs, Math.min(jobs.length, opts.jobs ?? 1), async (job, m) => {
+        running.delete(job.id);
+        const p = todo.find((q) => q.dir === job.id)!;
+        if (m.type === 'done') done(p.dir, m.result as SsvaeRunResult, p.alpha, p.est);
+        else if (m.type === 'error') failed.push(`${p.est} α = ${p.alpha}: ${m.message} (log: ${join(p.dir, 'log.txt')})`);
+      }, {
+        signal: opts.signal,
+        onStart: (job) => {
+          const p = todo.find((q) => q.dir === job.id)!;
+          opts.stderr.write(`started ${p.est} α=${p.alpha} (${p.dir})\n`);
+          running.set(job.id, `ssvae/${p.est} α=${p.alpha}: starting`);
+        },
+        onProgress: (job, line) => running.set(job.id, line),
+      });
     } finally {
       clearInterval(timer);
     }
+    if (failed.length) throw new GumbelError(`reproduce table2: ${failed.length} run${failed.length > 1 ? 's' : ''} failed: ${failed.join('; ')}`);
   }
 
   const rows: Table2Row[] = [];

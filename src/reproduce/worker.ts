@@ -1,5 +1,6 @@
-// A child process of `gumbel reproduce`: runs the cells its parent sends over IPC, one at a time,
-// each into its own folder (cell.ts), and answers with the cell's result. The parent coordinates
+// A child process of `gumbel reproduce`: runs the jobs its parent sends over IPC, one at a time, each
+// into its own folder — a Table 1 cell (cell.ts) or a Table 2 M2 run (runSsvae, its whole config
+// travels) — and answers with the result. The parent coordinates
 // Ctrl-C: a {type: 'stop'} message (or SIGINT) lets the running training step finish, checkpoints
 // and answers 'stopped'. The worker exits when the parent disconnects.
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -7,30 +8,51 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../cli/util.js';
 import { type BackendName } from '../train/config.js';
+import type { SsvaeConfig } from '../train/ssvae.js';
+import { runSsvae, type SsvaeRunResult } from '../train/ssvae_run.js';
 import { LOG_FILE, runCell, type CellResult } from './cell.js';
 import { BUDGETS, type BudgetName, CELLS } from './table1.js';
 
-export type ToWorker =
-  | { type: 'run'; id: string; budget: BudgetName; dir: string; threads: number; backend: BackendName }
-  | { type: 'stop' };
+export type Job =
+  | { kind: 'cell'; id: string; budget: BudgetName; dir: string; threads: number; backend: BackendName }
+  | { kind: 'ssvae'; id: string; config: SsvaeConfig; dir: string; threads: number; backend: BackendName; resume: boolean };
+
+export type ToWorker = { type: 'run'; job: Job } | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'done'; id: string; result: CellResult }
+  | { type: 'done'; id: string; result: CellResult | SsvaeRunResult }
   | { type: 'stopped'; id: string }
-  | { type: 'error'; id: string; message: string };
+  | { type: 'error'; id: string; message: string }
+  /** The running job's latest progress line. */
+  | { type: 'progress'; id: string; line: string };
 
 const stop = { stop: false };
 const send = (m: FromWorker) => new Promise<void>((res) => process.send!(m, undefined, undefined, () => res()));
 
-async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<FromWorker> {
-  const cell = CELLS.find((c) => c.id === m.id);
-  if (!cell) return { type: 'error', id: m.id, message: `no Table 1 cell is called '${m.id}'` };
+/** A Table 2 run; its progress lines go to the parent as well as to the log. */
+async function runM2(m: Extract<Job, { kind: 'ssvae' }>, log: WriteStream): Promise<SsvaeRunResult | null> {
+  const stderr = {
+    write: (s: string) => {
+      log.write(s);
+      const last = s.trimEnd().split(/[\r\n]+/).pop() ?? '';
+      if (last.startsWith('ssvae/')) void send({ type: 'progress', id: m.id, line: last.replace(/\s*[░█]+\s*/, ' ') });
+      return true;
+    },
+  };
+  return runSsvae({ config: m.config, outDir: m.dir, stderr, backend: m.backend, threads: m.threads, stop, resume: m.resume, resumeSteps: m.config.steps });
+}
+
+async function run(m: Job): Promise<FromWorker> {
+  const cell = m.kind === 'cell' ? CELLS.find((c) => c.id === m.id) : null;
+  if (m.kind === 'cell' && !cell) return { type: 'error', id: m.id, message: `no Table 1 cell is called '${m.id}'` };
   await mkdir(m.dir, { recursive: true });
   const log: WriteStream = createWriteStream(join(m.dir, LOG_FILE), { flags: 'a' });
   try {
-    log.write(`--- ${new Date().toISOString()} pid ${process.pid}: ${m.id}, budget ${m.budget}\n`);
-    const result = await runCell(cell, BUDGETS[m.budget], m.dir, { threads: m.threads, backend: m.backend, stop, log });
+    log.write(`--- ${new Date().toISOString()} pid ${process.pid}: ${m.id}${m.kind === 'cell' ? `, budget ${m.budget}` : ''}\n`);
+    const result = cell && m.kind === 'cell'
+      ? await runCell(cell, BUDGETS[m.budget], m.dir, { threads: m.threads, backend: m.backend, stop, log })
+      : await runM2(m as Extract<Job, { kind: 'ssvae' }>, log);
     return result ? { type: 'done', id: m.id, result } : { type: 'stopped', id: m.id };
   } catch (e) {
     const { message } = describeError(e, 'reproduce');
@@ -50,7 +72,7 @@ if (process.send) {
       stop.stop = true;
       return;
     }
-    queue = queue.then(async () => send(stop.stop ? { type: 'stopped', id: m.id } : await run(m)));
+    queue = queue.then(async () => send(stop.stop ? { type: 'stopped', id: m.job.id } : await run(m.job)));
   });
   void send({ type: 'ready' });
 }

@@ -124,15 +124,3 @@ export function tauAt(c: Pick<TrainConfig, 'tau' | 'tauRate' | 'tauEvery' | 'tau
 export function slopeAt(t: number, batch: number, examples: number): number {
   return scheduleSlope(epochAt(t, batch, examples));
 }
-
-/** The paper's Table 1 test numbers (nats), for side-by-side reporting. */
-export const PAPER_TABLE1: Record<ModelName, Record<LatentKind, Record<EstimatorName, number>>> = {
-  sbn: {
-    bernoulli: { sf: 72.0, darn: 59.7, muprop: 58.9, st: 58.9, slope_st: 58.7, gumbel_softmax: 58.5, st_gumbel_softmax: 59.3 },
-    categorical: { sf: 73.1, darn: 67.9, muprop: 63.0, st: 61.8, slope_st: 61.1, gumbel_softmax: 59.0, st_gumbel_softmax: 59.7 },
-  },
-  vae: {
-    bernoulli: { sf: 112.2, darn: 110.9, muprop: 109.7, st: 116.0, slope_st: 111.5, gumbel_softmax: 105.0, st_gumbel_softmax: 111.5 },
-    categorical: { sf: 110.6, darn: 128.8, muprop: 107.0, st: 110.9, slope_st: 107.8, gumbel_softmax: 101.5, st_gumbel_softmax: 107.8 },
-  },
-};

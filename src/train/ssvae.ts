@@ -13,13 +13,15 @@ import type { Backend } from '../backend.js';
 import { grad } from '../autograd/tape.js';
 import { step as scratchStep } from '../engine.js';
 import { ArgumentError, checkNumber, ShapeError } from '../errors.js';
-import { binarizeDynamic, type Dataset, pickLabelled, permutation } from '../data/index.js';
+import { Batcher, binarizeDynamic, type Dataset, pickLabelled, permutation } from '../data/index.js';
+import type { Estimator } from '../estimators/estimator.js';
 import { SSVAE, Y_ESTIMATORS, type SsvaeEvalResult, type YEstimator } from '../models/ssvae.js';
 import { add, scale, tensor } from '../ops.js';
 import { Adam } from '../optim/optimizer.js';
 import { foldIn, key as keyOf, type Key } from '../random/key.js';
 import type { CheckpointState } from './checkpoint.js';
 import { SSL_TAU, tauAt } from './schedules.js';
+import type { Evaluation, RunTrainer } from './loop.js';
 import { TrainingError } from './trainer.js';
 
 /** Rows (examples × classes) of one marginalization chunk: bounds the scratch memory of a step. */
@@ -55,11 +57,7 @@ export const SSVAE_DEFAULTS: Readonly<SsvaeConfig> = {
   seed: 0, evalEvery: 1000, validSize: 1000, testSize: 0, randomLabels: false, dataDir: null,
 };
 
-export const PAPER_TABLE2: Readonly<Record<YEstimator, { elbo: number; accuracy: number }>> = {
-  marginalize: { elbo: -106.8, accuracy: 0.926 },
-  gumbel_softmax: { elbo: -109.6, accuracy: 0.924 },
-  st_gumbel_softmax: { elbo: -110.7, accuracy: 0.936 },
-};
+export { PAPER_TABLE2 } from '../reproduce/paper.js';
 
 export function validateSsvaeConfig(c: SsvaeConfig): SsvaeConfig {
   const w = 'ssvae config';
@@ -95,14 +93,16 @@ export function randomLabels(n: number, k: number, key: Key): Uint8Array {
   return Uint8Array.from(p, (v) => v % k);
 }
 
-export class SsvaeTrainer {
+export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
   readonly model: SSVAE;
   readonly optimizer: Adam;
   readonly labeled: Uint32Array;
   step = 0;
   private readonly keys: { init: Key; data: Key; step: Key; binarize: Key; valid: Key; test: Key };
   private readonly trainLabels: Uint8Array;
-  private order: { epoch: number; perm: Uint32Array } = { epoch: -1, perm: new Uint32Array(0) };
+  private readonly batcher: Batcher;
+  /** y's estimator, made once (null: marginalize). */
+  private readonly y: Estimator | null;
   private readonly xu: Float32Array;
   private readonly xl: Float32Array;
   private readonly yl: Uint8Array;
@@ -119,6 +119,8 @@ export class SsvaeTrainer {
     this.labeled = pickLabelled(this.trainLabels, config.labels / config.classes, foldIn(root, 7), config.classes);
     this.model = new SSVAE({ classes: config.classes, key: this.keys.init, initData: train.images, backend });
     this.optimizer = new Adam(config.lr).init(this.model.params.list);
+    this.y = this.model.yEstimator(config.yEstimator);
+    this.batcher = new Batcher(train, { batchSize: config.batch, key: this.keys.data, dropLast: true });
     const lb = Math.min(config.labeledBatch, config.labels);
     this.xu = new Float32Array(config.batch * 784);
     this.xl = new Float32Array(lb * 784);
@@ -136,13 +138,8 @@ export class SsvaeTrainer {
 
   /** Step t's rows, dynamically binarized: unlabeled batch t mod E of epoch ⌊t/E⌋, and the labeled batch. */
   private rows(t: number): void {
-    const { images } = this.data.train, B = this.config.batch, E = Math.floor(this.data.train.n / B);
-    const epoch = Math.floor(t / E), b = t % E;
-    if (this.order.epoch !== epoch) this.order = { epoch, perm: permutation(this.data.train.n, foldIn(this.keys.data, epoch)) };
-    for (let r = 0; r < B; r++) {
-      const i = this.order.perm[b * B + r];
-      this.xu.set(images.subarray(i * 784, (i + 1) * 784), r * 784);
-    }
+    const { images } = this.data.train;
+    this.xu.set(this.batcher.at(t).x);
     const nl = this.labeled.length, lb = this.yl.length;
     // All labeled rows every step when they fit; otherwise the next lb of a keyed permutation per pass over them.
     const lperm = new Map<number, Uint32Array>();
@@ -163,7 +160,7 @@ export class SsvaeTrainer {
    * example, so its batch goes through in chunks of at most MAX_ROWS rows whose gradients are summed
    * on the host in a fixed order (memory stays bounded at k = 100; the numbers do not depend on threads).
    */
-  trainStep(): { step: number; loss: number; labeled: number; unlabeled: number; classification: number; tau: number } {
+  trainStep(): { step: number; loss: number; labeled: number; unlabeled: number; classification: number; tau: number; values: Record<string, number> } {
     const t = this.step, tau = this.tauAt(t), { yEstimator, batch: B, classes: k } = this.config, beta = this.beta;
     this.rows(t);
     const key = foldIn(this.keys.step, t);
@@ -174,7 +171,7 @@ export class SsvaeTrainer {
     for (let c = 0; c * per < B; c++) {
       const rows = Math.min(per, B - c * per);
       scratchStep(() => {
-        const u = this.model.unlabeledTerm(this.xu.subarray(c * per * 784, (c * per + rows) * 784), { yEstimator, tau, key: foldIn(key, 1 + c) });
+        const u = this.model.unlabeledTerm(this.xu.subarray(c * per * 784, (c * per + rows) * 784), { y: this.y, tau, key: foldIn(key, 1 + c) });
         let J = scale(u, rows / B);
         v.unlabeled += (rows / B) * u.item();
         if (c === 0) {
@@ -199,7 +196,7 @@ export class SsvaeTrainer {
     v.loss = v.labeled + v.unlabeled + beta * v.classification;
     if (sums) scratchStep(() => this.optimizer.step(params, sums.map((s, i) => tensor(s, params[i].shape, { backend: this.backend }))), this.backend);
     this.step = t + 1;
-    return { step: t, tau, ...v };
+    return { step: t, tau, ...v, values: { ...v } };
   }
 
   /** Everything needed to continue bit for bit (the checkpoint format of gumbel train). */
@@ -223,11 +220,49 @@ export class SsvaeTrainer {
     this.step = s.step;
   }
 
-  /** Accuracy and marginalized ELBO on the first `size` examples of ds (0: all). */
-  evaluate(ds: Dataset, which: 'valid' | 'test', size = 0, onProgress?: (done: number, total: number) => void): SsvaeEvalResult {
+  params() {
+    return this.model.params.list;
+  }
+
+  /**
+   * Accuracy and marginalized ELBO on the first `size` examples of ds (0: all), in slices of
+   * ⌊1000/k⌋ examples; slice [start, end) uses foldIn(key, start) (the one rule of boundEvaluation).
+   */
+  evaluation(ds: Dataset, which: 'valid' | 'test', size = 0): Evaluation<SsvaeEvalResult> {
     const n = size > 0 ? Math.min(size, ds.n) : ds.n;
     const labels = this.config.randomLabels ? randomLabels(ds.n, this.config.classes, foldIn(this.keys[which], 1)) : ds.labels;
     if (!labels) throw new ShapeError(`SsvaeTrainer.evaluate: the ${which} set must have labels`);
-    return this.model.evaluate(ds.images.subarray(0, n * 784), labels.subarray(0, n), { key: this.keys[which], onProgress });
+    const key = this.keys[which];
+    let correct = 0, total = 0;
+    return {
+      n, per: Math.max(1, Math.floor(1000 / this.config.classes)), label: `${which}, marginalized over ${this.config.classes} classes`,
+      slice: (start, end) => {
+        const r = this.model.evaluate(ds.images.subarray(start * 784, end * 784), labels.subarray(start, end), { key: foldIn(key, start) });
+        correct += Math.round(r.accuracy * r.examples);
+        total -= r.elbo * r.examples;
+      },
+      result: () => {
+        return { accuracy: correct / Math.max(1, n), elbo: -total / Math.max(1, n), examples: n };
+      },
+    };
+  }
+
+  /** The same evaluation, synchronously. */
+  evaluate(ds: Dataset, which: 'valid' | 'test', size = 0): SsvaeEvalResult {
+    const ev = this.evaluation(ds, which, size);
+    for (let start = 0; start < ev.n; start += ev.per) ev.slice(start, Math.min(ev.n, start + ev.per));
+    return ev.result();
+  }
+
+  validation(): Evaluation<SsvaeEvalResult> {
+    return this.evaluation(this.data.valid, 'valid', this.config.validSize);
+  }
+
+  validFields(v: SsvaeEvalResult): { validAccuracy: number; validElbo: number } {
+    return { validAccuracy: v.accuracy, validElbo: v.elbo };
+  }
+
+  validSummary(v: SsvaeEvalResult, step: number): { accuracy: number; elbo: number; examples: number; step: number } {
+    return { accuracy: v.accuracy, elbo: v.elbo, examples: v.examples, step };
   }
 }

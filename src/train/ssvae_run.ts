@@ -1,22 +1,23 @@
-// A semi-supervised run on disk (Node): loads grey MNIST with labels, trains the M2 model, validates
-// every evalEvery steps, evaluates on the test set and writes the run folder:
-// <out>/config.json, metrics.jsonl ({step, loss, labeled, unlabeled, classification, tau, stepsPerSec[, validAccuracy, validElbo]}),
-// checkpoint (at every validation and on stop; --resume continues bit for bit), result.json,
-// curves.svg (train J and validation −ELBO), accuracy.svg. Files are written atomically.
-import { mkdir, readFile, stat } from 'node:fs/promises';
+// A semi-supervised run on disk (Node): loads grey MNIST with labels, trains the M2 model in the one
+// run loop (loop.ts), evaluates on the test set and writes the artifacts:
+// metrics.jsonl ({step, loss, labeled, unlabeled, classification, tau, stepsPerSec[, validAccuracy, validElbo]}),
+// result.json, curves.svg (train J and validation −ELBO), accuracy.svg.
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
+import type { Backend } from '../backend.js';
 import { binarizationKey, binarizeDynamic, type Dataset, makeDataset, slice } from '../data/index.js';
 import { loadMnist } from '../data/node.js';
 import { setBackend } from '../engine.js';
 import { foldIn, type Key } from '../random/key.js';
 import { ArgumentError } from '../errors.js';
-import { encodeCheckpoint } from './checkpoint.js';
+import type { SsvaeEvalResult } from '../models/ssvae.js';
+import { PAPER_TABLE2 } from '../reproduce/paper.js';
 import { curvesSvg } from './curves.js';
 import { writeAtomic } from './files.js';
-import { type Output, makeBackend, readCheckpoint, readMetrics, versions, yieldToEventLoop } from './run.js';
+import { FILES } from './folder.js';
+import { checkFiniteResult, evaluateSliced, type Output, runLoop, withRunFolder } from './loop.js';
+import { makeBackend, versions, warnAbsurd } from './run.js';
 import type { BackendName } from './config.js';
-import { PAPER_TABLE2, SSVAE_DEFAULTS, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
+import { SSVAE_DEFAULTS, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
 
 export interface SsvaeMetric {
   step: number;
@@ -68,122 +69,72 @@ export async function runSsvae(opts: {
   resume?: boolean;
   /** On resume: a new total step count (default: the run's own). */
   resumeSteps?: number;
-  /** Set `stop` to checkpoint after the current step and return null (Ctrl-C). */
+  /** Set `stop` to checkpoint and return null (Ctrl-C, SIGTERM). */
   stop?: { stop: boolean };
 }): Promise<SsvaeRunResult | null> {
   const { outDir } = opts;
   const t0 = performance.now();
-  await mkdir(outDir, { recursive: true });
-  const ckptPath = join(outDir, 'checkpoint');
-  const ckpt = opts.resume ? await readCheckpoint(outDir) : null;
-  if (!opts.resume && (await stat(ckptPath).catch(() => null))) {
-    throw new ArgumentError(`--out ${outDir} already holds a run (checkpoint): continue it with --resume, or choose another --out`);
-  }
-  // A checkpoint's config wins; fields it predates (dataDir) take their defaults.
-  const config = validateSsvaeConfig(ckpt ? { ...SSVAE_DEFAULTS, ...(ckpt.config as unknown as SsvaeConfig), ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}) } : opts.config);
-  const data = opts.data ?? (await loadSsvaeData({ dataDir: config.dataDir }));
-  const test = config.testSize > 0 && config.testSize < data.test.n ? slice(data.test, 0, config.testSize) : data.test;
-  const tLoaded = performance.now();
-  const backend = await makeBackend(opts.backend ?? 'wasm', opts.threads ?? 1);
-  try {
+  return withRunFolder({ outDir, resume: !!opts.resume, stderr: opts.stderr }, async (ckpt) => {
+    // A checkpoint's config wins; fields it predates (dataDir) take their defaults.
+    const config = validateSsvaeConfig(ckpt ? { ...SSVAE_DEFAULTS, ...(ckpt.config as unknown as SsvaeConfig), ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}) } : opts.config);
+    const data = opts.data ?? (await loadSsvaeData({ dataDir: config.dataDir }));
+    const tLoaded = performance.now();
+    const backend = await makeBackend(opts.backend ?? 'wasm', opts.threads ?? 1);
+    return { config, data, backend, tLoaded };
+  }, (p) => p.backend.dispose(), async ({ config, data, backend, tLoaded }, resumed) => {
     setBackend(backend);
     const trainer = new SsvaeTrainer(config, data, backend);
-    let metrics: SsvaeMetric[] = [];
-    let valid: SsvaeRunResult['valid'] = null;
-    let trainSeconds = 0;
-    if (ckpt) {
-      trainer.restore(ckpt, ckptPath);
-      ({ valid = null, trainSeconds = 0 } = ckpt.extra as { valid?: SsvaeRunResult['valid']; trainSeconds?: number });
-      const text = await readFile(join(outDir, 'metrics.jsonl'), 'utf8').catch(() => '');
-      metrics = readMetrics<SsvaeMetric>(text, ckpt.step);
-    }
-    await writeAtomic(join(outDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-    const flush = () => writeAtomic(join(outDir, 'metrics.jsonl'), metrics.map((m) => JSON.stringify(m)).join('\n') + (metrics.length ? '\n' : ''));
-    const save = async () => {
-      await writeAtomic(ckptPath, encodeCheckpoint(trainer.checkpoint({ valid, trainSeconds })));
-      await flush();
-    };
-    const bar = new cliProgress.SingleBar({
-      stream: opts.stderr as NodeJS.WritableStream, noTTYOutput: opts.stderr.isTTY !== true, notTTYSchedule: opts.notTTYSchedule ?? 5000,
-      hideCursor: false, gracefulExit: false,
-      format: `ssvae/${config.yEstimator} α=${config.alpha} {bar} {value}/{total} | J {loss} | τ {tau} | {sps} steps/s | valid acc {acc}`,
-    }, cliProgress.Presets.shades_classic);
-    const last = () => metrics[metrics.length - 1];
-    const payload = () => ({
-      loss: metrics.length ? last().loss.toFixed(2) : '-', tau: trainer.tauAt(Math.max(0, trainer.step - 1)).toFixed(3),
-      sps: metrics.length ? last().stepsPerSec.toFixed(2) : '-', acc: valid ? `${(100 * valid.accuracy).toFixed(1)}%` : '-',
+    if (resumed) trainer.restore(resumed.ckpt, join(outDir, FILES.checkpoint));
+    await writeAtomic(join(outDir, FILES.config), JSON.stringify(config, null, 2) + '\n');
+    const st = await runLoop({
+      trainer, outDir, steps: config.steps, logEvery: Math.max(1, Math.min(100, config.evalEvery || 100)), evalEvery: config.evalEvery,
+      rate: { name: 'stepsPerSec', perStep: 1 }, stderr: opts.stderr, notTTYSchedule: opts.notTTYSchedule, stop: opts.stop, resumed,
+      bar: {
+        format: `ssvae/${config.yEstimator} α=${config.alpha} {bar} {value}/{total} | J {loss} | τ {tau} | {sps} steps/s | valid acc {acc}`,
+        payload: (last, valid) => ({
+          loss: last ? last.loss.toFixed(2) : '-', tau: trainer.tauAt(Math.max(0, trainer.step - 1)).toFixed(3),
+          sps: last ? last.stepsPerSec.toFixed(2) : '-', acc: valid ? `${(100 * (valid.accuracy as number)).toFixed(1)}%` : '-',
+        }),
+      },
     });
-    const logEvery = Math.max(1, Math.min(100, config.evalEvery || 100));
-    let tInterval = performance.now(), tYield = tInterval;
-    let acc = { loss: 0, labeled: 0, unlabeled: 0, classification: 0, n: 0 };
-    let stopped = false;
-    bar.start(config.steps, trainer.step, payload());
-    try {
-      while (trainer.step < config.steps) {
-        if (opts.stop?.stop) {
-          stopped = true;
-          trainSeconds += (performance.now() - tInterval) / 1000;
-          await save();
-          break;
-        }
-        const r = trainer.trainStep();
-        acc = { loss: acc.loss + r.loss, labeled: acc.labeled + r.labeled, unlabeled: acc.unlabeled + r.unlabeled, classification: acc.classification + r.classification, n: acc.n + 1 };
-        const s = trainer.step;
-        const isEval = (config.evalEvery > 0 && s % config.evalEvery === 0) || s === config.steps;
-        if (s % logEvery === 0 || isEval) {
-          const seconds = (performance.now() - tInterval) / 1000;
-          trainSeconds += seconds;
-          const line: SsvaeMetric = {
-            step: s, loss: acc.loss / acc.n, labeled: acc.labeled / acc.n, unlabeled: acc.unlabeled / acc.n, classification: acc.classification / acc.n,
-            tau: r.tau, stepsPerSec: acc.n / Math.max(seconds, 1e-9),
-          };
-          acc = { loss: 0, labeled: 0, unlabeled: 0, classification: 0, n: 0 };
-          if (isEval) {
-            const v = trainer.evaluate(data.valid, 'valid', config.validSize);
-            line.validAccuracy = v.accuracy;
-            line.validElbo = v.elbo;
-            valid = { accuracy: v.accuracy, elbo: v.elbo, examples: v.examples, step: s };
-          }
-          metrics.push(line);
-          if (isEval) await save();
-          tInterval = performance.now();
-        }
-        bar.update(s, payload());
-        if (performance.now() - tYield > 50) {
-          await yieldToEventLoop();
-          tYield = performance.now();
-        }
-      }
-    } finally {
-      bar.stop();
-      await flush().catch(() => undefined);
-    }
-    if (stopped) return null;
+    if (st.stopped) return null;
     const tEval = performance.now();
+    const test = config.testSize > 0 && config.testSize < data.test.n ? slice(data.test, 0, config.testSize) : data.test;
     opts.stderr.write(`evaluating ${test.n} test examples (accuracy; ELBO marginalized over ${config.classes} classes)\n`);
-    const t = trainer.evaluate(test, 'test');
-    const evalSeconds = (performance.now() - tEval) / 1000;
-    const title = `ssvae ${config.yEstimator} α=${config.alpha}: test accuracy ${(100 * t.accuracy).toFixed(2)}%, ELBO ${t.elbo.toFixed(2)}`;
-    const validPts = metrics.filter((m) => m.validElbo !== undefined);
-    await writeAtomic(join(outDir, 'curves.svg'), curvesSvg([
-      { name: 'train J (Eq. 11)', color: '#1f77b4', points: metrics.map((m) => [m.step, m.loss]) },
-      { name: 'valid −ELBO (marginalized)', color: '#d62728', points: validPts.map((m) => [m.step, -m.validElbo!]) },
-    ], { title, yLabel: 'nats' }));
-    await writeAtomic(join(outDir, 'accuracy.svg'), curvesSvg([
-      { name: `valid accuracy (${config.validSize || data.valid.n} examples)`, color: '#2ca02c', points: validPts.map((m) => [m.step, 100 * m.validAccuracy!]) },
-    ], { title, yLabel: 'accuracy (%)' }));
-    const paper = PAPER_TABLE2[config.yEstimator];
-    const result: SsvaeRunResult = {
-      model: 'ssvae', yEstimator: config.yEstimator, alpha: config.alpha,
-      test: { accuracy: t.accuracy, elbo: t.elbo, examples: t.examples }, valid,
-      paper: { ...paper, source: 'Jang, Gu & Poole (ICLR 2017), Table 2 (100 labels)' },
-      steps: trainer.step, config,
-      timings: { loadSeconds: (tLoaded - t0) / 1000, trainSeconds, evalSeconds, stepsPerSec: trainSeconds > 0 ? trainer.step / trainSeconds : 0 },
-      versions: await versions(), backend: { name: backend.name, variant: backend.variant }, outDir,
-    };
-    await writeAtomic(join(outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
-    return result;
-  } finally {
-    backend.dispose();
-  }
+    const t = await evaluateSliced(trainer.evaluation(test, 'test'), opts.stderr, { stop: opts.stop, notTTYSchedule: opts.notTTYSchedule });
+    if (!t) return null;
+    checkFiniteResult(t.elbo, 'the test ELBO', trainer.step);
+    warnAbsurd(t.elbo, 'the test ELBO', opts.stderr);
+    return writeSsvaeArtifacts(config, trainer, t, st as unknown as { metrics: SsvaeMetric[]; lastValid: SsvaeRunResult['valid']; trainSeconds: number }, {
+      outDir, backend, loadSeconds: (tLoaded - t0) / 1000, evalSeconds: (performance.now() - tEval) / 1000, validExamples: config.validSize || data.valid.n,
+    });
+  });
+}
+
+/** curves.svg, accuracy.svg and result.json of a finished M2 run. */
+async function writeSsvaeArtifacts(
+  config: SsvaeConfig, trainer: SsvaeTrainer, t: SsvaeEvalResult,
+  st: { metrics: SsvaeMetric[]; lastValid: SsvaeRunResult['valid']; trainSeconds: number },
+  o: { outDir: string; backend: Backend; loadSeconds: number; evalSeconds: number; validExamples: number },
+): Promise<SsvaeRunResult> {
+  const { metrics, trainSeconds } = st, { outDir } = o;
+  const title = `ssvae ${config.yEstimator} α=${config.alpha}: test accuracy ${(100 * t.accuracy).toFixed(2)}%, ELBO ${t.elbo.toFixed(2)}`;
+  const validPts = metrics.filter((m) => m.validElbo !== undefined);
+  await writeAtomic(join(outDir, FILES.curves), curvesSvg([
+    { name: 'train J (Eq. 11)', color: '#1f77b4', points: metrics.map((m) => [m.step, m.loss]) },
+    { name: 'valid −ELBO (marginalized)', color: '#d62728', points: validPts.map((m) => [m.step, -m.validElbo!]) },
+  ], { title, yLabel: 'nats' }));
+  await writeAtomic(join(outDir, FILES.accuracy), curvesSvg([
+    { name: `valid accuracy (${o.validExamples} examples)`, color: '#2ca02c', points: validPts.map((m) => [m.step, 100 * m.validAccuracy!]) },
+  ], { title, yLabel: 'accuracy (%)' }));
+  const result: SsvaeRunResult = {
+    model: 'ssvae', yEstimator: config.yEstimator, alpha: config.alpha,
+    test: { accuracy: t.accuracy, elbo: t.elbo, examples: t.examples }, valid: st.lastValid,
+    paper: { ...PAPER_TABLE2[config.yEstimator], source: 'Jang, Gu & Poole (ICLR 2017), Table 2 (100 labels)' },
+    steps: trainer.step, config,
+    timings: { loadSeconds: o.loadSeconds, trainSeconds, evalSeconds: o.evalSeconds, stepsPerSec: trainSeconds > 0 ? trainer.step / trainSeconds : 0 },
+    versions: await versions(), backend: { name: o.backend.name, variant: o.backend.variant }, outDir,
+  };
+  await writeAtomic(join(outDir, FILES.result), JSON.stringify(result, null, 2) + '\n');
+  return result;
 }

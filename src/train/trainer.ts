@@ -7,7 +7,7 @@ import { grad } from '../autograd/tape.js';
 import { step as scratchStep } from '../engine.js';
 import { GumbelError, ShapeError } from '../errors.js';
 import type { Estimator, EstimatorName } from '../estimators/estimator.js';
-import { type Dataset, permutation } from '../data/index.js';
+import { Batcher, type Dataset } from '../data/index.js';
 import { createModel, type EvalResult, type Model } from '../models/index.js';
 import { Adam, SGD } from '../optim/optimizer.js';
 import { foldIn, key as keyOf, type Key } from '../random/key.js';
@@ -15,9 +15,33 @@ import type { Tensor } from '../tensor.js';
 import type { CheckpointState } from './checkpoint.js';
 import { slopeAt, tauAt, type TrainConfig, validateConfig } from './config.js';
 import { createEstimator } from '../estimators/index.js';
+import type { Evaluation, RunTrainer } from './loop.js';
 
 /** Training stopped on a non-finite loss (or another numerical failure). */
 export class TrainingError extends GumbelError {}
+
+/** A bound above this many nats is finite but absurd (a diverged run): the run warns. */
+export const ABSURD_NATS = 1e4;
+
+/**
+ * The one evaluation of the importance-sampled metric: examples [start, end) in slices of
+ * ⌈4000/m⌉·8 examples, slice [start, end) under foldIn(key, start). The slicing depends on m only,
+ * so the same key gives the same per-example numbers in validation, the final test and gumbel eval.
+ */
+export function boundEvaluation(model: Model, ds: Dataset, samples: number, key: Key, size = 0): Evaluation<EvalResult> {
+  const n = size > 0 ? Math.min(size, ds.n) : ds.n;
+  const perExample = new Float64Array(n);
+  return {
+    n, per: Math.max(1, Math.ceil(4000 / samples)) * 8, label: `m = ${samples}`,
+    slice(start, end) {
+      const r = model.evaluate(ds.images.subarray(start * ds.dim, end * ds.dim), { samples, key: foldIn(key, start) });
+      perExample.set(r.perExample, start);
+    },
+    result() {
+      return { mean: perExample.reduce((a, v) => a + v, 0) / Math.max(1, n), perExample, samples };
+    },
+  };
+}
 
 /** Keys of a run, all derived from the seed. */
 export function runKeys(seed: number): { root: Key; init: Key; data: Key; step: Key; valid: Key; test: Key; sample: Key } {
@@ -31,17 +55,16 @@ export interface StepResult {
   tau: number;
 }
 
-export class Trainer {
+export class Trainer implements RunTrainer<EvalResult> {
   readonly model: Model;
   readonly estimator: Estimator;
   readonly optimizer: SGD | Adam;
   readonly keys: ReturnType<typeof runKeys>;
   /** Steps completed. */
   step = 0;
-  private readonly rows: Float32Array;
-  private order: { epoch: number; perm: Uint32Array } = { epoch: -1, perm: new Uint32Array(0) };
+  private readonly batcher: Batcher;
 
-  constructor(readonly config: TrainConfig, readonly train: Dataset, readonly backend: Backend) {
+  constructor(readonly config: TrainConfig, readonly train: Dataset, readonly backend: Backend, readonly valid?: Dataset) {
     validateConfig(config);
     if (config.batch > train.n) throw new ShapeError(`Trainer: --batch ${config.batch} is larger than the ${train.n} training examples`);
     this.keys = runKeys(config.seed);
@@ -55,16 +78,12 @@ export class Trainer {
     this.estimator = createEstimator(config.estimator as EstimatorName);
     const opt = config.optimizer === 'sgd' ? new SGD(config.lr, config.momentum) : new Adam(config.lr);
     this.optimizer = opt.init(this.params());
-    this.rows = new Float32Array(config.batch * train.dim);
+    this.batcher = new Batcher(train, { batchSize: config.batch, key: this.keys.data, dropLast: true });
   }
 
   /** Everything the optimizer updates: the model's parameters, then the estimator's. */
   params(): Tensor[] {
     return [...this.model.params.list, ...this.estimator.params()];
-  }
-
-  get stepsPerEpoch(): number {
-    return Math.floor(this.train.n / this.config.batch);
   }
 
   tauAt(t: number): number {
@@ -77,18 +96,11 @@ export class Trainer {
 
   /** The training rows of step t (shared buffer): batch t mod E of epoch ⌊t/E⌋'s keyed permutation. */
   batchRows(t: number): Float32Array {
-    const E = this.stepsPerEpoch, epoch = Math.floor(t / E), b = t % E;
-    if (this.order.epoch !== epoch) this.order = { epoch, perm: permutation(this.train.n, foldIn(this.keys.data, epoch)) };
-    const { dim, images } = this.train, B = this.config.batch;
-    for (let r = 0; r < B; r++) {
-      const i = this.order.perm[b * B + r];
-      this.rows.set(images.subarray(i * dim, (i + 1) * dim), r * dim);
-    }
-    return this.rows;
+    return this.batcher.at(t).x;
   }
 
   /** One optimizer step; throws TrainingError (and changes nothing) if the loss is not finite. */
-  trainStep(): StepResult {
+  trainStep(): StepResult & { values: { loss: number } } {
     const t = this.step;
     const tau = this.tauAt(t), slope = this.slopeAt(t);
     const rows = this.batchRows(t);
@@ -109,18 +121,28 @@ export class Trainer {
       return l;
     }, this.backend);
     this.step = t + 1;
-    return { step: t, loss, tau };
+    return { step: t, loss, tau, values: { loss } };
   }
 
-  /** The importance-sampled metric (VAE −log p̂(x), SBN NLL) of the first `size` examples of ds (0: all). */
-  evaluate(ds: Dataset, samples: number, key: Key, size = 0, onProgress?: (done: number, total: number) => void): EvalResult {
-    const n = size > 0 ? Math.min(size, ds.n) : ds.n;
-    return this.model.evaluate(ds.images.subarray(0, n * ds.dim), { samples, key, onProgress });
+  /** The importance-sampled metric (VAE −log p̂(x), SBN NLL) of the first `size` examples of ds (0: all), synchronously. */
+  evaluate(ds: Dataset, samples: number, key: Key, size = 0): EvalResult {
+    const ev = boundEvaluation(this.model, ds, samples, key, size);
+    for (let start = 0; start < ev.n; start += ev.per) ev.slice(start, Math.min(ev.n, start + ev.per));
+    return ev.result();
   }
 
-  /** The periodic validation metric: m = validSamples on the first validSize validation examples, the same key each time. */
-  validate(valid: Dataset): number {
-    return this.evaluate(valid, this.config.validSamples, this.keys.valid, this.config.validSize).mean;
+  /** The periodic validation: m = validSamples on the first validSize validation examples, the same key each time. */
+  validation(): Evaluation<EvalResult> {
+    if (!this.valid) throw new ShapeError('Trainer.validation: the trainer was made without a validation set');
+    return boundEvaluation(this.model, this.valid, this.config.validSamples, this.keys.valid, this.config.validSize);
+  }
+
+  validFields(v: EvalResult): { valid: number } {
+    return { valid: v.mean };
+  }
+
+  validSummary(v: EvalResult, step: number): { value: number; samples: number; examples: number; step: number } {
+    return { value: v.mean, samples: v.samples, examples: v.perExample.length, step };
   }
 
   checkpoint(extra: Record<string, unknown> = {}): CheckpointState {

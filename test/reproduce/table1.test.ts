@@ -3,38 +3,20 @@
 // interrupted after its first finished cell, resumed to the end (table1.md with 28 rows, table1.json,
 // four SVGs), resumed again (every cell skipped, results identical); and one cell stopped twice in
 // the middle of its runs, resumed, giving the numbers of an uninterrupted one.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCell } from '../../src/reproduce/cell.js';
 import { PLAN_FILE, reproduceTable1, threadsPerJob } from '../../src/reproduce/index.js';
 import { svgFile, TABLE_FILES, type Table1Report } from '../../src/reproduce/report.js';
 import {
   BUDGETS, CELLS, PAPER_LR_GRID, PAPER_TAU_GRID, ROWS, cellSteps, pilotCount, selectsTau, settingKey, stage1, stage2,
 } from '../../src/reproduce/table1.js';
-import { PAPER_TABLE1 } from '../../src/train/config.js';
-import { trainingBackend } from '../train/helpers.js';
+import { PAPER_TABLE1 } from '../../src/reproduce/paper.js';
+import { gumbel, tempDirs, trainingBackend } from '../train/helpers.js';
 
-const dirs: string[] = [];
-const tempDir = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'gumbel-reproduce-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('gumbel-reproduce-');
 
-async function gumbel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(['node', 'gumbel', ...args], {
-    stdout: { write: (s: string) => (out += s), isTTY: false },
-    stderr: { write: (s: string) => (err += s), isTTY: false },
-  });
-  return { code, out, err };
-}
 
 describe('the plan', () => {
   it('has the 28 cells of Table 1 with the paper\'s numbers', () => {

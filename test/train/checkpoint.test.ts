@@ -1,32 +1,24 @@
 // Checkpoints and resume: a resumed run equals an uninterrupted one bit for bit (in memory and
 // through the run folder with a Ctrl-C-style stop), damaged checkpoints are FormatErrors, a NaN
 // loss stops training naming the step, and the schedules and batches the loop uses.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRefBackend } from '../../src/backends/ref/index.js';
-import { type Dataset, makeDataset } from '../../src/data/index.js';
+import { Batcher, type Dataset, makeDataset, permutation } from '../../src/data/index.js';
+import { foldIn } from '../../src/random/key.js';
 import { setBackend } from '../../src/engine.js';
 import { FormatError } from '../../src/errors.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.js';
 import { defaultConfig, type TrainConfig } from '../../src/train/config.js';
 import { FILES, runTraining } from '../../src/train/run.js';
 import { Trainer, TrainingError } from '../../src/train/trainer.js';
-import { firstN, mnist, smallConfig, trainingBackend } from './helpers.js';
+import { firstN, mnist, smallConfig, tempDirs, trainingBackend } from './helpers.js';
 import type { Backend } from '../../src/backend.js';
 
 const be = createRefBackend();
 setBackend(be);
-const dirs: string[] = [];
-const tempDir = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'gumbel-ckpt-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('gumbel-ckpt-');
 
 const sink = { write: () => true, isTTY: false };
 
@@ -190,6 +182,16 @@ describe('the loop', () => {
     expect([0, 5000, 100000].map((s) => sbn.tauAt(s))).toEqual([1, 1, 1]);
     // slope_st's slope: a = min(5, 1 + 0.04·epoch); 100 examples / batch 10 = 10 steps per epoch.
     expect([0, 9, 10, 95, 1000, 5000].map((s) => vae.slopeAt(s))).toEqual([1, 1, 1.04, 1 + 0.04 * 9, 5, 5]);
+  });
+
+  it('the trainer\'s batches are the Batcher\'s: step t is batch t mod E of epoch ⌊t/E⌋ under permutation(n, foldIn(data key, epoch))', async () => {
+    const train = await trainData(45);
+    const t = new Trainer(smallConfig({ batch: 10, trainSize: 45 }), train, be);
+    const epoch1 = [...new Batcher(train, { batchSize: 10, key: t.keys.data, dropLast: true }).epoch(1)].map((b) => Array.from(b.indices));
+    expect(epoch1[2]).toEqual(Array.from(permutation(45, foldIn(t.keys.data, 1)).subarray(20, 30)));
+    const row = (i: number) => Array.from(train.images.subarray(i * 784, (i + 1) * 784));
+    expect(Array.from(t.batchRows(6).subarray(0, 784))).toEqual(row(epoch1[2][0])); // 4 steps per epoch: step 6 = epoch 1, batch 2
+    expect(Array.from(t.batchRows(0).subarray(784, 1568))).toEqual(row(permutation(45, foldIn(t.keys.data, 0))[1]));
   });
 
   it('every example is seen once per epoch, in a keyed order that changes between epochs', async () => {

@@ -1,6 +1,11 @@
 // Shared test fixtures: the backend the training tests run on (wasm when its build has every kernel,
-// else ref with a note), MNIST loaded once, and a small-config factory.
+// else ref with a note), MNIST loaded once, a small-config factory, temporary folders and the CLI in-process.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { Backend } from '../../src/backend.js';
+import { main } from '../../src/cli/index.js';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import { createWasmBackend } from '../../src/backends/wasm/index.js';
 import { type Dataset, slice } from '../../src/data/index.js';
@@ -61,4 +66,25 @@ export async function trainBriefly(over: Partial<TrainConfig>): Promise<{ before
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) losses.push(trainer.trainStep().loss);
   return { before, after: metric(), losses, backend: name };
+}
+
+/** A maker of temporary folders, all removed after the calling file's tests. */
+export function tempDirs(prefix: string): () => Promise<string> {
+  const made: string[] = [];
+  afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+  return async () => {
+    const d = await mkdtemp(join(tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
+}
+
+/** Runs `gumbel ...args` in-process; returns the exit code and what it wrote. */
+export async function gumbel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const code = await main(['node', 'gumbel', ...args], {
+    stdout: { write: (s: string) => (out += s), isTTY: false },
+    stderr: { write: (s: string) => (err += s), isTTY: false },
+  });
+  return { code, out, err };
 }

@@ -1,0 +1,27 @@
+// `gumbel reproduce table2` runs its children through the typed worker of Table 1: every config field
+// travels, so --jobs 1 (in process) and --jobs 2 (two workers) give the same table with non-default
+// labels and learning rate.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { reproduceTable2, type Table2Report } from '../../src/reproduce/table2.js';
+import { tempDirs } from '../train/helpers.js';
+
+const tempDir = tempDirs('gumbel-table2-');
+
+it('--jobs 1 and --jobs 2 give identical tables on the quick budget with labels 20 and lr 1e-3', async () => {
+  const sink = { write: () => true, isTTY: false };
+  const table = async (jobs: number): Promise<{ report: Table2Report; dir: string }> => {
+    const dir = await tempDir();
+    const report = await reproduceTable2({
+      budget: 'quick', outDir: dir, jobs, stderr: sink, command: 'test', config: { labels: 20, lr: 1e-3 }, alphas: [0.3], backend: 'wasm',
+    });
+    return { report, dir };
+  };
+  const one = await table(1), two = await table(2);
+  const numbers = (r: Table2Report) => r.rows.map((row) => ({ ...row, runs: row.runs.map(({ seconds: _, stepsPerSec: __, ...u }) => u) }));
+  expect(numbers(two.report)).toEqual(numbers(one.report));
+  expect(two.report.rows).toHaveLength(3);
+  const run = JSON.parse(await readFile(join(two.dir, 'gumbel_softmax-alpha0.3', 'result.json'), 'utf8'));
+  expect(run.config).toMatchObject({ labels: 20, lr: 1e-3, alpha: 0.3 });
+}, 600_000);
