@@ -62,7 +62,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
       await onInterrupt(io, async (stop) => {
         // On --resume the run's config.json wins; --steps may extend it.
         const { result, step } = await runTraining({
-          config, outDir, resume: run.resume, resumeSteps: given.steps as number | undefined, stderr: io.stderr, stop,
+          config, outDir, resume: run.resume, resumeWith: given, stderr: io.stderr, stop,
         });
         if (!result) {
           io.stderr.write(`interrupted at step ${step}: checkpoint written to ${outDir}/${FILES.checkpoint}; continue with: gumbel train --out ${outDir} --resume\n`);

@@ -5,17 +5,12 @@
 // <out>/samples.png    VAE samples from the prior, or SBN completions of test upper halves
 // <out>/curves.svg     training loss and validation metric against the step
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Backend } from '../backend.js';
-import { createRefBackend } from '../backends/ref/index.js';
-import { createTfjsBackend, type TfjsBackendName } from '../backends/tfjs/index.js';
-import { createWasmBackend, loadModule } from '../backends/wasm/index.js';
-import { bestBuild, detectFeatures } from '../backends/wasm/features.js';
-import { KERNEL_IDS } from '../kernels.js';
+import { openBackend } from '../backends/open.js';
+import type { TfjsBackendName } from '../backends/tfjs/names.js';
 import type { Dataset } from '../data/index.js';
 import { setBackend } from '../engine.js';
-import { ArgumentError, NotImplementedError } from '../errors.js';
 import type { EvalResult, Model, ModelName } from '../models/index.js';
 import type { Key } from '../random/key.js';
 import type { CheckpointState } from './checkpoint.js';
@@ -23,6 +18,7 @@ import { type BackendName, type TrainConfig, defaultConfig, validateConfig } fro
 import { curvesSvg } from './curves.js';
 import { loadData, type RunData } from './data.js';
 import { writeAtomic } from './files.js';
+import { resumeConfig } from './options.js';
 import { checkRunDir, FILES, readCheckpoint } from './folder.js';
 import { imageGridPng } from './images.js';
 import { checkFiniteResult, evaluateSliced, type Output, runLoop, withRunFolder } from './loop.js';
@@ -64,6 +60,8 @@ export interface RunOptions {
   resume?: boolean;
   /** On resume: a new total step count (default: the run's own). */
   resumeSteps?: number;
+  /** On resume: the options given again (only those options.ts lets change on resume apply: steps, threads, cadence). */
+  resumeWith?: Record<string, unknown>;
   /** Progress (a bar on a TTY, plain lines otherwise). */
   stderr: Output;
   /** Set `stop` to checkpoint after the current step and return (Ctrl-C). */
@@ -74,24 +72,9 @@ export interface RunOptions {
   loadData?: (config: TrainConfig) => Promise<RunData>;
 }
 
-/** The kernels the default wasm build lacks (empty when it has them all). */
-export async function missingWasmKernels(): Promise<string[]> {
-  const module = await loadModule(bestBuild(await detectFeatures()));
-  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-  return KERNEL_IDS.filter((id) => !names.has(`${id}_f32`));
-}
-
 /** `threads` 0: one per core, up to 4 (wasm only; the numbers do not depend on it). */
-export async function makeBackend(name: BackendName, threads = 1, tfjs: { backend?: TfjsBackendName; nativeRng?: boolean } = {}): Promise<Backend> {
-  if (name === 'ref') return createRefBackend();
-  if (name === 'wasm') {
-    const missing = await missingWasmKernels();
-    if (missing.length) throw new NotImplementedError(`backend 'wasm' lacks the kernels ${missing.join(', ')} in this build: use --backend ref (slow) or rebuild with npm run build:wasm`);
-    return createWasmBackend({ threads: threads > 0 ? threads : Math.min(4, availableParallelism()) });
-  }
-  if (name === 'tfjs') return createTfjsBackend({ tfjsBackend: tfjs.backend ?? 'wasm', nativeRng: tfjs.nativeRng ?? false });
-  throw new ArgumentError(`--backend must be wasm, ref or tfjs, found '${String(name)}'`);
-}
+export const makeBackend = (name: BackendName, threads = 1, tfjs: { backend?: TfjsBackendName; nativeRng?: boolean } = {}): Promise<Backend> =>
+  openBackend(name, { threads, tfjsBackend: tfjs.backend, nativeRng: tfjs.nativeRng });
 
 export async function versions(): Promise<RunResult['versions']> {
   let gumbel = 'unknown';
@@ -141,7 +124,8 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
   const { outDir } = opts;
   return withRunFolder({ outDir, resume: !!opts.resume, stderr: opts.stderr }, async (ckpt) => {
     // On resume the run's own configuration wins; only its length may be extended.
-    const config = validateConfig(ckpt ? { ...ownConfig(ckpt), steps: opts.resumeSteps ?? ownConfig(ckpt).steps } : opts.config);
+    const with_ = { ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}), ...opts.resumeWith };
+    const config = validateConfig(ckpt ? resumeConfig(ownConfig(ckpt), with_) : opts.config);
     const data = await (opts.loadData ?? loadData)(config);
     const tLoaded = performance.now();
     const backend = await makeBackend(config.backend, config.threads, { backend: config.tfjsBackend, nativeRng: config.tfjsNativeRng });

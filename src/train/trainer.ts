@@ -14,7 +14,7 @@ import { foldIn, key as keyOf, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import type { CheckpointState } from './checkpoint.js';
 import { slopeAt, tauAt, type TrainConfig, validateConfig } from './config.js';
-import { createEstimator } from '../estimators/index.js';
+import { createEstimator, estimatorDescriptor } from '../estimators/index.js';
 import type { Evaluation, RunTrainer } from './loop.js';
 
 /** Training stopped on a non-finite loss (or another numerical failure). */
@@ -68,14 +68,16 @@ export class Trainer implements RunTrainer<EvalResult> {
     validateConfig(config);
     if (config.batch > train.n) throw new ShapeError(`Trainer: --batch ${config.batch} is larger than the ${train.n} training examples`);
     this.keys = runKeys(config.seed);
+    // An estimator that needs f as a one-sample log-weight (sf, vimco) gets the VAE's KL sampled (models/vae.ts).
+    const kl = estimatorDescriptor(config.estimator).logWeight ? 'sampled' : 'analytic';
     this.model = createModel(
       {
         model: config.model, latent: config.latent, prior: config.prior, hidden: config.hidden, dim: train.dim,
-        units: config.units, vars: config.vars, classes: config.classes,
+        units: config.units, vars: config.vars, classes: config.classes, kl,
       },
       this.keys.init, train.images, backend,
     );
-    this.estimator = createEstimator(config.estimator as EstimatorName);
+    this.estimator = createEstimator(config.estimator as EstimatorName, config.estimatorOptions);
     const opt = config.optimizer === 'sgd' ? new SGD(config.lr, config.momentum) : new Adam(config.lr);
     this.optimizer = opt.init(this.params());
     this.batcher = new Batcher(train, { batchSize: config.batch, key: this.keys.data, dropLast: true });

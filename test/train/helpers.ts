@@ -11,7 +11,7 @@ import { createWasmBackend } from '../../src/backends/wasm/index.js';
 import { type Dataset, slice } from '../../src/data/index.js';
 import { loadMnist } from '../../src/data/node.js';
 import { defaultConfig, type TrainConfig } from '../../src/train/config.js';
-import { missingWasmKernels } from '../../src/train/run.js';
+import { missingWasmKernels } from '../../src/backends/open.js';
 
 let backendP: Promise<{ be: Backend; note: string | null; name: 'wasm' | 'ref' }> | null = null;
 
