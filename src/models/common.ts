@@ -6,7 +6,7 @@ import { noGrad } from '../autograd/tape.js';
 import { step } from '../engine.js';
 import { ArgumentError, ShapeError, checkNumber } from '../errors.js';
 import type { LatentSpec, Pass } from '../estimators/estimator.js';
-import { add, argmaxOneHot, bernoulliSample, gumbel, logSoftmax, matmul, mul, neg, sigmoidCrossEntropy, sum, tensor } from '../ops.js';
+import { neg, sigmoidCrossEntropy, sum, tensor } from '../ops.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Params } from '../nn/params.js';
 import type { Tensor } from '../tensor.js';
@@ -36,18 +36,6 @@ export function latentLayer(size: LatentSize): { spec: LatentSpec; width: number
     return { spec: { kind: 'categorical', k }, width: vars * k };
   }
   throw new ArgumentError(`latent: kind must be 'bernoulli' or 'categorical', found '${String((size as LatentSize).kind)}'`);
-}
-
-/** A discrete sample under logits: Bernoulli 0/1, or one-hot argmax(ℓ + Gumbel) per group. */
-export function sampleDiscrete(logits: Tensor, spec: LatentSpec, key: Key): Tensor {
-  if (spec.kind === 'bernoulli') return bernoulliSample(logits, key);
-  return argmaxOneHot(add(logits, gumbel(key, logits.shape, logits.backend)), spec.k);
-}
-
-/** log pmf of a discrete z under logits, summed over the layer: [B, width] → [B]. */
-export function logMass(logits: Tensor, z: Tensor, spec: LatentSpec): Tensor {
-  if (spec.kind === 'bernoulli') return neg(sum(sigmoidCrossEntropy(logits, z), -1));
-  return sum(mul(z, logSoftmax(logits, spec.k)), -1);
 }
 
 /** Σ_j log p(x_j | logits_j) for Bernoulli pixels: [B, D] → [B]. */
@@ -213,6 +201,3 @@ export function importanceEvaluate(
   }
   return { mean: n ? total / n : NaN, perExample, samples: m };
 }
-
-/** Rows of t repeated by the one-hot matrix r (exact copies). */
-export const repeatRows = (r: Tensor, t: Tensor): Tensor => matmul(r, t);

@@ -5,6 +5,7 @@
 // There is no inference network: h ~ p(h | upper) is the model. f = −log p(lower | h2) per example.
 // Evaluation: NLL = −log((1/m) Σ_i p(lower | h_i)), h_i ~ p(h | upper) discrete (log-mean-exp).
 import type { Backend } from '../backend.js';
+import { discrete } from '../distributions/index.js';
 import { noGrad } from '../autograd/tape.js';
 import { getBackend, step } from '../engine.js';
 import { ShapeError, checkNumber, fmtShape } from '../errors.js';
@@ -16,7 +17,7 @@ import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import {
   type Batch, type EvalOptions, type EvalResult, type LatentKind, type LatentSize, type Model,
-  bernoulliLogLik, columns, importanceEvaluate, latentLayer, logitOfMean, sampleDiscrete,
+  bernoulliLogLik, columns, importanceEvaluate, latentLayer, logitOfMean,
 } from './common.js';
 
 export interface SbnOptions extends LatentSize {
@@ -96,8 +97,8 @@ export class SBN implements Model {
       const { upper, lower } = this.split(rows, e);
       const [k1, k2] = [foldIn(key, 1), foldIn(key, 2)];
       // The first layer's logits are the same for every sample of an example: compute once, repeat.
-      const h1 = sampleDiscrete(matmul(repeat, this.layers[0].forward(upper)), this.spec, k1);
-      const h2 = sampleDiscrete(this.layers[1].forward(h1), this.spec, k2);
+      const h1 = discrete(matmul(repeat, this.layers[0].forward(upper)), this.spec).sample(k1);
+      const h2 = discrete(this.layers[1].forward(h1), this.spec).sample(k2);
       return bernoulliLogLik(this.layers[2].forward(h2), matmul(repeat, lower));
     });
   }
@@ -109,8 +110,8 @@ export class SBN implements Model {
     const probs = step(() => noGrad(() => {
       const { upper } = this.split(data, n);
       let i = 0;
-      const discrete: Latent = (logits, spec) => sampleDiscrete(logits, spec, foldIn(key, i++));
-      return sigmoid(this.forward(upper, discrete)).data();
+      const sampled: Latent = (logits, spec) => discrete(logits, spec).sample(foldIn(key, i++));
+      return sigmoid(this.forward(upper, sampled)).data();
     }), this.be);
     const out = new Float32Array(n * this.dim);
     for (let r = 0; r < n; r++) {

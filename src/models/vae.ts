@@ -23,7 +23,7 @@ import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import {
   type Batch, type EvalOptions, type EvalResult, type LatentKind, type LatentSize, type Model,
-  bernoulliLogLik, importanceEvaluate, latentLayer, logitOfMean, sampleDiscrete,
+  bernoulliLogLik, importanceEvaluate, latentLayer, logitOfMean,
 } from './common.js';
 
 export type PriorKind = 'learned' | 'uniform';
@@ -115,7 +115,7 @@ export class VAE implements Model {
       // categorical a = log softmax(p) − log softmax(q), c = 0; Bernoulli a = p − q, c = Σ softplus(q) − softplus(p).
       const k = this.spec.kind === 'categorical' ? this.spec.k : 0;
       const a = k ? sub(logSoftmax(p, k), logSoftmax(q, k)) : sub(p, q);
-      const z = sampleDiscrete(matmul(repeat, q), this.spec, key);
+      const z = discrete(matmul(repeat, q), this.spec).sample(key);
       let logRatio = sum(mul(z, matmul(repeat, a)), -1);
       if (!k) logRatio = add(logRatio, reshape(matmul(repeat, reshape(sub(sum(softplus(q), -1), sum(softplus(p), -1)), [e, 1])), [z.shape[0]]));
       return add(bernoulliLogLik(this.decoder.forward(z), matmul(repeat, x)), logRatio);
@@ -126,7 +126,7 @@ export class VAE implements Model {
   sample(n: number, key: Key): Float32Array {
     checkNumber('VAE.sample', 'n', n, { integer: true, positive: true });
     return step(() => noGrad(() => {
-      const z = sampleDiscrete(this.priorFor(n), this.spec, key);
+      const z = discrete(this.priorFor(n), this.spec).sample(key);
       return Float32Array.from(sigmoid(this.decoder.forward(z)).data());
     }), this.be);
   }
