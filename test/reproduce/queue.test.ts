@@ -154,7 +154,7 @@ describe.skipIf(!hasRedis)('three worker processes, one killed mid-cell, one joi
     ps = [w1, w2];
     // Kill the process running a cell whose final run has written a checkpoint.
     const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
-    victim = await until('a final run with a checkpoint', 90_000, async () => {
+    victim = await until('a final run with a checkpoint', 240_000, async () => {
       const names = (await conn.keys('bull:gumbel-table1-*:meta')).map((k) => k.slice(5, -5));
       for (const name of names) {
         const q = new Queue(name, { connection: conn });
@@ -178,7 +178,7 @@ describe.skipIf(!hasRedis)('three worker processes, one killed mid-cell, one joi
     const base = await tempDir();
     for (const id of CELL_IDS) baseline.push((await runCell(CELLS.find((c) => c.id === id)!, budget, join(base, id), { threads: threadsPerJob(1), backend, log: { write: () => true } }))!);
     for (const p of ps) await p.exit;
-  }, 300_000);
+  }, 600_000);
 
   it('the survivors finish every cell and exit 0; the killed process group is gone', async () => {
     const survivors = ps.filter((p) => p !== victim!.proc);
