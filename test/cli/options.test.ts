@@ -42,3 +42,12 @@ it('its value is kept in config.estimatorOptions, in config.json and in the chec
   expect(again.code).toBe(2);
   expect(again.err).toMatch(/--toy-slope 3 contradicts the run, which has 2.5/);
 }, 60_000);
+
+it('an estimator that does not fit the run is refused at the door: its latent kinds, its smallest τ', async () => {
+  const arm = await gumbel('train', '--estimator', 'arm', '--latent', 'categorical');
+  expect(arm.code).toBe(2);
+  expect(arm.err).toMatch(/--estimator arm supports bernoulli latents only, found --latent categorical/);
+  const reinmax = await gumbel('train', '--estimator', 'reinmax');
+  expect(reinmax.code).toBe(2);
+  expect(reinmax.err).toMatch(/--estimator reinmax needs τ >= 1, found a schedule down to --tau-min 0.5/);
+});
