@@ -37,6 +37,11 @@ describe('train --out that cannot be a run folder: exit 2 at the door, one line'
     const long = join(await tempDir(), 'x'.repeat(300));
     expectOneLine(await gumbel('train', '--out', long), 2, /--out .*xxx: name too long \(ENAMETOOLONG\)/);
   });
+  it('reproduce --out or --store empty or a file (before: Table 1 ran in the current folder)', async () => {
+    expectOneLine(await gumbel('reproduce', 'table1', '--out', ''), 2, /--out must be a folder path, found ''/);
+    expectOneLine(await gumbel('reproduce', 'table2', '--out', 'README.md'), 2, /--out README.md: .*README.md is a file, not a folder/);
+    expectOneLine(await gumbel('reproduce', 'table1', '--queue', 'redis://localhost:1', '--store', 'README.md'), 2, /--store README.md: .*is a file, not a folder/);
+  });
   it('ssvae too', async () => {
     expectOneLine(await gumbel('train', 'ssvae', '--out', 'README.md'), 2, /--out README.md: .*is a file, not a folder/);
   });
