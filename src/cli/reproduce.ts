@@ -11,7 +11,7 @@ import { queueStatus, reproduceQueue } from '../reproduce/queue.js';
 import { reproduceSpeed } from '../reproduce/speed.js';
 import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
 import { optionSpec } from '../train/options.js';
-import { CliError, EXIT, type IO, cliOption, numberSpec, onInterrupt, signalExit } from './util.js';
+import { CliError, EXIT, type IO, checkOutDir, cliOption, numberSpec, onInterrupt, signalExit } from './util.js';
 
 interface ReproduceOpts {
   queue?: string;
@@ -79,6 +79,9 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         if (!o.queue) throw new CliError('reproduce status needs --queue redis://host:port', EXIT.usage);
         return queueStatus(o.queue, io.stdout);
       }
+      // Output folders at the door: '' would write into the current folder, a file fails cells later.
+      if (o.out !== undefined) await checkOutDir('--out', o.out);
+      if (o.store !== undefined) await checkOutDir('--store', o.store);
       if (table === 'speed') {
         const outDir = o.out ?? 'runs/speed';
         const command = ['gumbel', 'reproduce', 'speed', '--classes', o.classes.join(','), '--seconds', o.seconds, '--batch', o.batch, '--threads', o.threads, '--out', outDir].join(' ');

@@ -121,11 +121,13 @@ export async function checkOutDir(option: string, path: string): Promise<void> {
   await checkWritable(option, path, path);
 }
 
-/** Checks an output file given to `option` at the door: not empty, not a folder, in a folder that exists and can be written. */
+/** Checks an output file given to `option` at the door: not empty, not a folder or device, in a folder that exists and can be written. */
 export async function checkOutFile(option: string, path: string): Promise<void> {
   if (path.trim() === '') throw new CliError(`${option} must be a file path, found ''`, EXIT.usage);
   const s = await stat(path).catch(() => null);
   if (s?.isDirectory()) throw new CliError(`${option} must be a file path, found the folder ${path}`, EXIT.usage);
+  // The file is written to a temporary name and renamed over `path`: that would replace a device or FIFO.
+  if (s && !s.isFile()) throw new CliError(`${option} must be a regular file path, found ${path}, a device, FIFO or socket`, EXIT.usage);
   await checkWritable(option, path, dirname(path));
   // The file is written into its folder, which is not created.
   if (!(await stat(dirname(path)).catch(() => null))) throw new CliError(`${option} ${path}: the folder ${dirname(path)} does not exist`, EXIT.usage);

@@ -168,11 +168,14 @@ export function checkOption<T>(o: OptionSpec, v: T): T {
   return v;
 }
 
+/** A decimal number (1, -0.5, 3e-4); NaN for anything else, '' and Number's hex/binary/octal (0x10) included. */
+const decimal = (s: string): number => (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s.trim()) ? Number(s) : NaN);
+
 /** The value of a command-line string, checked against the range. */
 export function parseOption(o: OptionSpec, text: string): unknown {
   const t = text.trim();
-  if (o.kind === 'list') return checkOption(o, t === '' || t === 'none' ? [] : t.split(',').map((s) => (s.trim() === '' ? NaN : Number(s))));
-  if (o.kind === 'int' || o.kind === 'number') return checkOption(o, t === '' ? NaN : Number(t));
+  if (o.kind === 'list') return checkOption(o, t === '' || t === 'none' ? [] : t.split(',').map(decimal));
+  if (o.kind === 'int' || o.kind === 'number') return checkOption(o, decimal(t));
   if (o.kind === 'bool') return checkOption(o, t === 'true' ? true : t === 'false' ? false : t);
   return checkOption(o, text);
 }

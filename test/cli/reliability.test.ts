@@ -1,7 +1,8 @@
 // Hostile use of the command line (issue 15): output paths that cannot be written (one line naming
 // the path and the OS reason, no stack trace), a diverged checkpoint that eval must not report, and
 // the exit codes: 0 ok, 1 runtime or data error, 2 usage, 130/143 interrupted.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../../src/cli/util.js';
@@ -36,6 +37,11 @@ describe('train --out that cannot be a run folder: exit 2 at the door, one line'
     const long = join(await tempDir(), 'x'.repeat(300));
     expectOneLine(await gumbel('train', '--out', long), 2, /--out .*xxx: name too long \(ENAMETOOLONG\)/);
   });
+  it('reproduce --out or --store empty or a file (before: Table 1 ran in the current folder)', async () => {
+    expectOneLine(await gumbel('reproduce', 'table1', '--out', ''), 2, /--out must be a folder path, found ''/);
+    expectOneLine(await gumbel('reproduce', 'table2', '--out', 'README.md'), 2, /--out README.md: .*README.md is a file, not a folder/);
+    expectOneLine(await gumbel('reproduce', 'table1', '--queue', 'redis://localhost:1', '--store', 'README.md'), 2, /--store README.md: .*is a file, not a folder/);
+  });
   it('ssvae too', async () => {
     expectOneLine(await gumbel('train', 'ssvae', '--out', 'README.md'), 2, /--out README.md: .*is a file, not a folder/);
   });
@@ -68,6 +74,13 @@ describe('on a trained run', () => {
     expectOneLine(await gumbel('sample', dir, '--out', join(dir, 'no', 'x.png')), 2, /--out .*no\/x.png: the folder .*no does not exist/);
   });
 
+  it('sample --out a FIFO or device: exit 2, and the node is not replaced by a PNG (rename over it)', async () => {
+    const fifo = join(await tempDir(), 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expectOneLine(await gumbel('sample', dir, '--out', fifo), 2, /--out must be a regular file path, found .*fifo, a device, FIFO or socket/);
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+  });
+
   it('train sbn --resume on a VAE run, or --estimator sf --lr 0.5 on resume: exit 2 naming the option (the run is untouched)', async () => {
     const before = await readFile(join(dir, FILES.checkpoint));
     expectOneLine(await gumbel('train', 'sbn', '--resume', '--out', dir), 2, /model sbn contradicts the run, which trains vae/);
@@ -95,6 +108,8 @@ describe('on a trained run', () => {
 describe('every option has a range, checked at the door: exit 2, one line naming the option and the limit', () => {
   const cases: [string[], RegExp][] = [
     [['train', '--steps', '1e300'], /--steps .*'1e300' is invalid. must be an integer in \[0, 100000000\]/],
+    [['train', '--steps', '0x10'], /--steps .*'0x10' is invalid. must be an integer in \[0, 100000000\]/],
+    [['train', '--hidden', '8,0b11'], /--hidden .*'8,0b11' is invalid. must be up to 8 integers/],
     [['train', '--eval-samples', '1e8'], /--eval-samples .*'1e8' is invalid. must be an integer in \[1, 10000\]/],
     [['train', '--classes', '1e9'], /--classes .*'1e9' is invalid. must be an integer in \[2, 256\]/],
     [['train', '--threads', '1000'], /--threads .*'1000' is invalid. must be an integer in \[0, 16\]/],
