@@ -73,6 +73,21 @@ export interface QueueResult {
 
 const connect = (url: string) => new Redis(url, { maxRetriesPerRequest: null });
 
+/** One try to reach the server before anything starts: a wrong URL is a one-line error, not endless retries. */
+async function checkReachable(url: string): Promise<void> {
+  const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5000 });
+  let cause: Error | null = null; // the socket's own error (ECONNREFUSED …); connect() only says the connection closed
+  c.on('error', (e: Error) => (cause ??= e));
+  try {
+    await c.connect();
+    await c.ping();
+  } catch (e) {
+    throw new ArgumentError(`--queue must reach a Redis server, found none at ${url} (${(cause ?? (e as Error)).message})`);
+  } finally {
+    c.disconnect();
+  }
+}
+
 /** The queue of one reproduction: machines with another protocol, version, backend or store land in another queue instead of mixing. */
 export function queueName(table: string, budget: Budget, backend: BackendName, store: string, cells: readonly string[], version: string): string {
   const hash = createHash('sha256').update(JSON.stringify({ table, budget, backend, store, cells, version })).digest('hex');
@@ -143,6 +158,7 @@ export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
   const ids = o.cells ?? CELLS.map((c) => c.id);
   const unknown = ids.filter((id) => !CELLS.some((c) => c.id === id));
   if (unknown.length) throw new ArgumentError(`cells must be Table 1 cell ids like ${CELLS[0].id}, found ${unknown.join(', ')}`);
+  await checkReachable(o.url);
   const store = resolve(o.store);
   await checkPlan(store, o.budget, o.backend);
   const processor = await processorFile();
@@ -245,6 +261,7 @@ const ago = (iso: string) => duration(Math.max(0, (Date.now() - Date.parse(iso))
 /** `gumbel reproduce status --queue URL`: every gumbel queue in that Redis, its cells waiting, running (where, step, ETA), done, failed. */
 export async function queueStatus(url: string, out: Output): Promise<void> {
   if (!/^rediss?:\/\//.test(url)) throw new ArgumentError(`--queue must be a Redis URL like redis://host:6379, found '${url}'`);
+  await checkReachable(url);
   const conn = connect(url);
   try {
     const names = [...new Set((await conn.keys('bull:gumbel-*:meta')).map((k) => k.slice('bull:'.length, -':meta'.length)))].sort();

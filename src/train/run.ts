@@ -10,6 +10,7 @@ import type { Backend } from '../backend.js';
 import { openBackend } from '../backends/open.js';
 import type { TfjsBackendName } from '../backends/tfjs/names.js';
 import type { Dataset } from '../data/index.js';
+import { ArgumentError } from '../errors.js';
 import { setBackend } from '../engine.js';
 import type { EvalResult, Model, ModelName } from '../models/index.js';
 import type { Key } from '../random/key.js';
@@ -127,6 +128,8 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
     const with_ = { ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}), ...opts.resumeWith };
     const config = validateConfig(ckpt ? resumeConfig(ownConfig(ckpt), with_) : opts.config);
     const data = await (opts.loadData ?? loadData)(config);
+    // Known only once the data is loaded, and checked before the run folder exists.
+    if (config.batch > data.train.n) throw new ArgumentError(`--batch must be at most the ${data.train.n} training examples, found ${config.batch}`);
     const tLoaded = performance.now();
     const backend = await makeBackend(config.backend, config.threads, { backend: config.tfjsBackend, nativeRng: config.tfjsNativeRng });
     return { config, data, backend, tLoaded };

@@ -145,3 +145,11 @@ describe('the resume policy', () => {
     expect(() => checkResume(saved, 'vae', {}, 'sbn')).toThrow(/model sbn contradicts the run, which trains vae/);
   });
 });
+
+it('a batch larger than the training set is a usage error before any folder exists (hostile suite)', async () => {
+  const out = join(await tempDir(), 'never');
+  const r = await gumbel('train', '--batch', '1000', '--train-size', '5', '--backend', 'ref', '--out', out);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/--batch must be at most the 5 training examples, found 1000/);
+  await expect(lstat(out)).rejects.toThrow(/ENOENT/);
+});

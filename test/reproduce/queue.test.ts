@@ -131,6 +131,9 @@ describe.skipIf(!hasRedis)('bad arguments: exit 2, one line', () => {
     [['reproduce', 'status'], /reproduce status needs --queue redis:\/\/host:port/],
     [['reproduce', 'status', '--queue', 'localhost:6379'], /--queue must be a Redis URL like redis:\/\/host:6379, found 'localhost:6379'/],
     [['reproduce', 'table1', '--budget', 'quick', '--queue', 'http://x'], /--queue must be a Redis URL/],
+    // No server there: one line at once (it used to retry forever, a stack trace per retry, deaf to SIGTERM).
+    [['reproduce', 'table1', '--budget', 'quick', '--queue', 'redis://127.0.0.1:1', '--out', join(tmpdir(), `gumbel-no-redis-${process.pid}`)], /--queue must reach a Redis server, found none at redis:\/\/127\.0\.0\.1:1 \(connect ECONNREFUSED/],
+    [['reproduce', 'status', '--queue', 'redis://127.0.0.1:1'], /--queue must reach a Redis server/],
   ] as [string[], RegExp][]) {
     it(args.join(' '), async () => {
       let err = '';
