@@ -1,31 +1,10 @@
 // Shared fixtures of the CLI tests: `gumbel ...args` in-process and in a real process, temporary
 // folders removed after the file, and a quick training configuration.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll } from 'vitest';
-import { main } from '../../src/cli/index.js';
+import { tempDirs } from '../train/helpers.js';
 
-const dirs: string[] = [];
-export const tempDir = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'gumbel-cli-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-/** Runs `gumbel ...args` in-process; returns the exit code and what it wrote. */
-export async function gumbel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(['node', 'gumbel', ...args], {
-    stdout: { write: (s: string) => (out += s), isTTY: false },
-    stderr: { write: (s: string) => (err += s), isTTY: false },
-  });
-  return { code, out, err };
-}
+export { gumbel } from '../train/helpers.js';
+export const tempDir = tempDirs('gumbel-cli-');
 
 /** Runs `gumbel ...args` in a child process (signals, process.exitCode). */
 export function spawnGumbel(args: string[]) {
