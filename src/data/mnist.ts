@@ -44,6 +44,9 @@ export function toDataset(ps: PixelSet): Dataset {
   return makeDataset(images, ps.dim, ps.labels, 'toDataset');
 }
 
+/** Classes of an MNIST-shaped set. */
+export const CLASSES = 10;
+
 /** Checks one image/label IDX pair: images [n, 28, 28], labels [n]. */
 export function checkMnistPair(images: IdxArray, labels: IdxArray, names: { images: string; labels: string }, where: string): void {
   const d = images.dims;
@@ -56,6 +59,9 @@ export function checkMnistPair(images: IdxArray, labels: IdxArray, names: { imag
   if (labels.dims[0] !== d[0]) {
     throw new FormatError(`${where}: ${names.labels} must have as many labels as ${names.images} has images (${d[0]}), found ${labels.dims[0]}`);
   }
+  // MNIST-shaped sets have 10 classes; a label beyond them would train a class that does not exist.
+  const bad = labels.data.findIndex((v) => v >= CLASSES);
+  if (bad >= 0) throw new FormatError(`${where}: ${names.labels} must hold labels 0–${CLASSES - 1}, found ${labels.data[bad]} at index ${bad}`);
 }
 
 /** Decodes one IDX image/label pair into a PixelSet, binarized with the fixed stream of `file` if asked. */

@@ -124,6 +124,21 @@ export async function readCheckpoint(dir: string): Promise<CheckpointState> {
 }
 
 /** Throws an ArgumentError naming `what` unless dir is a folder. */
+/**
+ * A new run may go into a folder that is absent, or holds no run file, or is one of ours that
+ * stopped before its first checkpoint (its config.json is a run config). Anything else a new run
+ * would overwrite (a user's own config.json, say) is refused, so nothing a user wrote is lost.
+ */
+export async function checkFreshRunDir(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const ours = new Set<string>(Object.values(FILES));
+  const clash = names.filter((n) => ours.has(n) && n !== FILES.lock);
+  if (!clash.length) return;
+  const config = await readFile(join(dir, FILES.config), 'utf8').then((t) => JSON.parse(t) as unknown, () => null);
+  const isRun = !!config && typeof config === 'object' && ('model' in config || 'yEstimator' in config);
+  if (!isRun) throw new ArgumentError(`--out ${dir} holds ${clash.join(', ')}, not a gumbel run's, which a new run would overwrite: choose another --out`);
+}
+
 export async function checkRunDir(dir: string, what: string): Promise<void> {
   const s = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
   if (s instanceof Error || !s.isDirectory()) throw new ArgumentError(`${what} must be a run folder, found ${dir} (${s instanceof Error ? s.code ?? s.message : 'not a directory'})`);

@@ -13,7 +13,7 @@ import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { encodeCheckpoint, type CheckpointState } from './checkpoint.js';
 import { exists, writeAtomic } from './files.js';
-import { checkRunDir, FILES, lockRun, readCheckpoint, readMetrics, removeOrphans, writeMetrics } from './folder.js';
+import { checkFreshRunDir, checkRunDir, FILES, lockRun, readCheckpoint, readMetrics, removeOrphans, writeMetrics } from './folder.js';
 import { TrainingError } from './trainer.js';
 
 export interface Output {
@@ -242,6 +242,8 @@ export async function withRunFolder<P, T>(
       resumed = { ckpt, metrics: await readMetrics(outDir, ckpt.step, (m) => o.stderr.write(`warning: ${m}\n`)) };
     } else if (await exists(ckptPath)) {
       throw taken();
+    } else {
+      await checkFreshRunDir(outDir);
     }
     const p = await prepare(resumed?.ckpt ?? null);
     try {

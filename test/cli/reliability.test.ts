@@ -153,3 +153,17 @@ it('a batch larger than the training set is a usage error before any folder exis
   expect(r.err).toMatch(/--batch must be at most the 5 training examples, found 1000/);
   await expect(lstat(out)).rejects.toThrow(/ENOENT/);
 });
+
+it('a new run does not overwrite a user\'s own config.json in --out (hostile suite); one of ours without a checkpoint is reused', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, FILES.config), '{"mine": true}\n');
+  const r = await gumbel('train', ...QUICK, '--backend', 'ref', '--steps', '2', '--out', dir);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/holds config\.json, not a gumbel run's, which a new run would overwrite/);
+  expect(await readFile(join(dir, FILES.config), 'utf8')).toBe('{"mine": true}\n');
+  // A run folder of ours that stopped before its first checkpoint: config.json is a run config.
+  const ours = await tempDir();
+  await writeFile(join(ours, FILES.config), JSON.stringify(defaultConfig('vae')));
+  const again = await gumbel('train', ...QUICK, '--backend', 'ref', '--steps', '2', '--out', ours);
+  expect(again.code, again.err).toBe(0);
+}, 60_000);

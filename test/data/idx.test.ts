@@ -87,3 +87,15 @@ describe('IDX', () => {
     expect(() => encodeIdx([1.5], ramp(1))).toThrow(ArgumentError);
   });
 });
+
+describe('MNIST-shaped labels (hostile suite)', () => {
+  it('a label beyond the 10 classes is a FormatError naming the file, the value and its index', async () => {
+    const { checkMnistPair } = await import('../../src/data/mnist.js');
+    const images = await decodeIdx(encodeIdx([3, 28, 28], new Uint8Array(3 * 784)), { where: 't', name: 'imgs' });
+    const labels = await decodeIdx(encodeIdx([3], Uint8Array.from([1, 200, 3])), { where: 't', name: 'labs' });
+    const names = { images: 'train-images', labels: 'train-labels' };
+    expect(() => checkMnistPair(images, labels, names, 'loadMnist')).toThrow(/loadMnist: train-labels must hold labels 0–9, found 200 at index 1/);
+    const ok = await decodeIdx(encodeIdx([3], Uint8Array.from([1, 9, 3])), { where: 't', name: 'labs' });
+    expect(() => checkMnistPair(images, ok, names, 'loadMnist')).not.toThrow();
+  });
+});
