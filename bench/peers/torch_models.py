@@ -11,11 +11,12 @@ of fixed-binarized MNIST. Timing: a warm-up of a quarter of --seconds (at least 
 Configuration (malloc, data, BLAS report): torch_setup.py; torch_models_check.py times the same
 models with independent code and torch.utils.benchmark.
 Prints one JSON object per line: {"model","impl","threads","examples_per_s","ms_per_step","spread",...}.
-Usage: python3 torch_models.py [--device cpu|cuda] [--threads 1,2] [--seconds 3] [--mnist DIR]
+Usage: python3 torch_models.py [--device cpu|cuda] [--threads 1,2] [--seconds 3] [--mnist DIR] [--models a,b]
                                [--default-malloc]   # glibc's default thresholds (the old, slow peer)
 """
 import argparse
 import json
+import resource
 import statistics
 import time
 
@@ -75,13 +76,14 @@ class SBN(torch.nn.Module):
 
 
 def bench(model, data, dev, seconds, windows):
-    """Seconds per step: the median of `windows` wall-clock windows after the warm-up, and max/min of the windows."""
+    """Seconds per step (the median of `windows` wall-clock windows after the warm-up), max/min of the windows,
+    and page faults per timed step (0 once the allocator keeps its memory)."""
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = Batches(data, B)
 
     def steps(n):
         for _ in range(n):
-            x = batches.next().to(dev, non_blocking=True)
+            x = batches.next()
             opt.zero_grad(set_to_none=True)
             model.loss(x).backward()
             opt.step()
@@ -93,12 +95,13 @@ def bench(model, data, dev, seconds, windows):
         steps(10)
         warm += 10
     per_window = max(10, round(warm / (time.perf_counter() - t0) * seconds * 3 / 4 / windows))
-    times = []
+    times, faults = [], resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(windows):
         t = time.perf_counter()
         steps(per_window)
         times.append((time.perf_counter() - t) / per_window)
-    return statistics.median(times), max(times) / min(times)
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / (windows * per_window)
+    return statistics.median(times), max(times) / min(times), faults
 
 
 def main():
@@ -107,12 +110,13 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--windows", type=int, default=5)
+    ap.add_argument("--models", default="vae-cat,vae-mlp,sbn-bern")
     ap.add_argument("--mnist", default=default_mnist_dir())
     ap.add_argument("--default-malloc", action="store_true")
     a = ap.parse_args()
     malloc = "glibc default" if a.default_malloc else tune_malloc()
     dev = torch.device(a.device)
-    data = mnist_train(a.mnist)
+    data = mnist_train(a.mnist).to(dev)  # on the device, as the reference training keeps it
     threads = [int(t) for t in a.threads.split(",")] if dev.type == "cpu" else [torch.get_num_threads()]
     impl = "torch" if dev.type == "cpu" else f"torch-{dev.type}"
     extra = {**blas_info(), "malloc": malloc, "data": "mnist"}
@@ -121,10 +125,11 @@ def main():
     for t in threads:
         torch.set_num_threads(t)
         torch.manual_seed(0)
-        for name, model in [("vae-cat", VAE([], dev)), ("vae-mlp", VAE([512, 256], dev)), ("sbn-bern", SBN(dev))]:
-            dt, spread = bench(model, data, dev, a.seconds, a.windows)
+        for name in a.models.split(","):
+            model = {"vae-cat": lambda: VAE([], dev), "vae-mlp": lambda: VAE([512, 256], dev), "sbn-bern": lambda: SBN(dev)}[name]()
+            dt, spread, faults = bench(model, data, dev, a.seconds, a.windows)
             row = {"model": name, "impl": impl, "threads": torch.get_num_threads(), "examples_per_s": round(B / dt),
-                   "ms_per_step": round(dt * 1e3, 4), "spread": round(spread, 3), **extra}
+                   "ms_per_step": round(dt * 1e3, 4), "spread": round(spread, 3), "page_faults_per_step": round(faults), **extra}
             print(json.dumps(row), flush=True)
 
 
