@@ -60,7 +60,7 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
       const outDir = o.out ?? `runs/${model}-${config.latent}-${config.estimator}-${stamp()}`;
       await checkOutDir('--out', outDir);
       await onInterrupt(io, async (stop) => {
-        // On --resume the run's config.json wins; --steps may extend it.
+        // On --resume the checkpoint's config wins; the options that may change on resume (options.ts) apply.
         const { result, step } = await runTraining({
           config, outDir, resume: run.resume, resumeWith: given, stderr: io.stderr, stop,
         });

@@ -11,7 +11,8 @@ import type { YEstimator } from '../models/ssvae.js';
 import { setBackend } from '../engine.js';
 import type { BackendName } from '../train/config.js';
 import { writeAtomic } from '../train/files.js';
-import { type Output, makeBackend, versions } from '../train/run.js';
+import { openBackend } from '../backends/open.js';
+import { type Output, versions } from '../train/run.js';
 import { SSVAE_DEFAULTS, type SsvaeData, SsvaeTrainer } from '../train/ssvae.js';
 import { loadSsvaeData } from '../train/ssvae_run.js';
 
@@ -81,7 +82,7 @@ export async function measureSsvaeSteps(o: {
   data: SsvaeData; classes: number; yEstimator: YEstimator; batch: number; seconds: number; minSteps: number; backend?: BackendName; threads: number;
 }): Promise<SpeedCell & { backend: { name: string; variant: string } }> {
   // A fresh backend per cell: each model's 7M parameters and its scratch memory go with it.
-  const backend = await makeBackend(o.backend ?? 'wasm', o.threads);
+  const backend = await openBackend(o.backend ?? 'wasm', { threads: o.threads });
   try {
     setBackend(backend);
     // 100 labels (a multiple of 5, 10 and 100); the labeled batch is the same for both methods.

@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backend } from '../backend.js';
 import { openBackend } from '../backends/open.js';
-import type { TfjsBackendName } from '../backends/tfjs/names.js';
 import type { Dataset } from '../data/index.js';
 import { ArgumentError } from '../errors.js';
 import { setBackend } from '../engine.js';
@@ -59,8 +58,6 @@ export interface RunOptions {
   config: TrainConfig;
   outDir: string;
   resume?: boolean;
-  /** On resume: a new total step count (default: the run's own). */
-  resumeSteps?: number;
   /** On resume: the options given again (only those options.ts lets change on resume apply: steps, threads, cadence). */
   resumeWith?: Record<string, unknown>;
   /** Progress (a bar on a TTY, plain lines otherwise). */
@@ -73,9 +70,8 @@ export interface RunOptions {
   loadData?: (config: TrainConfig) => Promise<RunData>;
 }
 
-/** `threads` 0: one per core, up to 4 (wasm only; the numbers do not depend on it). */
-export const makeBackend = (name: BackendName, threads = 1, tfjs: { backend?: TfjsBackendName; nativeRng?: boolean } = {}): Promise<Backend> =>
-  openBackend(name, { threads, tfjsBackend: tfjs.backend, nativeRng: tfjs.nativeRng });
+/** The backend of a run's config. */
+const runBackend = (c: TrainConfig): Promise<Backend> => openBackend(c.backend, { threads: c.threads, tfjsBackend: c.tfjsBackend, nativeRng: c.tfjsNativeRng });
 
 export async function versions(): Promise<RunResult['versions']> {
   let gumbel = 'unknown';
@@ -125,13 +121,12 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
   const { outDir } = opts;
   return withRunFolder({ outDir, resume: !!opts.resume, stderr: opts.stderr }, async (ckpt) => {
     // On resume the run's own configuration wins; only its length may be extended.
-    const with_ = { ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}), ...opts.resumeWith };
-    const config = validateConfig(ckpt ? resumeConfig(ownConfig(ckpt), with_) : opts.config);
+    const config = validateConfig(ckpt ? resumeConfig(ownConfig(ckpt), opts.resumeWith ?? {}) : opts.config);
     const data = await (opts.loadData ?? loadData)(config);
     // Known only once the data is loaded, and checked before the run folder exists.
     if (config.batch > data.train.n) throw new ArgumentError(`--batch must be at most the ${data.train.n} training examples, found ${config.batch}`);
     const tLoaded = performance.now();
-    const backend = await makeBackend(config.backend, config.threads, { backend: config.tfjsBackend, nativeRng: config.tfjsNativeRng });
+    const backend = await runBackend(config);
     return { config, data, backend, tLoaded };
   }, (p) => p.backend.dispose(), async ({ config, data, backend, tLoaded }, resumed) => {
     setBackend(backend);
@@ -212,7 +207,7 @@ export async function loadRun(dir: string, backendName?: BackendName): Promise<{
   // Another backend than the run's drops the run's tfjs settings unless it is tfjs too.
   const config = validateConfig(backendName ? { ...saved, backend: backendName, ...(backendName !== 'tfjs' ? { tfjsBackend: 'wasm' as const, tfjsNativeRng: false } : {}) } : saved);
   const data = await loadData(config);
-  const backend = await makeBackend(config.backend, config.threads, { backend: config.tfjsBackend, nativeRng: config.tfjsNativeRng });
+  const backend = await runBackend(config);
   setBackend(backend);
   try {
     const trainer = new Trainer(config, data.train, backend, data.valid);

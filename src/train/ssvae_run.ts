@@ -15,7 +15,8 @@ import { curvesSvg } from './curves.js';
 import { writeAtomic } from './files.js';
 import { FILES } from './folder.js';
 import { checkFiniteResult, evaluateSliced, type Output, runLoop, withRunFolder } from './loop.js';
-import { makeBackend, versions, warnAbsurd } from './run.js';
+import { versions, warnAbsurd } from './run.js';
+import { openBackend } from '../backends/open.js';
 import type { BackendName } from './config.js';
 import { SSVAE_DEFAULTS, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
 
@@ -79,7 +80,7 @@ export async function runSsvae(opts: {
     const config = validateSsvaeConfig(ckpt ? { ...SSVAE_DEFAULTS, ...(ckpt.config as unknown as SsvaeConfig), ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}) } : opts.config);
     const data = opts.data ?? (await loadSsvaeData({ dataDir: config.dataDir }));
     const tLoaded = performance.now();
-    const backend = await makeBackend(opts.backend ?? 'wasm', opts.threads ?? 1);
+    const backend = await openBackend(opts.backend ?? 'wasm', { threads: opts.threads ?? 1 });
     return { config, data, backend, tLoaded };
   }, (p) => p.backend.dispose(), async ({ config, data, backend, tLoaded }, resumed) => {
     setBackend(backend);

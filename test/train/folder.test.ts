@@ -122,7 +122,7 @@ describe('metrics and crashes (issue 15 items 5 and 6)', () => {
     const before = await metricsOf(dir);
     await appendFile(join(dir, FILES.metrics), 'xx\n');
     let err = '';
-    await runTraining({ config: quick(), outDir: dir, stderr: { write: (s: string) => (err += s), isTTY: false }, resume: true, resumeSteps: 14 });
+    await runTraining({ config: quick(), outDir: dir, stderr: { write: (s: string) => (err += s), isTTY: false }, resume: true, resumeWith: { steps: 14 } });
     const after = await metricsOf(dir);
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.map((m) => m.step)).toEqual([2, 4, 5, 6, 8, 10, 12, 14]);
