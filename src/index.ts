@@ -33,7 +33,7 @@ export * from './train/schedules.js';
 
 // The paper's models; data (runtime-neutral; the Node loader is `gumbel/data/node`)
 export * from './models/index.js';
-export { SSVAE, Y_ESTIMATORS, type YEstimator, type SsvaeOptions, type SsvaeObjective, type SsvaeEvalResult } from './models/ssvae.js';
+export { SSVAE, type SsvaeOptions, type SsvaeObjective, type SsvaeEvalResult } from './models/ssvae.js';
 export * as data from './data/index.js';
 
 // Training (runtime-neutral core of `gumbel train`)

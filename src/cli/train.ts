@@ -122,7 +122,7 @@ async function trainSsvae(o: { given: Record<string, unknown>; out?: string; res
   });
   if (!r) return;
   io.stderr.write(
-    `ssvae ${r.yEstimator} α=${r.alpha}: test accuracy ${(100 * r.test.accuracy).toFixed(2)}% (paper ${(100 * r.paper.accuracy).toFixed(1)}%), ` +
+    `ssvae ${r.yEstimator} α=${r.alpha}: test accuracy ${(100 * r.test.accuracy).toFixed(2)}% (paper ${r.paper.accuracy === null ? '–' : `${(100 * r.paper.accuracy).toFixed(1)}%`}), ` +
       `ELBO ${r.test.elbo.toFixed(2)} (paper ${r.paper.elbo}) after ${r.steps} steps, ${r.timings.stepsPerSec.toFixed(2)} steps/s on ${r.backend.name} (${r.backend.variant}); run folder ${outDir}\n`,
   );
   if (o.json) io.stdout.write(JSON.stringify(r) + '\n');

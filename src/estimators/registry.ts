@@ -11,6 +11,7 @@ import type { Estimator, LatentSpec } from './estimator.js';
 import { gstEstimator } from './gst.js';
 import { gumbelRaoEstimator } from './gumbel_rao.js';
 import { gumbelSoftmaxEstimator } from './gumbel_softmax.js';
+import { marginalizeEstimator } from './marginalize.js';
 import { mupropEstimator } from './muprop.js';
 import { rebarEstimator } from './rebar.js';
 import { reinmaxEstimator } from './reinmax.js';
@@ -60,8 +61,11 @@ export interface EstimatorDescriptor {
    * gradient, which it only does when the KL is inside the learning signal (models/vae.ts).
    */
   logWeight?: boolean;
-  /** Decoder evaluations (runs of the pass) per step, given its options and the pass's stochastic layers. */
-  evaluations(opts: Readonly<Record<string, number | boolean>>, layers: number): number;
+  /**
+   * Decoder evaluations (runs of the pass) per step, given its options, the pass's stochastic layers
+   * and, for an estimator that enumerates them (marginalize), the joint values of its latent variables.
+   */
+  evaluations(opts: Readonly<Record<string, number | boolean>>, layers: number, terms?: number): number;
   /** Latent kinds it is defined for; any other layer is an ArgumentError naming these. */
   latents: readonly LatentSpec['kind'][];
   /** Makes one; `opts` holds every declared option, defaults filled in. */
@@ -74,6 +78,7 @@ const BUILT_IN: readonly EstimatorDescriptor[] = [
   reinmaxEstimator, zgrEstimator, gstEstimator, decoupledStEstimator, gumbelRaoEstimator,
   vimcoEstimator,
   rebarEstimator, relaxEstimator, doubleCvEstimator,
+  marginalizeEstimator,
 ];
 
 const registry = new Map<string, EstimatorDescriptor>(BUILT_IN.map((d) => [d.name, d]));

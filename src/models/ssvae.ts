@@ -13,10 +13,13 @@
 // β is the per-example weight of the classification term; the trainer sets β = α·N/N_l as Kingma et
 // al.'s code does (N training images, N_l labels: β = 500·α for 50,000 and 100), the reading under
 // which the paper's grid α ∈ {0.1 … 1} makes sense (see src/train/ssvae.ts).
-// How U is estimated (`YEstimator`):
+// U is estimated by a registry estimator the trainer hands over (src/estimators/), e.g.
 //   marginalize        the sum over all k classes: q(z|x,y) and p(x|y,z) run on k·B rows (cost D + k(I + G));
 //   gumbel_softmax     y = softmax((ℓ + g)/τ) feeds q(z|x,y) and p(x|y,z) once, plus the analytic KL(q(y|x) ‖ Uniform)
 //   st_gumbel_softmax  the same with a one-hot y forward and the relaxed gradient (cost D + I + G).
+// marginalize's sum runs batched here (all k·B rows through each network at once, one z per example
+// and class, as the ELBO of the evaluation) rather than as its k passes; any other estimator drives
+// the pass of y.
 // Choices the paper leaves open (paper-protocol.md gap 12), documented here:
 // - z is 16-d (the FC 32 head is μ and log σ², two FC 16 heads);
 // - y enters q(z|x,y) as k constant input channels of the first conv whose padding repeats their
@@ -30,7 +33,6 @@ import { noGrad } from '../autograd/tape.js';
 import { getBackend, step } from '../engine.js';
 import { ArgumentError, ShapeError, checkNumber, fmtShape } from '../errors.js';
 import type { Estimator } from '../estimators/estimator.js';
-import { createEstimator } from '../estimators/index.js';
 import { Conv2d, ConvTranspose2d } from '../nn/conv.js';
 import { Linear, glorotUniform } from '../nn/linear.js';
 import { Params } from '../nn/params.js';
@@ -41,9 +43,6 @@ import { normalHost } from '../random/normal.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import { bernoulliLogLik, logitOfMean } from './common.js';
-
-export const Y_ESTIMATORS = ['marginalize', 'gumbel_softmax', 'st_gumbel_softmax'] as const;
-export type YEstimator = (typeof Y_ESTIMATORS)[number];
 
 export interface SsvaeOptions {
   /** Classes k of y (10 for MNIST; the speed test uses 5, 10, 100). */
@@ -240,33 +239,23 @@ export class SSVAE {
     };
   }
 
-  /** y's estimator by name, made once by the caller (the trainer) and handed to unlabeledTerm; null for marginalize. */
-  yEstimator(name: YEstimator): Estimator | null {
-    return name === 'marginalize' ? null : createEstimator(this.checkEstimator(name));
-  }
-
-  /** mean_u U(x_u) on rows xu [Bu, 784] (host, binarized): marginalized over y (y null) or estimated by y. */
-  unlabeledTerm(xu: Float32Array, opts: { y: Estimator | null; tau: number; key: Key }): Tensor {
+  /** mean_u U(x_u) on rows xu [Bu, 784] (host, binarized), estimated by y's estimator (marginalize: batched, see the header). */
+  unlabeledTerm(xu: Float32Array, opts: { y: Estimator; tau: number; key: Key }): Tensor {
     const Bu = xu.length / PIXELS;
     if (!Number.isInteger(Bu) || Bu < 1) throw new ShapeError(`SSVAE.objective: xu must hold whole rows of ${PIXELS}, found ${xu.length} values`);
-    if (!opts.y) return mean(this.marginalized(xu, Bu, opts.key).u);
+    if (opts.y.name === 'marginalize') return mean(this.marginalized(xu, Bu, opts.key).u);
     return this.relaxedU(tensor(xu, [Bu, PIXELS], { backend: this.be }), opts.y, opts.key, opts.tau);
   }
 
   /** Eq. 11 for one step: J = labeled + unlabeled + β·classification, with its parts. */
   objective(
     xl: Float32Array, labels: ArrayLike<number>, xu: Float32Array,
-    opts: { yEstimator: YEstimator; beta: number; tau: number; key: Key },
+    opts: { y: Estimator; beta: number; tau: number; key: Key },
   ): SsvaeObjective {
     checkNumber('SSVAE.objective', 'beta', opts.beta, { nonNegative: true });
     const { labeled, classification } = this.labeledTerms(xl, labels, foldIn(opts.key, 0));
-    const unlabeled = this.unlabeledTerm(xu, { y: this.yEstimator(opts.yEstimator), tau: opts.tau, key: foldIn(opts.key, 1) });
+    const unlabeled = this.unlabeledTerm(xu, { y: opts.y, tau: opts.tau, key: foldIn(opts.key, 1) });
     return { surrogate: add(add(labeled, unlabeled), scale(classification, opts.beta)), labeled, unlabeled, classification };
-  }
-
-  private checkEstimator(e: YEstimator): Exclude<YEstimator, 'marginalize'> {
-    if (e !== 'gumbel_softmax' && e !== 'st_gumbel_softmax') throw new ArgumentError(`SSVAE: yEstimator must be one of ${Y_ESTIMATORS.join(', ')}, found '${String(e)}'`);
-    return e;
   }
 
   /** Test accuracy of argmax q(y|x) and the marginalized ELBO −U(x), in chunks of `chunk` examples. */

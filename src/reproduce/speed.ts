@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkNumber } from '../errors.js';
-import type { YEstimator } from '../models/ssvae.js';
+import type { EstimatorName } from '../estimators/estimator.js';
 import { setBackend } from '../engine.js';
 import type { BackendName } from '../train/config.js';
 import { writeAtomic } from '../train/files.js';
@@ -17,11 +17,11 @@ import { SSVAE_DEFAULTS, type SsvaeData, SsvaeTrainer } from '../train/ssvae.js'
 import { loadSsvaeData } from '../train/ssvae_run.js';
 
 export const PAPER_SPEEDUP: Readonly<Record<number, number>> = { 10: 2, 100: 9.9 };
-const METHODS: YEstimator[] = ['marginalize', 'gumbel_softmax'];
+const METHODS: EstimatorName[] = ['marginalize', 'gumbel_softmax'];
 
 export interface SpeedCell {
   classes: number;
-  yEstimator: YEstimator;
+  yEstimator: EstimatorName;
   steps: number;
   seconds: number;
   stepsPerSec: number;
@@ -79,7 +79,7 @@ export function speedSvg(r: SpeedReport): string {
 
 /** Training steps per second of one M2 configuration with random labels: one warm-up step, then steps until `seconds` have passed (at least minSteps). */
 export async function measureSsvaeSteps(o: {
-  data: SsvaeData; classes: number; yEstimator: YEstimator; batch: number; seconds: number; minSteps: number; backend?: BackendName; threads: number;
+  data: SsvaeData; classes: number; yEstimator: EstimatorName; batch: number; seconds: number; minSteps: number; backend?: BackendName; threads: number;
 }): Promise<SpeedCell & { backend: { name: string; variant: string } }> {
   // A fresh backend per cell: each model's 7M parameters and its scratch memory go with it.
   const backend = await openBackend(o.backend ?? 'wasm', { threads: o.threads });

@@ -7,14 +7,13 @@
 // whole config sent as it is. --resume skips finished runs (their result.json).
 import { join } from 'node:path';
 import { ArgumentError, GumbelError } from '../errors.js';
-import { Y_ESTIMATORS, type YEstimator } from '../models/ssvae.js';
 import type { BackendName } from '../train/config.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
 import { FILES } from '../train/folder.js';
 import type { Output } from '../train/run.js';
 import { SSVAE_DEFAULTS, type SsvaeConfig } from '../train/ssvae.js';
 import { loadSsvaeData, runSsvae, type SsvaeRunResult } from '../train/ssvae_run.js';
-import { PAPER_TABLE2 } from './paper.js';
+import { PAPER_TABLE2, TABLE2_ROWS, type Table2Estimator } from './paper.js';
 import { runPool } from './pool.js';
 import { duration } from './report.js';
 
@@ -40,7 +39,7 @@ export type Table2BudgetName = keyof typeof TABLE2_BUDGETS;
 export const TABLE2_BUDGET_NAMES = Object.keys(TABLE2_BUDGETS) as Table2BudgetName[];
 
 export interface Table2Row {
-  yEstimator: YEstimator;
+  yEstimator: Table2Estimator;
   /** Selected on validation accuracy. */
   alpha: number;
   test: { accuracy: number; elbo: number };
@@ -62,7 +61,7 @@ export interface Table2Report {
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-const NAMES: Record<YEstimator, string> = { marginalize: 'Marginalization', gumbel_softmax: 'Gumbel', st_gumbel_softmax: 'ST Gumbel-Softmax' };
+const NAMES: Record<Table2Estimator, string> = { marginalize: 'Marginalization', gumbel_softmax: 'Gumbel', st_gumbel_softmax: 'ST Gumbel-Softmax' };
 
 export function table2Markdown(r: Table2Report): string {
   const lines = [
@@ -121,7 +120,7 @@ export async function reproduceTable2(opts: {
   const b: Table2Budget = TABLE2_BUDGETS[opts.budget];
   const jobs = opts.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new ArgumentError(`--jobs must be an integer >= 1, found ${jobs}`);
-  const plan = Y_ESTIMATORS.flatMap((est) => (opts.alphas ?? b.alphas).map((alpha) => ({
+  const plan = TABLE2_ROWS.flatMap((est) => (opts.alphas ?? b.alphas).map((alpha) => ({
     est, alpha, dir: join(opts.outDir, `${est}-alpha${alpha}`),
     config: {
       ...SSVAE_DEFAULTS, steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch,
@@ -173,7 +172,7 @@ export async function reproduceTable2(opts: {
   }
 
   const rows: Table2Row[] = [];
-  for (const est of Y_ESTIMATORS) {
+  for (const est of TABLE2_ROWS) {
     const runs: Table2Row['runs'] = plan.filter((p) => p.est === est && results.has(p.dir)).map((p) => {
       const r = results.get(p.dir)!;
       return { alpha: p.alpha, valid: r.valid && { accuracy: r.valid.accuracy, elbo: r.valid.elbo }, test: r.test, steps: r.steps, seconds: r.timings.trainSeconds + r.timings.evalSeconds, stepsPerSec: r.timings.stepsPerSec };

@@ -11,7 +11,6 @@ import { ArgumentError } from '../errors.js';
 import { ESTIMATOR_NAMES } from '../estimators/estimator.js';
 import { type OptionSpec as EstimatorOptionSpec, estimatorDescriptor, estimatorNames } from '../estimators/registry.js';
 import { LATENT_KINDS } from '../models/index.js';
-import { Y_ESTIMATORS } from '../models/ssvae.js';
 
 export type Section = 'model' | 'optimizer' | 'schedule' | 'evaluation' | 'runtime' | 'estimator';
 export type TrainModel = 'sbn' | 'vae' | 'ssvae';
@@ -58,7 +57,7 @@ const BASE_OPTIONS: OptionSpec[] = [
   { key: 'classes', flag: '--classes <k>', help: 'classes of each categorical variable (ssvae: of y, 10 on MNIST)', section: 'model', models: ALL, kind: 'int', min: 2, max: 256, default: 10 },
   { key: 'prior', flag: '--prior <kind>', help: 'VAE prior (discrete, analytic KL)', section: 'model', models: ['vae'], kind: 'choice', choices: ['learned', 'uniform'], default: 'learned' },
   { key: 'hidden', flag: '--hidden <sizes>', help: 'VAE hidden ReLU layers, e.g. 512,256 (none: the paper\'s affine model)', section: 'model', models: ['vae'], kind: 'list', min: 1, max: 8192, maxLength: 8, default: [] },
-  { key: 'yEstimator', flag: '--y-estimator <name>', help: 'ssvae: how unlabeled y is handled', section: 'model', models: ['ssvae'], kind: 'choice', choices: Y_ESTIMATORS, default: 'gumbel_softmax' },
+  { key: 'yEstimator', flag: '--y-estimator <name>', help: 'ssvae: the estimator of the unlabeled y (the paper: marginalize, gumbel_softmax, st_gumbel_softmax)', section: 'model', models: ['ssvae'], kind: 'choice', choices: ESTIMATOR_NAMES, default: 'gumbel_softmax' },
   { key: 'labels', flag: '--labels <n>', help: 'ssvae: labeled examples (as many of each class)', section: 'model', models: ['ssvae'], kind: 'int', min: 1, max: SIZE, default: 100 },
   { key: 'alpha', flag: '--alpha <a>', help: 'ssvae: α of the paper (0.1, 0.2, 0.3, 0.8 or 1.0); the labeled −log q(y|x) is weighted α·N/N_labels per example, as in Kingma et al.', section: 'model', models: ['ssvae'], kind: 'number', min: 0, max: 100, default: 0.1 },
 

@@ -14,8 +14,9 @@ import { grad } from '../autograd/tape.js';
 import { step as scratchStep } from '../engine.js';
 import { ArgumentError, checkNumber, ShapeError } from '../errors.js';
 import { Batcher, binarizeDynamic, type Dataset, pickLabelled, permutation } from '../data/index.js';
-import type { Estimator } from '../estimators/estimator.js';
-import { SSVAE, Y_ESTIMATORS, type SsvaeEvalResult, type YEstimator } from '../models/ssvae.js';
+import type { Estimator, EstimatorName } from '../estimators/estimator.js';
+import { createEstimator, estimatorDescriptor, resolveOptions } from '../estimators/registry.js';
+import { SSVAE, type SsvaeEvalResult } from '../models/ssvae.js';
 import { add, scale, tensor } from '../ops.js';
 import { Adam } from '../optim/optimizer.js';
 import { foldIn, key as keyOf, type Key } from '../random/key.js';
@@ -28,7 +29,8 @@ import { TrainingError } from './trainer.js';
 export const MAX_ROWS = 500;
 
 export interface SsvaeConfig {
-  yEstimator: YEstimator;
+  /** y's estimator, a registry name (the paper's: marginalize, gumbel_softmax, st_gumbel_softmax). */
+  yEstimator: EstimatorName;
   /** α of the paper's grid (0.1, 0.2, 0.3, 0.8, 1.0): the labeled −log q(y|x) is weighted β = α·N/N_l per example. */
   alpha: number;
   /** Labeled examples (a multiple of classes). */
@@ -61,7 +63,7 @@ export { PAPER_TABLE2 } from '../reproduce/paper.js';
 
 export function validateSsvaeConfig(c: SsvaeConfig): SsvaeConfig {
   const w = 'ssvae config';
-  if (!(Y_ESTIMATORS as readonly string[]).includes(c.yEstimator)) throw new ArgumentError(`${w}: yEstimator must be one of ${Y_ESTIMATORS.join(', ')}, found '${String(c.yEstimator)}'`);
+  checkLabelEstimator(c.yEstimator);
   checkNumber(w, 'alpha', c.alpha, { nonNegative: true });
   checkNumber(w, 'classes', c.classes, { integer: true, positive: true });
   if (c.classes < 2) throw new ArgumentError(`${w}: classes must be >= 2, found ${c.classes}`);
@@ -77,6 +79,15 @@ export function validateSsvaeConfig(c: SsvaeConfig): SsvaeConfig {
   checkNumber(w, 'testSize', c.testSize, { integer: true, nonNegative: true });
   if (c.dataDir !== null && typeof c.dataDir !== 'string') throw new ArgumentError(`${w}: dataDir must be a directory or null, found ${String(c.dataDir)}`);
   return c;
+}
+
+/** y's estimator fits the M2 model: a categorical latent, a −ELBO with analytic KL as f, and SSL_TAU's floor. */
+function checkLabelEstimator(name: EstimatorName): void {
+  const d = estimatorDescriptor(name);
+  const why = !d.latents.includes('categorical') ? `supports ${d.latents.join(' and ')} latents only`
+    : d.logWeight ? 'needs a log-weight pass; the M2 model\'s U(x) has an analytic KL'
+      : d.minTau !== undefined && d.minTau > SSL_TAU.floor ? `needs τ >= ${d.minTau}; the M2 schedule goes down to ${SSL_TAU.floor}` : '';
+  if (why) throw new ArgumentError(`--y-estimator ${name} ${why}`);
 }
 
 /** Grey training images with labels, and validation / test sets binarized once. */
@@ -101,8 +112,10 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
   private readonly keys: { init: Key; data: Key; step: Key; binarize: Key; valid: Key; test: Key };
   private readonly trainLabels: Uint8Array;
   private readonly batcher: Batcher;
-  /** y's estimator, made once (null: marginalize). */
-  private readonly y: Estimator | null;
+  /** y's estimator from the registry, made once and handed to the model at every step. */
+  private readonly y: Estimator;
+  /** Rows per unlabeled example of a step (k for marginalize): sets the chunks of trainStep. */
+  private readonly rowsPerExample: number;
   private readonly xu: Float32Array;
   private readonly xl: Float32Array;
   private readonly yl: Uint8Array;
@@ -119,7 +132,10 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
     this.labeled = pickLabelled(this.trainLabels, config.labels / config.classes, foldIn(root, 7), config.classes);
     this.model = new SSVAE({ classes: config.classes, key: this.keys.init, initData: train.images, backend });
     this.optimizer = new Adam(config.lr).init(this.model.params.list);
-    this.y = this.model.yEstimator(config.yEstimator);
+    this.y = createEstimator(config.yEstimator);
+    if (this.y.params().length) throw new ArgumentError(`--y-estimator ${config.yEstimator} has parameters of its own, which the M2 trainer does not train`);
+    const d = estimatorDescriptor(config.yEstimator);
+    this.rowsPerExample = d.evaluations(resolveOptions(d) as Record<string, number>, 1, config.classes);
     this.batcher = new Batcher(train, { batchSize: config.batch, key: this.keys.data, dropLast: true });
     const lb = Math.min(config.labeledBatch, config.labels);
     this.xu = new Float32Array(config.batch * 784);
@@ -161,10 +177,10 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
    * on the host in a fixed order (memory stays bounded at k = 100; the numbers do not depend on threads).
    */
   trainStep(): { step: number; loss: number; labeled: number; unlabeled: number; classification: number; tau: number; values: Record<string, number> } {
-    const t = this.step, tau = this.tauAt(t), { yEstimator, batch: B, classes: k } = this.config, beta = this.beta;
+    const t = this.step, tau = this.tauAt(t), { yEstimator, batch: B } = this.config, beta = this.beta;
     this.rows(t);
     const key = foldIn(this.keys.step, t);
-    const chunks = yEstimator === 'marginalize' ? Math.ceil((B * k) / MAX_ROWS) : 1, per = Math.ceil(B / chunks);
+    const chunks = Math.ceil((B * this.rowsPerExample) / MAX_ROWS), per = Math.ceil(B / chunks);
     const params = this.model.params.list;
     const sums = chunks > 1 ? params.map((p) => new Float32Array(p.size)) : null;
     const v = { loss: 0, labeled: 0, unlabeled: 0, classification: 0 };

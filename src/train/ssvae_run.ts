@@ -10,7 +10,7 @@ import { setBackend } from '../engine.js';
 import { foldIn, type Key } from '../random/key.js';
 import { ArgumentError } from '../errors.js';
 import type { SsvaeEvalResult } from '../models/ssvae.js';
-import { PAPER_TABLE2 } from '../reproduce/paper.js';
+import { PAPER_TABLE2, type Table2Estimator } from '../reproduce/paper.js';
 import { curvesSvg } from './curves.js';
 import { writeAtomic } from './files.js';
 import { FILES } from './folder.js';
@@ -38,7 +38,8 @@ export interface SsvaeRunResult {
   alpha: number;
   test: { accuracy: number; elbo: number; examples: number };
   valid: { accuracy: number; elbo: number; examples: number; step: number } | null;
-  paper: { accuracy: number; elbo: number; source: string };
+  /** null where the paper has no number (an estimator it did not run). */
+  paper: { accuracy: number | null; elbo: number | null; source: string };
   steps: number;
   config: SsvaeConfig;
   timings: { loadSeconds: number; trainSeconds: number; evalSeconds: number; stepsPerSec: number };
@@ -131,7 +132,7 @@ async function writeSsvaeArtifacts(
   const result: SsvaeRunResult = {
     model: 'ssvae', yEstimator: config.yEstimator, alpha: config.alpha,
     test: { accuracy: t.accuracy, elbo: t.elbo, examples: t.examples }, valid: st.lastValid,
-    paper: { ...PAPER_TABLE2[config.yEstimator], source: 'Jang, Gu & Poole (ICLR 2017), Table 2 (100 labels)' },
+    paper: { ...(PAPER_TABLE2[config.yEstimator as Table2Estimator] ?? { accuracy: null, elbo: null }), source: 'Jang, Gu & Poole (ICLR 2017), Table 2 (100 labels)' },
     steps: trainer.step, config,
     timings: { loadSeconds: o.loadSeconds, trainSeconds, evalSeconds: o.evalSeconds, stepsPerSec: trainSeconds > 0 ? trainer.step / trainSeconds : 0 },
     versions: await versions(), backend: { name: o.backend.name, variant: o.backend.variant }, outDir,

@@ -16,12 +16,12 @@ beforeAll(() => setBackend(createRefBackend()));
 const OPTS = { tau: 1, slope: 1 };
 
 describe('createEstimator', () => {
-  it("makes each estimator by name, the paper's seven first; sf, muprop, rloo, arm, disarm, vimco, rebar, relax and double_cv are the unbiased ones; only rebar, relax and double_cv have parameters of their own", () => {
+  it("makes each estimator by name, the paper's seven first; sf, muprop, rloo, arm, disarm, vimco, rebar, relax, double_cv and marginalize are the unbiased ones; only rebar, relax and double_cv have parameters of their own", () => {
     expect(ESTIMATOR_NAMES.slice(0, 7)).toEqual(['sf', 'darn', 'muprop', 'st', 'slope_st', 'gumbel_softmax', 'st_gumbel_softmax']);
     for (const name of ESTIMATOR_NAMES) {
       const e = createEstimator(name);
       expect(e.name).toBe(name);
-      expect(e.unbiased).toBe(['sf', 'muprop', 'rloo', 'arm', 'disarm', 'vimco', 'rebar', 'relax', 'double_cv'].includes(name));
+      expect(e.unbiased).toBe(['sf', 'muprop', 'rloo', 'arm', 'disarm', 'vimco', 'rebar', 'relax', 'double_cv', 'marginalize'].includes(name));
       expect(e.params().length > 0).toBe(['rebar', 'relax', 'double_cv'].includes(name));
     }
   });

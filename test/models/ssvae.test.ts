@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { grad, noGrad } from '../../src/autograd/tape.js';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import { setBackend, step } from '../../src/engine.js';
+import { createEstimator } from '../../src/estimators/index.js';
 import { SSVAE } from '../../src/models/ssvae.js';
 import { exp, logSoftmax, tensor } from '../../src/ops.js';
 import { key } from '../../src/random/key.js';
@@ -39,7 +40,7 @@ describe('SSVAE', () => {
   it('J = labeled + unlabeled + β·classification, finite for all three y estimators', () => {
     for (const yEstimator of ['marginalize', 'gumbel_softmax', 'st_gumbel_softmax'] as const) {
       step(() => noGrad(() => {
-        const o = m.objective(xl, labels, xu, { yEstimator, beta: 0.3, tau: 0.7, key: key(5) });
+        const o = m.objective(xl, labels, xu, { y: createEstimator(yEstimator), beta: 0.3, tau: 0.7, key: key(5) });
         const [j, l, u, c] = [o.surrogate, o.labeled, o.unlabeled, o.classification].map((t) => t.item());
         expect(Number.isFinite(j)).toBe(true);
         expect(j).toBeCloseTo(l + u + 0.3 * c, 3);
@@ -84,9 +85,8 @@ describe('SSVAE', () => {
   });
 
   it('names bad arguments', () => {
-    expect(() => m.objective(xl, [0, 3, 1], xu, { yEstimator: 'marginalize', beta: 0.1, tau: 1, key: key(1) })).toThrow(/labels must be integers in \[0, 3\), found 3/);
-    expect(() => m.objective(xl, [0, 1], xu, { yEstimator: 'marginalize', beta: 0.1, tau: 1, key: key(1) })).toThrow(/xl must hold 2 rows/);
-    expect(() => m.objective(xl, labels, xu, { yEstimator: 'sf' as never, beta: 0.1, tau: 1, key: key(1) })).toThrow(/yEstimator must be one of marginalize, gumbel_softmax, st_gumbel_softmax, found 'sf'/);
+    expect(() => m.objective(xl, [0, 3, 1], xu, { y: createEstimator('marginalize'), beta: 0.1, tau: 1, key: key(1) })).toThrow(/labels must be integers in \[0, 3\), found 3/);
+    expect(() => m.objective(xl, [0, 1], xu, { y: createEstimator('marginalize'), beta: 0.1, tau: 1, key: key(1) })).toThrow(/xl must hold 2 rows/);
     expect(() => new SSVAE({ key: key(1), classes: 1 })).toThrow(/classes must be >= 2, found 1/);
   });
 });
@@ -95,7 +95,7 @@ describe('SSVAE gradient (f64 central differences on ref)', () => {
   const be = createRefBackend({ f64: true });
   const m = new SSVAE({ key: key(2), classes: 2, backend: be });
   const xu = images(1, 3), xl = images(1, 4);
-  const J = (yEstimator: 'marginalize' | 'gumbel_softmax') => m.objective(xl, [1], xu, { yEstimator, beta: 0.5, tau: 0.8, key: key(11) }).surrogate;
+  const J = (yEstimator: 'marginalize' | 'gumbel_softmax') => m.objective(xl, [1], xu, { y: createEstimator(yEstimator), beta: 0.5, tau: 0.8, key: key(11) }).surrogate;
   const names = ['qy.conv0.w', 'qy.fc.w', 'qz.y', 'qz.conv1.w', 'qz.logvar.b', 'px.fc.y', 'px.deconv0.w', 'px.deconv3.b', 'px.out.w'];
 
   for (const yEstimator of ['marginalize', 'gumbel_softmax'] as const) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTfjsBackend } from '../../src/backends/tfjs/index.js';
 import { createWasmBackend } from '../../src/backends/wasm/index.js';
+import { createRefBackend } from '../../src/backends/ref/index.js';
 import { main } from '../../src/cli/index.js';
 import { makeDataset } from '../../src/data/index.js';
 import { defaultMnistDir } from '../../src/data/node.js';
@@ -78,9 +79,21 @@ describe('SsvaeTrainer', () => {
     for (let i = 0; i < 2; i++) losses[i].forEach((l, j) => expect(Math.abs(losses[i + 2][j] - l) / l).toBeLessThan(1e-4));
   }, 120_000);
 
+  it('takes y\'s estimator from the registry like any other (st, which the paper did not run for y)', async () => {
+    const { be } = await trainingBackend();
+    setBackend(be);
+    const t = new SsvaeTrainer(config({ yEstimator: 'st', batch: 4, labels: 10, labeledBatch: 10 }), data, be);
+    const [a, b] = [t.trainStep(), t.trainStep()];
+    expect(Number.isFinite(a.loss) && Number.isFinite(b.loss)).toBe(true);
+  }, 120_000);
+
   it('validates its configuration with named errors', () => {
     expect(() => validateSsvaeConfig(config({ labels: 15 }))).toThrow(/labels must be a multiple of classes \(10\).*found 15/);
-    expect(() => validateSsvaeConfig(config({ yEstimator: 'st' as never }))).toThrow(/yEstimator must be one of/);
+    expect(() => validateSsvaeConfig(config({ yEstimator: 'reinforce' }))).toThrow(/name must be one of sf, darn/);
+    expect(() => validateSsvaeConfig(config({ yEstimator: 'arm' }))).toThrow(/--y-estimator arm supports bernoulli latents only/);
+    expect(() => validateSsvaeConfig(config({ yEstimator: 'reinmax' }))).toThrow(/--y-estimator reinmax needs τ >= 1; the M2 schedule goes down to 0.5/);
+    expect(() => validateSsvaeConfig(config({ yEstimator: 'vimco' }))).toThrow(/--y-estimator vimco needs a log-weight pass/);
+    expect(() => new SsvaeTrainer(config({ yEstimator: 'relax' }), data, createRefBackend())).toThrow(/--y-estimator relax has parameters of its own/);
     expect(() => validateSsvaeConfig(config({ alpha: -1 }))).toThrow(/alpha/);
   });
 });
