@@ -437,8 +437,8 @@ const CORRUPT = {
   'checkpoint from another run (sbn)': null, // filled below
   'config.json garbage': (d) => writeFileSync(join(d, 'config.json'), '{not json'),
   'config.json deleted': (d) => rmSync(join(d, 'config.json')),
-  'config.json says sbn': (d) => { const f = join(d, 'config.json'); const c = JSON.parse(readFileSync(f, 'utf8')); c.model = 'sbn'; writeFileSync(f, JSON.stringify(c)); },
-  'config.json lr changed': (d) => { const f = join(d, 'config.json'); const c = JSON.parse(readFileSync(f, 'utf8')); c.lr = 0.5; writeFileSync(f, JSON.stringify(c)); },
+  'config.json says sbn': (d) => { const f = join(d, 'config.json'); const c = JSON.parse(readFileSync(f, 'utf8')); c.model.name = 'sbn'; writeFileSync(f, JSON.stringify(c)); },
+  'config.json lr changed': (d) => { const f = join(d, 'config.json'); const c = JSON.parse(readFileSync(f, 'utf8')); c.optimizer.lr = 0.5; writeFileSync(f, JSON.stringify(c)); },
   'metrics.jsonl garbage line appended': (d) => writeFileSync(join(d, 'metrics.jsonl'), readFileSync(join(d, 'metrics.jsonl'), 'utf8') + 'xx\n'),
   'metrics.jsonl garbage line in the middle': (d) => { const f = join(d, 'metrics.jsonl'); const l = readFileSync(f, 'utf8').split('\n'); l.splice(1, 0, '{"step":'); writeFileSync(f, l.join('\n')); },
   'metrics.jsonl binary': (d) => writeFileSync(join(d, 'metrics.jsonl'), Buffer.from([0, 1, 2, 255, 10])),
@@ -471,7 +471,7 @@ for (const [name, corrupt] of Object.entries(CORRUPT)) {
       if (cmd === 'resume' && r.code === 0 && /config.json says sbn|config.json lr changed/.test(name)) {
         // the checkpoint carries the config; config.json is only for reading: the run must stay a vae at lr 0.001
         const res = JSON.parse(r.out.trim().split('\n').pop());
-        if (res.model !== 'vae' || res.config?.lr !== 0.001) notes.push(`resumed as ${res.model} lr ${res.config?.lr}`);
+        if (res.model !== 'vae' || res.config?.optimizer?.lr !== 0.001) notes.push(`resumed as ${res.model} lr ${res.config?.optimizer?.lr}`);
       }
       if (/foreign .tmp/.test(name) && !existsSync(join(out, 'notes.tmp'))) notes.push("resume deleted the user's notes.tmp");
       const legit = LEGIT.test(name) || (cmd !== 'resume' && /metrics|lock|orphan|tmp|config.json/.test(name));
@@ -627,11 +627,12 @@ const apiCases = {
   'createEstimator foreign option': `g.createEstimator('gumbel_softmax', { samples: 3 })`,
   'createEstimator samples -1': `g.createEstimator('rloo', { samples: -1 })`,
   'createModel unknown': `g.createModel('nope')`,
-  'validateConfig lr NaN': `g.validateConfig({ ...g.defaultConfig('vae'), lr: NaN })`,
-  'validateConfig steps Infinity': `g.validateConfig({ ...g.defaultConfig('vae'), steps: Infinity })`,
-  'validateConfig batch as string': `g.validateConfig({ ...g.defaultConfig('vae'), batch: '100' })`,
+  'validateConfig lr NaN': `g.validateConfig(g.patchConfig(g.defaultConfig('vae'), { optimizer: { lr: NaN } }))`,
+  'validateConfig steps Infinity': `g.validateConfig(g.patchConfig(g.defaultConfig('vae'), { optimizer: { steps: Infinity } }))`,
+  'validateConfig batch as string': `g.validateConfig(g.patchConfig(g.defaultConfig('vae'), { optimizer: { batch: '100' } }))`,
   'validateConfig unknown key': `g.validateConfig({ ...g.defaultConfig('vae'), bogus: 1 })`,
-  'validateConfig tau 1e-40': `g.validateConfig({ ...g.defaultConfig('vae'), tau: 1e-40 })`,
+  'validateConfig tau 1e-40': `g.validateConfig(g.patchConfig(g.defaultConfig('vae'), { schedule: { tau: 1e-40 } }))`,
+  'validateConfig flat (old shape)': `g.validateConfig({ model: 'vae', lr: 0.001 })`,
   'decodeCheckpoint garbage': `g.decodeCheckpoint(new Uint8Array([1, 2, 3]))`,
   'decodeCheckpoint 1 MB of zeros': `g.decodeCheckpoint(new Uint8Array(1 << 20))`,
   'Tau with rate NaN': `new g.Tau({ rate: NaN })`,

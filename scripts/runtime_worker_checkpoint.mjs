@@ -15,7 +15,7 @@ import { createWasmBackend } from '../dist/backends/wasm/index.js';
 import { binarizationKey, binarizeFixedPacked, parseIdx, makeDataset, unpackBits } from '../dist/data/index.js';
 import { setBackend } from '../dist/engine.js';
 import { encodeCheckpoint } from '../dist/train/checkpoint.js';
-import { defaultConfig } from '../dist/train/config.js';
+import { defaultConfig, patchConfig } from '../dist/train/config.js';
 import { Trainer } from '../dist/train/trainer.js';
 
 const args = process.argv.slice(2);
@@ -39,7 +39,7 @@ const train = makeDataset(unpackBits(bits, examples * 784), 784);
 
 const backend = await createWasmBackend({ threads: 1 });
 setBackend(backend);
-const config = { ...defaultConfig('vae'), steps, batch: 32, lr, seed, threads: 1, trainSize: examples };
+const config = patchConfig(defaultConfig('vae'), { optimizer: { steps, batch: 32, lr, seed }, runtime: { threads: 1 }, evaluation: { trainSize: examples } });
 const trainer = new Trainer(config, train, backend);
 let last = NaN;
 for (let t = 0; t < steps; t++) last = trainer.trainStep().loss;

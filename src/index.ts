@@ -38,6 +38,8 @@ export * as data from './data/index.js';
 
 // Training (runtime-neutral core of `gumbel train`)
 export { Trainer, runKeys, TrainingError, type StepResult } from './train/trainer.js';
-export { defaultConfig, validateConfig, DEFAULT_STEPS, type TrainConfig } from './train/config.js';
+export { defaultConfig, patchConfig, savedConfig, validateConfig, DEFAULT_STEPS, type ConfigPatch, type TrainConfig } from './train/config.js';
 export { encodeCheckpoint, decodeCheckpoint, type CheckpointState } from './train/checkpoint.js';
-export { SsvaeTrainer, SSVAE_DEFAULTS, PAPER_TABLE2, validateSsvaeConfig, randomLabels, type SsvaeConfig, type SsvaeData } from './train/ssvae.js';
+export {
+  SsvaeTrainer, SSVAE_DEFAULTS, PAPER_TABLE2, savedSsvaeConfig, ssvaeConfig, validateSsvaeConfig, randomLabels, type SsvaeConfig, type SsvaeData, type SsvaePatch,
+} from './train/ssvae.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { makeDataset } from '../src/data/index.js';
 import { setBackend } from '../src/engine.js';
-import { defaultConfig, type TrainConfig } from '../src/train/config.js';
+import { defaultConfig, patchConfig } from '../src/train/config.js';
 import { Trainer } from '../src/train/trainer.js';
 import { fillRandom, upload } from './harness/check_kernel.js';
 
@@ -37,13 +37,13 @@ describe('threads', () => {
 
   it('300 training steps of the categorical VAE give bitwise identical losses and parameters on 1 and 2 threads', async () => {
     const n = 1000, x = new Float32Array(n * 784).map((_, i) => ((i * 2654435761) >>> 0) % 7 === 0 ? 1 : 0);
-    const cfg = { ...defaultConfig('vae'), batch: 100, steps: 300 } as TrainConfig;
+    const cfg = patchConfig(defaultConfig('vae'), { optimizer: { batch: 100, steps: 300 } });
     const runWith = async (threads: number) => {
       const be = await createWasmBackend({ threads, build: 'relaxed-mt' });
       setBackend(be);
       const t = new Trainer(cfg, makeDataset(x, 784), be);
       const losses: number[] = [];
-      for (let s = 0; s < cfg.steps; s++) losses.push(t.trainStep().loss);
+      for (let s = 0; s < cfg.optimizer.steps; s++) losses.push(t.trainStep().loss);
       const params = Float32Array.from(t.model.params.list.flatMap((p) => [...p.data()]));
       be.dispose();
       return { losses, params };

@@ -15,7 +15,7 @@ import { openBackend } from '../../src/backends/open.js';
 import type { Dataset } from '../../src/data/index.js';
 import { loadMnist } from '../../src/data/node.js';
 import { setBackend } from '../../src/engine.js';
-import { defaultConfig, type TrainConfig } from '../../src/train/config.js';
+import { patchConfig, type TrainConfig } from '../../src/train/config.js';
 import { Trainer } from '../../src/train/trainer.js';
 import type { BenchContext } from '../harness.js';
 import { profile } from '../profile.js';
@@ -48,10 +48,10 @@ function timeSteps(step: () => void, seconds: number): number {
   return (performance.now() - t0) / steps;
 }
 
-async function ours(be: Backend, data: Dataset, name: string, config: Partial<TrainConfig>, seconds: number, threads: number): Promise<ModelRow> {
+async function ours(be: Backend, data: Dataset, name: string, config: TrainConfig, seconds: number, threads: number): Promise<ModelRow> {
   const prof = profile(be);
   setBackend(prof.backend);
-  const cfg = { ...defaultConfig(config.model), ...config, estimator: 'gumbel_softmax', batch: B, optimizer: 'adam' } as TrainConfig;
+  const cfg = patchConfig(config, { optimizer: { batch: B } });
   const trainer = new Trainer(cfg, data, prof.backend);
   const ms = timeSteps(() => void trainer.trainStep(), seconds);
   // Breakdown from a separate, shorter profiled window (timing each kernel adds overhead).

@@ -11,7 +11,7 @@ import { binarizeFixed, binarizationKey, makeDataset, parseIdx } from '../../dis
 import { setBackend, step } from '../../dist/engine.js';
 import { argmaxOneHot, sigmoid, tensor } from '../../dist/ops.js';
 import { key } from '../../dist/random/key.js';
-import { defaultConfig } from '../../dist/train/config.js';
+import { defaultConfig, patchConfig } from '../../dist/train/config.js';
 import { Trainer } from '../../dist/train/trainer.js';
 
 const SAMPLES = 32;
@@ -56,9 +56,9 @@ function images(trainer) {
 
 async function start(opts) {
   if (run) run.stop = true;
-  const config = {
-    ...defaultConfig('vae'), estimator: opts.estimator, tau: opts.tau, lr: opts.lr, batch: opts.batch, seed: opts.seed, threads: 0,
-  };
+  const config = patchConfig(defaultConfig('vae'), {
+    estimator: { name: opts.estimator }, schedule: { tau: opts.tau }, optimizer: { lr: opts.lr, batch: opts.batch, seed: opts.seed }, runtime: { threads: 0 },
+  });
   const trainer = new Trainer(config, train, backend);
   const me = { trainer, stop: false };
   run = me;
@@ -81,7 +81,7 @@ async function start(opts) {
     const now = performance.now();
     post({
       type: 'progress', step: trainer.step, losses: chunk, tau: trainer.tauAt(trainer.step),
-      examplesPerSec: (chunk.length * config.batch) / ((now - t0) / 1000), epoch: (trainer.step * config.batch) / train.n,
+      examplesPerSec: (chunk.length * config.optimizer.batch) / ((now - t0) / 1000), epoch: (trainer.step * config.optimizer.batch) / train.n,
     });
     if (now - lastImages > IMAGES_MS) sendImages();
     await new Promise((r) => setTimeout(r, 0));
@@ -101,7 +101,7 @@ self.onmessage = async (e) => {
   try {
     if (m.type === 'start') await start(m);
     else if (m.type === 'stop' && run) run.stop = true;
-    else if (m.type === 'tau' && run) run.trainer.config.tau = m.tau; // read by tauAt at every step
+    else if (m.type === 'tau' && run) run.trainer.config.schedule.tau = m.tau; // read by tauAt at every step
   } catch (err) {
     post({ type: 'error', message: String(err?.stack ?? err) });
   }

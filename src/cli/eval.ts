@@ -17,7 +17,7 @@ export function evalCommand(io: IO): Command {
     .action(async (dir: string, o: { backend?: 'wasm' | 'ref' | 'tfjs'; split: 'test' | 'valid'; evalSamples?: number; examples?: number; json?: boolean }) => {
       const { config, trainer, data, backend, ckpt } = await loadRun(dir, o.backend);
       try {
-        const m = o.evalSamples ?? config.evalSamples;
+        const m = o.evalSamples ?? config.evaluation.evalSamples;
         const all = o.split === 'test' ? data.test : data.valid;
         const ds = o.examples && o.examples < all.n ? slice(all, 0, o.examples) : all;
         io.stderr.write(`evaluating ${ds.n} ${o.split} examples with m = ${m} samples each\n`);
@@ -28,8 +28,8 @@ export function evalCommand(io: IO): Command {
           throw new NonFiniteError(`the ${o.split} bound of ${dir} at step ${ckpt.step} is ${r.mean}, not a number that can be reported (the checkpoint's parameters have diverged or are damaged)`);
         }
         const out = {
-          run: dir, model: config.model, latent: config.latent, estimator: config.estimator, step: ckpt.step,
-          split: o.split, metric: metricName(config.model).replace(/^test/, o.split), value: r.mean, samples: m, examples: ds.n,
+          run: dir, model: config.model.name, latent: config.model.latent, estimator: config.estimator.name, step: ckpt.step,
+          split: o.split, metric: metricName(config.model.name).replace(/^test/, o.split), value: r.mean, samples: m, examples: ds.n,
           seconds, backend: { name: backend.name, variant: backend.variant },
         };
         if (o.json) io.stdout.write(JSON.stringify(out) + '\n');

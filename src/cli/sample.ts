@@ -20,7 +20,7 @@ export function sampleCommand(io: IO): Command {
       await checkOutFile('--out', out);
       const { config, trainer, data, backend } = await loadRun(dir, o.backend);
       try {
-        const key = runKeys(o.seed ?? config.seed).sample;
+        const key = runKeys(o.seed ?? config.optimizer.seed).sample;
         await writeAtomic(out, samplesPng(trainer.model, o.n, key, data.test));
         io.stdout.write(`${out}\n`);
       } finally {

@@ -1,15 +1,15 @@
 // `gumbel train <sbn|vae|ssvae>`: train one of the paper's models with one estimator; writes a run folder.
 // Its options are the table of train/options.ts (which model takes which, ranges, defaults, the
-// resume policy); ssvae (the semi-supervised M2 model) has its own run (train/ssvae_run.ts) and
-// defaults (SSVAE_DEFAULTS).
+// resume policy, the path of each in the nested config); ssvae (the semi-supervised M2 model) has its
+// own run (train/ssvae_run.ts) and defaults (SSVAE_DEFAULTS).
 import { join } from 'node:path';
 import { Argument, Command } from 'commander';
 import { MODEL_NAMES } from '../models/index.js';
-import { defaultConfig, type TrainConfig, validateConfig } from '../train/config.js';
-import { checkResume, optionName, resumableFlags, trainOptions, type TrainModel } from '../train/options.js';
+import { defaultConfig, savedConfig, type TrainConfig, validateConfig } from '../train/config.js';
+import { checkResume, nestConfig, optionName, resumableFlags, trainOptions, type TrainModel, valueOf, withOptions } from '../train/options.js';
 import { exists } from '../train/files.js';
 import { FILES, readCheckpoint, runTraining } from '../train/run.js';
-import { SSVAE_DEFAULTS, type SsvaeConfig, validateSsvaeConfig } from '../train/ssvae.js';
+import { SSVAE_DEFAULTS, savedSsvaeConfig, validateSsvaeConfig } from '../train/ssvae.js';
 import { runSsvae } from '../train/ssvae_run.js';
 import { CliError, EXIT, type IO, checkOutDir, cliOption, onInterrupt, signalExit } from './util.js';
 
@@ -17,11 +17,8 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '
 
 /** Where ssvae's defaults differ from the table's (sbn/vae) ones, for --help. */
 const ssvaeDefaults = () => trainOptions()
-  .filter((o) => o.models.includes('ssvae') && o.key in SSVAE_DEFAULTS && JSON.stringify(SSVAE_DEFAULTS[o.key as keyof SsvaeConfig]) !== JSON.stringify(o.default))
-  .map((o) => `${optionName(o)} ${SSVAE_DEFAULTS[o.key as keyof SsvaeConfig]}`).join(', ');
-
-/** The model a saved run config trains (an ssvae config has no `model` field). */
-const modelOf = (c: Record<string, unknown>): TrainModel => ('yEstimator' in c ? 'ssvae' : ((c.model as TrainModel | undefined) ?? 'vae'));
+  .filter((o) => o.models.includes('ssvae') && JSON.stringify(valueOf(o, SSVAE_DEFAULTS)) !== JSON.stringify(o.default))
+  .map((o) => `${optionName(o)} ${valueOf(o, SSVAE_DEFAULTS)}`).join(', ');
 
 export function trainCommand(io: IO, setCode: (code: number) => void): Command {
   const cmd = new Command('train')
@@ -49,15 +46,15 @@ export function trainCommand(io: IO, setCode: (code: number) => void): Command {
         if (!o.out) throw new CliError('--resume needs --out <run-dir>: the run to continue', EXIT.usage);
         if (!(await exists(join(o.out, FILES.checkpoint)))) throw new CliError(`--resume: --out ${o.out} holds no ${FILES.checkpoint} to continue`, EXIT.usage);
         const raw = (await readCheckpoint(o.out)).config;
-        model = modelOf(raw);
-        // Fields the checkpoint predates take their defaults, as the run loops do.
-        checkResume({ ...(model === 'ssvae' ? SSVAE_DEFAULTS : defaultConfig(model)), ...raw }, model, given, named);
+        model = (nestConfig(raw).model as { name: TrainModel }).name;
+        // A flat config nested, the fields the checkpoint predates at their defaults, as the run loops do.
+        checkResume(model === 'ssvae' ? savedSsvaeConfig(raw) : savedConfig(raw), model, given, named);
       }
       checkScope(model, given);
       const run = { given, out: o.out, resume: !!o.resume, json: !!o.json };
       if (model === 'ssvae') return trainSsvae(run, io, setCode);
       const config = sbnVaeConfig(model, given);
-      const outDir = o.out ?? `runs/${model}-${config.latent}-${config.estimator}-${stamp()}`;
+      const outDir = o.out ?? `runs/${model}-${config.model.latent}-${config.estimator.name}-${stamp()}`;
       await checkOutDir('--out', outDir);
       await onInterrupt(io, async (stop) => {
         // On --resume the checkpoint's config wins; the options that may change on resume (options.ts) apply.
@@ -90,30 +87,23 @@ function checkScope(model: TrainModel, given: Record<string, unknown>): void {
   throw new CliError(`${optionName(foreign[0])} is an option of ${foreign[0].models.join(', ')}, not of ${model}`, EXIT.usage);
 }
 
-/** The sbn/vae config: the table's defaults and the options given (an estimator's own in estimatorOptions), validated. */
+/** The sbn/vae config: the table's defaults and the options given at their paths, validated (the door of the CLI). */
 function sbnVaeConfig(model: 'sbn' | 'vae', given: Record<string, unknown>): TrainConfig {
-  const config = defaultConfig(model) as unknown as Record<string, unknown> & TrainConfig;
-  for (const o of trainOptions()) {
-    if (!(o.key in given)) continue;
-    if (o.estimator) config.estimatorOptions[o.key] = given[o.key] as number;
-    else config[o.key] = given[o.key];
-  }
+  const config = withOptions(defaultConfig(model), given, model);
   // SBN ⇒ τ = 1, unless an annealing rate is given.
-  if (model === 'sbn' && !('tau' in given) && 'tauRate' in given) config.tau = null;
+  if (model === 'sbn' && !('tau' in given) && 'tauRate' in given) config.schedule.tau = null;
   return validateConfig(config);
 }
 
-/** `gumbel train ssvae`: SSVAE_DEFAULTS and the options given; backend and threads are options of the run, not of the config. */
+/** `gumbel train ssvae`: SSVAE_DEFAULTS and the options given at their paths, validated. */
 async function trainSsvae(o: { given: Record<string, unknown>; out?: string; resume: boolean; json: boolean }, io: IO, setCode: (code: number) => void): Promise<void> {
-  const { backend = 'wasm', threads = 0, ...rest } = o.given as { backend?: TrainConfig['backend']; threads?: number };
-  const config = validateSsvaeConfig({ ...SSVAE_DEFAULTS, ...(rest as Partial<SsvaeConfig>) });
-  if (config.classes !== 10) throw new CliError(`ssvae on MNIST has 10 classes, found --classes ${config.classes} (other k: gumbel reproduce speed)`, EXIT.usage);
-  const outDir = o.out ?? `runs/ssvae-${config.yEstimator}-alpha${config.alpha}-${stamp()}`;
+  const config = validateSsvaeConfig(withOptions(SSVAE_DEFAULTS, o.given, 'ssvae'));
+  const { classes, alpha } = config.model;
+  if (classes !== 10) throw new CliError(`ssvae on MNIST has 10 classes, found --classes ${classes} (other k: gumbel reproduce speed)`, EXIT.usage);
+  const outDir = o.out ?? `runs/ssvae-${config.estimator.name}-alpha${alpha}-${stamp()}`;
   await checkOutDir('--out', outDir);
   const r = await onInterrupt(io, async (stop) => {
-    const res = await runSsvae({
-      config, outDir, stderr: io.stderr, backend, threads, stop, resume: o.resume, resumeSteps: o.resume ? (o.given.steps as number | undefined) : undefined,
-    });
+    const res = await runSsvae({ config, outDir, stderr: io.stderr, stop, resume: o.resume, resumeWith: o.given });
     if (!res) {
       io.stderr.write(`interrupted: checkpoint written to ${outDir}/checkpoint; continue with: gumbel train ssvae --out ${outDir} --resume\n`);
       setCode(signalExit(stop.signal ?? 'SIGINT'));

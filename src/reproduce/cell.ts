@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type Dataset, slice } from '../data/index.js';
 import type { EstimatorName } from '../estimators/estimator.js';
 import type { LatentKind, ModelName } from '../models/index.js';
-import { type BackendName, defaultConfig, type TrainConfig, validateConfig } from '../train/config.js';
+import { type BackendName, defaultConfig, patchConfig, savedConfig, type TrainConfig, validateConfig } from '../train/config.js';
 import { loadData, type RunData } from '../train/data.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
 import { readMetrics } from '../train/folder.js';
@@ -86,13 +86,13 @@ const firstN = (ds: Dataset, n: number) => (n > 0 && n < ds.n ? slice(ds, 0, n) 
 
 /** loadData with the bundled MNIST decoded once per process (a few hundred ms per run otherwise); subsets are views. */
 export async function sharedData(config: TrainConfig): Promise<RunData> {
-  if (config.dataDir !== null) return loadData(config);
-  mnist ??= loadData({ dataDir: null, trainSize: 0, testSize: 0 });
+  if (config.runtime.dataDir !== null) return loadData(config);
+  mnist ??= loadData(defaultConfig());
   const d = await mnist.catch((e) => {
     mnist = null;
     throw e;
   });
-  return { ...d, train: firstN(d.train, config.trainSize), test: firstN(d.test, config.testSize) };
+  return { ...d, train: firstN(d.train, config.evaluation.trainSize), test: firstN(d.test, config.evaluation.testSize) };
 }
 
 /** The TrainConfig of one run of a cell: SGD with momentum 0.9, the paper's model sizes, the budget's lengths. */
@@ -101,30 +101,19 @@ export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final
   const final = kind === 'final';
   const evalEvery = final ? b.finalEvalEvery : steps > 5000 ? 5000 : 0;
   const valid = final ? b.finalValid : b.pilotValid;
-  return validateConfig({
-    ...base,
-    latent: c.latent,
-    estimator: c.estimator,
-    steps,
-    batch: b.batch,
-    optimizer: 'sgd',
-    lr: s.lr,
-    momentum: 0.9,
-    tau: c.model === 'sbn' ? 1 : null,
-    tauRate: s.tau?.rate ?? base.tauRate,
-    tauEvery: s.tau?.every ?? base.tauEvery,
-    evalEvery,
-    validSize: valid.examples,
-    validSamples: valid.samples,
-    // A pilot is judged on validation only: its end-of-run test evaluation is cut to one example, one sample.
-    evalSamples: final ? b.test.samples : 1,
-    testSize: final ? b.test.examples : 1,
-    trainSize: b.trainSize,
-    logEvery: Math.max(1, Math.min(100, evalEvery || steps)),
-    seed: b.seed,
-    backend: o.backend,
-    threads: o.threads,
-  });
+  return validateConfig(patchConfig(base, {
+    model: { latent: c.latent },
+    estimator: { name: c.estimator },
+    optimizer: { name: 'sgd', steps, batch: b.batch, lr: s.lr, momentum: 0.9, seed: b.seed },
+    schedule: { tau: c.model === 'sbn' ? 1 : null, tauRate: s.tau?.rate ?? base.schedule.tauRate, tauEvery: s.tau?.every ?? base.schedule.tauEvery },
+    evaluation: {
+      evalEvery, validSize: valid.examples, validSamples: valid.samples,
+      // A pilot is judged on validation only: its end-of-run test evaluation is cut to one example, one sample.
+      evalSamples: final ? b.test.samples : 1, testSize: final ? b.test.examples : 1, trainSize: b.trainSize,
+      logEvery: Math.max(1, Math.min(100, evalEvery || steps)),
+    },
+    runtime: { backend: o.backend, threads: o.threads },
+  }));
 }
 
 
@@ -224,7 +213,7 @@ export async function runCell(c: Cell, b: Budget, cellDir: string, o: CellOption
     final: chosen && r ? {
       dir: chosen.dir.slice(cellDir.length + 1),
       steps: r.steps,
-      seed: r.config.seed,
+      seed: savedConfig(r.config as unknown as Record<string, unknown>).optimizer.seed, // a result.json of either shape
       valid: r.valid,
       test: r.test,
       curve: await validCurve(chosen.dir),

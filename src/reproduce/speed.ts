@@ -13,7 +13,7 @@ import type { BackendName } from '../train/config.js';
 import { writeAtomic } from '../train/files.js';
 import { openBackend } from '../backends/open.js';
 import { type Output, versions } from '../train/run.js';
-import { SSVAE_DEFAULTS, type SsvaeData, SsvaeTrainer } from '../train/ssvae.js';
+import { ssvaeConfig, type SsvaeData, SsvaeTrainer } from '../train/ssvae.js';
 import { loadSsvaeData } from '../train/ssvae_run.js';
 
 export const PAPER_SPEEDUP: Readonly<Record<number, number>> = { 10: 2, 100: 9.9 };
@@ -87,7 +87,10 @@ export async function measureSsvaeSteps(o: {
     setBackend(backend);
     // 100 labels (a multiple of 5, 10 and 100); the labeled batch is the same for both methods.
     const k = o.classes, labels = Math.ceil(100 / k) * k;
-    const trainer = new SsvaeTrainer({ ...SSVAE_DEFAULTS, yEstimator: o.yEstimator, classes: k, labels, labeledBatch: Math.min(o.batch, labels), batch: o.batch, randomLabels: true, steps: 1 }, o.data, backend);
+    const trainer = new SsvaeTrainer(ssvaeConfig({
+      model: { classes: k, labels, randomLabels: true }, estimator: { name: o.yEstimator, options: {} },
+      optimizer: { labeledBatch: Math.min(o.batch, labels), batch: o.batch, steps: 1 }, runtime: { backend: o.backend ?? 'wasm', threads: o.threads },
+    }), o.data, backend);
     trainer.trainStep();
     const t0 = performance.now();
     let steps = 0;

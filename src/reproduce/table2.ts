@@ -11,7 +11,8 @@ import type { BackendName } from '../train/config.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
 import { FILES } from '../train/folder.js';
 import type { Output } from '../train/run.js';
-import { SSVAE_DEFAULTS, type SsvaeConfig } from '../train/ssvae.js';
+import { patchConfig } from '../train/config.js';
+import { SSVAE_DEFAULTS, ssvaeConfig, type SsvaePatch } from '../train/ssvae.js';
 import { loadSsvaeData, runSsvae, type SsvaeRunResult } from '../train/ssvae_run.js';
 import { PAPER_TABLE2, TABLE2_ROWS, type Table2Estimator } from './paper.js';
 import { runPool } from './pool.js';
@@ -98,7 +99,7 @@ export function table2Markdown(r: Table2Report): string {
     ...r.rows.flatMap((row) => row.runs.map((u) =>
       `| ${NAMES[row.yEstimator]} | ${u.alpha} | ${u.valid ? pct(u.valid.accuracy) : '–'} | ${u.valid ? u.valid.elbo.toFixed(1) : '–'} | ${pct(u.test.accuracy)} | ${u.test.elbo.toFixed(1)} | ${u.steps} | ${u.stepsPerSec.toFixed(2)} | ${duration(u.seconds)} |`)),
     '',
-    `Protocol: Adam (lr ${SSVAE_DEFAULTS.lr}), ${r.protocol.batch} unlabeled + ${r.protocol.labeledBatch} labeled rows per step, both binarized dynamically; ` +
+    `Protocol: Adam (lr ${SSVAE_DEFAULTS.optimizer.lr}), ${r.protocol.batch} unlabeled + ${r.protocol.labeledBatch} labeled rows per step, both binarized dynamically; ` +
       `α weights the labeled −log q(y|x) by α·N/N_l (Kingma et al.); τ = max(0.5, exp(−3e−5·t)) every 2000 steps; validation on the first ${r.protocol.validSize || 10000} of the 10,000 validation images, test on ${r.protocol.testSize || 10000}; ` +
       'networks of the paper\'s Fig. 7 (see src/models/ssvae.ts for the choices it leaves open).',
     '',
@@ -112,8 +113,8 @@ export async function reproduceTable2(opts: {
   budget: Table2BudgetName; outDir: string; resume?: boolean; backend?: BackendName; threads?: number; jobs?: number; stderr: Output; command: string; seed?: number;
   /** With jobs > 1: how often the running children's progress is printed (ms). */
   progressEvery?: number;
-  /** Fields of every run's config other than the budget's (labels, lr, …), and another α grid. */
-  config?: Partial<SsvaeConfig>;
+  /** Fields of every run's config other than the budget's ({ model: { labels }, optimizer: { lr } }, …), and another α grid. */
+  config?: SsvaePatch;
   alphas?: readonly number[];
   signal?: AbortSignal;
 }): Promise<Table2Report> {
@@ -122,10 +123,11 @@ export async function reproduceTable2(opts: {
   if (!Number.isInteger(jobs) || jobs < 1) throw new ArgumentError(`--jobs must be an integer >= 1, found ${jobs}`);
   const plan = TABLE2_ROWS.flatMap((est) => (opts.alphas ?? b.alphas).map((alpha) => ({
     est, alpha, dir: join(opts.outDir, `${est}-alpha${alpha}`),
-    config: {
-      ...SSVAE_DEFAULTS, steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch,
-      evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize, seed: opts.seed ?? 0, ...opts.config, yEstimator: est, alpha,
-    } satisfies SsvaeConfig,
+    config: patchConfig(patchConfig(ssvaeConfig({
+      optimizer: { steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch, seed: opts.seed ?? 0 },
+      evaluation: { evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize },
+      runtime: { backend: opts.backend ?? 'wasm', threads: opts.threads ?? 1 },
+    }), opts.config ?? {}), { model: { alpha }, estimator: { name: est } }),
   })));
   const results = new Map<string, SsvaeRunResult>();
   const done = (dir: string, r: SsvaeRunResult, alpha: number, est: string) => {
@@ -140,7 +142,7 @@ export async function reproduceTable2(opts: {
   if (jobs === 1) {
     const data = todo.length ? await loadSsvaeData() : undefined;
     for (const p of todo) {
-      const r = await runSsvae({ config: p.config, outDir: p.dir, stderr: opts.stderr, backend: opts.backend, threads: opts.threads, data, resume: p.resume, resumeSteps: p.config.steps });
+      const r = await runSsvae({ config: p.config, outDir: p.dir, stderr: opts.stderr, data, resume: p.resume, resumeWith: { steps: p.config.optimizer.steps } });
       if (r) done(p.dir, r, p.alpha, p.est);
     }
   } else {
@@ -148,7 +150,7 @@ export async function reproduceTable2(opts: {
     const running = new Map<string, string>();
     const timer = setInterval(() => running.size && opts.stderr.write(`${[...running.values()].join('\n')}\n`), opts.progressEvery ?? 60_000);
     timer.unref();
-    const jobs = todo.map((p) => ({ kind: 'ssvae' as const, id: p.dir, config: p.config, dir: p.dir, backend: opts.backend ?? 'wasm', threads: opts.threads ?? 1, resume: p.resume }));
+    const jobs = todo.map((p) => ({ kind: 'ssvae' as const, id: p.dir, config: p.config, dir: p.dir, resume: p.resume }));
     const failed: string[] = [];
     try {
       await runPool(jobs, Math.min(jobs.length, opts.jobs ?? 1), async (job, m) => {

@@ -15,7 +15,7 @@ import { BUDGETS, type BudgetName, CELLS } from './table1.js';
 
 export type Job =
   | { kind: 'cell'; id: string; budget: BudgetName; dir: string; threads: number; backend: BackendName }
-  | { kind: 'ssvae'; id: string; config: SsvaeConfig; dir: string; threads: number; backend: BackendName; resume: boolean };
+  | { kind: 'ssvae'; id: string; config: SsvaeConfig; dir: string; resume: boolean };
 
 export type ToWorker = { type: 'run'; job: Job } | { type: 'stop' };
 
@@ -40,7 +40,7 @@ async function runM2(m: Extract<Job, { kind: 'ssvae' }>, log: WriteStream): Prom
       return true;
     },
   };
-  return runSsvae({ config: m.config, outDir: m.dir, stderr, backend: m.backend, threads: m.threads, stop, resume: m.resume, resumeSteps: m.config.steps });
+  return runSsvae({ config: m.config, outDir: m.dir, stderr, stop, resume: m.resume, resumeWith: { steps: m.config.optimizer.steps } });
 }
 
 async function run(m: Job): Promise<FromWorker> {

@@ -14,7 +14,8 @@ export interface RunData {
 
 const first = (ds: Dataset, n: number) => (n > 0 && n < ds.n ? slice(ds, 0, n) : ds);
 
-export async function loadData(config: Pick<TrainConfig, 'dataDir' | 'trainSize' | 'testSize'>): Promise<RunData> {
-  const d = await loadMnist({ binarize: 'fixed', ...(config.dataDir ? { dataDir: config.dataDir } : {}) });
-  return { train: first(d.train, config.trainSize), valid: d.valid, test: first(d.test, config.testSize), files: d.files, format: d.format };
+export async function loadData(config: Pick<TrainConfig, 'evaluation' | 'runtime'>): Promise<RunData> {
+  const { runtime: { dataDir }, evaluation: e } = config;
+  const d = await loadMnist({ binarize: 'fixed', ...(dataDir ? { dataDir } : {}) });
+  return { train: first(d.train, e.trainSize), valid: d.valid, test: first(d.test, e.testSize), files: d.files, format: d.format };
 }

@@ -1,7 +1,9 @@
-// Every option of `gumbel train` declared once: its config field, flag, help section, the models it
-// applies to, its default (sbn/vae; ssvae's defaults are SSVAE_DEFAULTS), its range and whether it
-// may change on --resume. The CLI flags, --help, validateConfig and the resume check derive from
-// this table; adding an option is one entry here (plus the code that reads it).
+// Every option of `gumbel train` declared once: its flag, its concern (the config's section, also its
+// --help section) and field there, the models it applies to, its default (sbn/vae; ssvae's defaults
+// are SSVAE_DEFAULTS), its range and whether it may change on --resume. The CLI flags, --help, the
+// nested config's defaults, validateConfig, the resume check and the migration of flat configs
+// derive from this table; adding an option is one entry here (plus its field in the config type and
+// the code that reads it).
 //
 // Ranges are limits of sense, not of the paper: large enough for any run of the paper (550k steps,
 // m = 1000, k = 10) and small enough that a typo fails at the door instead of running for days or
@@ -16,8 +18,10 @@ export type Section = 'model' | 'optimizer' | 'schedule' | 'evaluation' | 'runti
 export type TrainModel = 'sbn' | 'vae' | 'ssvae';
 
 export interface OptionSpec {
-  /** The config field (in TrainConfig / SsvaeConfig, or in config.estimatorOptions when `estimator`). */
+  /** The option's name: commander's key and the field of the flat configs written before the sections. */
   key: string;
+  /** Its field in config[section] when not `key` (estimator.name, optimizer.name). */
+  field?: string;
   /** Commander's spelling, e.g. '--eval-samples <m>'. */
   flag: string;
   help: string;
@@ -36,7 +40,7 @@ export interface OptionSpec {
   default: unknown;
   /** May change on --resume (length, threads, cadence); every other option must match the run. */
   resume?: boolean;
-  /** An estimator's own option, kept in config.estimatorOptions. */
+  /** An estimator's own option, kept in config.estimator.options. */
   estimator?: boolean;
 }
 
@@ -51,20 +55,20 @@ const TAU = { min: 1e-3, max: 1e3 };
 /** The table, in --help order within each section. */
 const BASE_OPTIONS: OptionSpec[] = [
   { key: 'latent', flag: '--latent <kind>', help: 'latent variables', section: 'model', models: SBN_VAE, kind: 'choice', choices: LATENT_KINDS, default: 'categorical' },
-  { key: 'estimator', flag: '--estimator <name>', help: 'gradient estimator', section: 'model', models: SBN_VAE, kind: 'choice', choices: ESTIMATOR_NAMES, default: 'gumbel_softmax' },
+  { key: 'estimator', field: 'name', flag: '--estimator <name>', help: 'gradient estimator', section: 'estimator', models: SBN_VAE, kind: 'choice', choices: ESTIMATOR_NAMES, default: 'gumbel_softmax' },
   { key: 'units', flag: '--units <n>', help: 'Bernoulli units per stochastic layer', section: 'model', models: SBN_VAE, kind: 'int', min: 1, max: 4096, default: 200 },
   { key: 'vars', flag: '--vars <n>', help: 'categorical variables per stochastic layer', section: 'model', models: SBN_VAE, kind: 'int', min: 1, max: 1024, default: 20 },
   { key: 'classes', flag: '--classes <k>', help: 'classes of each categorical variable (ssvae: of y, 10 on MNIST)', section: 'model', models: ALL, kind: 'int', min: 2, max: 256, default: 10 },
   { key: 'prior', flag: '--prior <kind>', help: 'VAE prior (discrete, analytic KL)', section: 'model', models: ['vae'], kind: 'choice', choices: ['learned', 'uniform'], default: 'learned' },
   { key: 'hidden', flag: '--hidden <sizes>', help: 'VAE hidden ReLU layers, e.g. 512,256 (none: the paper\'s affine model)', section: 'model', models: ['vae'], kind: 'list', min: 1, max: 8192, maxLength: 8, default: [] },
-  { key: 'yEstimator', flag: '--y-estimator <name>', help: 'ssvae: the estimator of the unlabeled y (the paper: marginalize, gumbel_softmax, st_gumbel_softmax)', section: 'model', models: ['ssvae'], kind: 'choice', choices: ESTIMATOR_NAMES, default: 'gumbel_softmax' },
+  { key: 'yEstimator', field: 'name', flag: '--y-estimator <name>', help: 'ssvae: the estimator of the unlabeled y (the paper: marginalize, gumbel_softmax, st_gumbel_softmax)', section: 'estimator', models: ['ssvae'], kind: 'choice', choices: ESTIMATOR_NAMES, default: 'gumbel_softmax' },
   { key: 'labels', flag: '--labels <n>', help: 'ssvae: labeled examples (as many of each class)', section: 'model', models: ['ssvae'], kind: 'int', min: 1, max: SIZE, default: 100 },
   { key: 'alpha', flag: '--alpha <a>', help: 'ssvae: α of the paper (0.1, 0.2, 0.3, 0.8 or 1.0); the labeled −log q(y|x) is weighted α·N/N_labels per example, as in Kingma et al.', section: 'model', models: ['ssvae'], kind: 'number', min: 0, max: 100, default: 0.1 },
 
   { key: 'steps', flag: '--steps <n>', help: 'optimizer steps (the paper: about 550000)', section: 'optimizer', models: ALL, kind: 'int', min: 0, max: LONG, default: DEFAULT_STEPS, resume: true },
   { key: 'batch', flag: '--batch <n>', help: 'examples per step (ssvae: unlabeled rows)', section: 'optimizer', models: ALL, kind: 'int', min: 1, max: 60_000, default: 100 },
   { key: 'labeledBatch', flag: '--labeled-batch <n>', help: 'ssvae: labeled rows per step (at most --labels)', section: 'optimizer', models: ['ssvae'], kind: 'int', min: 1, max: 60_000, default: 100 },
-  { key: 'optimizer', flag: '--optimizer <name>', help: 'optimizer (the paper: sgd with momentum 0.9)', section: 'optimizer', models: SBN_VAE, kind: 'choice', choices: ['sgd', 'adam'], default: 'adam' },
+  { key: 'optimizer', field: 'name', flag: '--optimizer <name>', help: 'optimizer (the paper: sgd with momentum 0.9)', section: 'optimizer', models: SBN_VAE, kind: 'choice', choices: ['sgd', 'adam'], default: 'adam' },
   { key: 'lr', flag: '--lr <x>', help: 'learning rate', section: 'optimizer', models: ALL, kind: 'number', min: 0, above: true, max: 10, default: 1e-3 },
   { key: 'momentum', flag: '--momentum <x>', help: 'SGD momentum', section: 'optimizer', models: SBN_VAE, kind: 'number', min: 0, max: 1, below: true, default: 0.9 },
   { key: 'seed', flag: '--seed <s>', help: 'random seed (initialisation, batches, noise)', section: 'optimizer', models: ALL, kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER, default: 1 },
@@ -179,13 +183,52 @@ export function parseOption(o: OptionSpec, text: string): unknown {
   return checkOption(o, text);
 }
 
-/** The option `o` of a config (flat, or in estimatorOptions). */
-export const valueOf = (o: OptionSpec, config: object): unknown =>
-  o.estimator ? (config as { estimatorOptions?: Record<string, number> }).estimatorOptions?.[o.key] ?? o.default : (config as Record<string, unknown>)[o.key];
+/** Where `o` lives in the nested config: [section, field], or ['estimator', 'options', key] for an estimator's own. */
+export const pathOf = (o: OptionSpec): string[] => (o.estimator ? ['estimator', 'options', o.key] : [o.section, o.field ?? o.key]);
+
+/** The option `o` of a nested config (an estimator's own: its default when not given). */
+export function valueOf(o: OptionSpec, config: object): unknown {
+  const v = pathOf(o).reduce<unknown>((at, f) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[f] : undefined), config);
+  return v === undefined && o.estimator ? o.default : v;
+}
+
+/** Sets option `o` in a nested config, making its section where missing. */
+export function setOption(config: object, o: OptionSpec, v: unknown): void {
+  const path = pathOf(o), last = path.pop()!;
+  let at = config as Record<string, unknown>;
+  for (const f of path) at = (at[f] ??= {}) as Record<string, unknown>;
+  at[last] = v;
+}
+
+/** The options given (flag key → value) set in a copy of `config`. */
+export function withOptions<T extends object>(config: T, given: Record<string, unknown>, model: TrainModel): T {
+  const c = structuredClone(config);
+  for (const o of trainOptions()) if (o.key in given && o.models.includes(model)) setOption(c, o, given[o.key]);
+  return c;
+}
+
+/**
+ * A run config of either shape, nested: the flat one of runs written before the sections (its
+ * fields are the table's keys; estimatorOptions; an ssvae run has yEstimator and no model) is
+ * moved field by field to the paths of the table; a nested one is returned as it is.
+ */
+export function nestConfig(raw: Record<string, unknown>): Record<string, unknown> {
+  if (typeof raw.model === 'object' && raw.model !== null) return raw;
+  const model = ('yEstimator' in raw ? 'ssvae' : raw.model ?? 'vae') as TrainModel;
+  const c: Record<string, unknown> = { model: { name: model }, estimator: { options: { ...(raw.estimatorOptions as object) } } };
+  for (const o of BASE_OPTIONS) if (o.models.includes(model) && o.key in raw) setOption(c, o, raw[o.key]);
+  if ('randomLabels' in raw) (c.model as Record<string, unknown>).randomLabels = raw.randomLabels;
+  return c;
+}
 
 /** Checks every option of `model` in `config`; the error names the option as the CLI spells it and its range. */
 export function checkOptions(config: object, model: TrainModel): void {
-  for (const o of trainOptions()) if (o.models.includes(model)) checkOption(o, valueOf(o, config));
+  const options = trainOptions().filter((o) => o.models.includes(model));
+  for (const section of new Set(options.map((o) => pathOf(o)[0]))) {
+    const v = (config as Record<string, unknown>)?.[section];
+    if (v === null || typeof v !== 'object') throw new ArgumentError(`config.${section} must be an object (the config is nested by concern, see options.ts), found ${JSON.stringify(v)}`);
+  }
+  for (const o of options) checkOption(o, valueOf(o, config));
 }
 
 /** The flags that may change on --resume, for --help and errors. */
@@ -200,19 +243,33 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * not record (ssvae's backend is an option of the run) cannot contradict it; give `saved` with the
  * defaults of its model filled in.
  */
-export function checkResume(saved: Record<string, unknown>, savedModel: TrainModel, given: Record<string, unknown>, model?: TrainModel): void {
+export function checkResume(saved: object, savedModel: TrainModel, given: Record<string, unknown>, model?: TrainModel): void {
   const may = `on --resume only ${resumableFlags().join(', ')} may change`;
   if (model && model !== savedModel) throw new ArgumentError(`model ${model} contradicts the run, which trains ${savedModel}; ${may}`);
   for (const o of trainOptions()) {
-    if (!(o.key in given) || o.resume || (!o.estimator && !(o.key in saved))) continue;
+    if (!(o.key in given) || o.resume || !o.models.includes(savedModel) || valueOf(o, saved) === undefined) continue;
     const was = valueOf(o, saved);
     if (!same(given[o.key], was)) throw new ArgumentError(`${optionName(o)} ${show(given[o.key])} contradicts the run, which has ${show(was)}; ${may}`);
   }
 }
 
+/**
+ * Why a checkpoint written with config `saved` cannot continue in a run with config `current` (both
+ * nested, of `model`): the first option of the model, estimator or optimizer that differs (steps
+ * may), or null when none does.
+ */
+export function runMismatch(saved: object, current: object, model: TrainModel): string | null {
+  for (const o of trainOptions()) {
+    if (!o.models.includes(model) || o.resume || o.estimator || !['model', 'estimator', 'optimizer'].includes(o.section)) continue;
+    const was = valueOf(o, saved), is = valueOf(o, current);
+    if (!same(was, is)) return `was written for ${optionName(o)} ${show(was)}, this run has ${show(is)}`;
+  }
+  return null;
+}
+
 /** The saved config with the options given on the command line that may change on resume (steps, threads, cadence). */
 export function resumeConfig<T extends object>(saved: T, given: Record<string, unknown>): T {
-  const c = { ...saved } as Record<string, unknown>;
-  for (const o of trainOptions()) if (o.resume && o.key in given) c[o.key] = given[o.key];
-  return c as T;
+  const c = structuredClone(saved);
+  for (const o of trainOptions()) if (o.resume && o.key in given) setOption(c, o, given[o.key]);
+  return c;
 }

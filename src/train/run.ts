@@ -11,10 +11,10 @@ import { openBackend } from '../backends/open.js';
 import type { Dataset } from '../data/index.js';
 import { ArgumentError } from '../errors.js';
 import { setBackend } from '../engine.js';
-import type { EvalResult, Model, ModelName } from '../models/index.js';
+import type { EvalResult, Model } from '../models/index.js';
 import type { Key } from '../random/key.js';
 import type { CheckpointState } from './checkpoint.js';
-import { type BackendName, type TrainConfig, defaultConfig, validateConfig } from './config.js';
+import { type BackendName, patchConfig, savedConfig, type TrainConfig, validateConfig } from './config.js';
 import { curvesSvg } from './curves.js';
 import { loadData, type RunData } from './data.js';
 import { writeAtomic } from './files.js';
@@ -71,7 +71,7 @@ export interface RunOptions {
 }
 
 /** The backend of a run's config. */
-const runBackend = (c: TrainConfig): Promise<Backend> => openBackend(c.backend, { threads: c.threads, tfjsBackend: c.tfjsBackend, nativeRng: c.tfjsNativeRng });
+const runBackend = ({ runtime: r }: TrainConfig): Promise<Backend> => openBackend(r.backend, { threads: r.threads, tfjsBackend: r.tfjsBackend, nativeRng: r.tfjsNativeRng });
 
 export async function versions(): Promise<RunResult['versions']> {
   let gumbel = 'unknown';
@@ -111,20 +111,16 @@ export function evaluateWithProgress(
   return evaluateSliced(boundEvaluation(trainer.model, ds, samples, key, size), stderr, { notTTYSchedule, stop });
 }
 
-/** A checkpoint's config, with the fields added since it was written at their defaults. */
-const ownConfig = (ckpt: CheckpointState): TrainConfig =>
-  ({ ...defaultConfig((ckpt.config as { model?: ModelName }).model ?? 'vae'), ...(ckpt.config as Partial<TrainConfig>) });
-
 /** Trains (or resumes) a run in `outDir`; returns the result, or null when stopped by `stop`. */
 export async function runTraining(opts: RunOptions): Promise<{ result: RunResult | null; step: number; outDir: string }> {
   const tStart = performance.now();
   const { outDir } = opts;
   return withRunFolder({ outDir, resume: !!opts.resume, stderr: opts.stderr }, async (ckpt) => {
     // On resume the run's own configuration wins; only its length may be extended.
-    const config = validateConfig(ckpt ? resumeConfig(ownConfig(ckpt), opts.resumeWith ?? {}) : opts.config);
+    const config = validateConfig(ckpt ? resumeConfig(savedConfig(ckpt.config), opts.resumeWith ?? {}) : opts.config);
     const data = await (opts.loadData ?? loadData)(config);
     // Known only once the data is loaded, and checked before the run folder exists.
-    if (config.batch > data.train.n) throw new ArgumentError(`--batch must be at most the ${data.train.n} training examples, found ${config.batch}`);
+    if (config.optimizer.batch > data.train.n) throw new ArgumentError(`--batch must be at most the ${data.train.n} training examples, found ${config.optimizer.batch}`);
     const tLoaded = performance.now();
     const backend = await runBackend(config);
     return { config, data, backend, tLoaded };
@@ -133,11 +129,12 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
     const trainer = new Trainer(config, data.train, backend, data.valid);
     if (resumed) trainer.restore(resumed.ckpt, join(outDir, FILES.checkpoint));
     await writeAtomic(join(outDir, FILES.config), JSON.stringify(config, null, 2) + '\n');
+    const { model: m, estimator: e, optimizer: o, evaluation: ev } = config;
     const st = await runLoop({
-      trainer, outDir, steps: config.steps, logEvery: config.logEvery, evalEvery: config.evalEvery,
-      rate: { name: 'examplesPerSec', perStep: config.batch }, stderr: opts.stderr, notTTYSchedule: opts.notTTYSchedule, stop: opts.stop, resumed,
+      trainer, outDir, steps: o.steps, logEvery: ev.logEvery, evalEvery: ev.evalEvery,
+      rate: { name: 'examplesPerSec', perStep: o.batch }, stderr: opts.stderr, notTTYSchedule: opts.notTTYSchedule, stop: opts.stop, resumed,
       bar: {
-        format: `${config.model}/${config.latent}/${config.estimator} {bar} {value}/{total} | loss {loss} | τ {tau} | {eps} ex/s | valid {valid}`,
+        format: `${m.name}/${m.latent}/${e.name} {bar} {value}/{total} | loss {loss} | τ {tau} | {eps} ex/s | valid {valid}`,
         payload: (last, valid) => ({
           loss: last ? last.loss.toFixed(2) : '-', tau: trainer.tauAt(Math.max(0, trainer.step - 1)).toFixed(3),
           eps: last ? Math.round(last.examplesPerSec) : '-', valid: valid ? (valid.value as number).toFixed(2) : '-',
@@ -146,8 +143,8 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
     });
     if (st.stopped) return { result: null, step: trainer.step, outDir };
     const tEval = performance.now();
-    opts.stderr.write(`evaluating ${data.test.n} test examples with m = ${config.evalSamples} samples each\n`);
-    const test = await evaluateWithProgress(trainer, data.test, config.evalSamples, trainer.keys.test, opts.stderr, opts.notTTYSchedule, 0, opts.stop);
+    opts.stderr.write(`evaluating ${data.test.n} test examples with m = ${ev.evalSamples} samples each\n`);
+    const test = await evaluateWithProgress(trainer, data.test, ev.evalSamples, trainer.keys.test, opts.stderr, opts.notTTYSchedule, 0, opts.stop);
     if (!test) return { result: null, step: trainer.step, outDir };
     checkFiniteResult(test.mean, 'the test bound', trainer.step);
     warnAbsurd(test.mean, 'the test bound', opts.stderr);
@@ -164,20 +161,20 @@ async function writeArtifacts(
   st: { metrics: MetricLine[]; lastValid: RunResult['valid']; trainSeconds: number },
   t: { outDir: string; backend: Backend; tStart: number; tLoaded: number; evalSeconds: number },
 ): Promise<RunResult> {
-  const { metrics, trainSeconds } = st, { outDir } = t;
+  const { metrics, trainSeconds } = st, { outDir } = t, { model: m, estimator: e, evaluation: ev } = config;
   await writeAtomic(join(outDir, FILES.samples), samplesPng(trainer.model, 64, trainer.keys.sample, data.test));
   const lossPts = metrics.map((m) => [m.step, m.loss] as [number, number]);
   const validPts = metrics.filter((m) => m.valid !== undefined).map((m) => [m.step, m.valid!] as [number, number]);
-  const yLabel = config.model === 'vae' ? 'nats (train −ELBO, valid −log p̂(x))' : 'nats (train NLL m=1, valid NLL)';
+  const yLabel = m.name === 'vae' ? 'nats (train −ELBO, valid −log p̂(x))' : 'nats (train NLL m=1, valid NLL)';
   await writeAtomic(join(outDir, FILES.curves), curvesSvg(
-    [{ name: 'train loss', color: '#1f77b4', points: lossPts }, { name: `valid (m=${config.validSamples})`, color: '#d62728', points: validPts }],
-    { title: `${config.model} ${config.latent} ${config.estimator}: test ${test.mean.toFixed(2)} (m=${config.evalSamples})`, yLabel },
+    [{ name: 'train loss', color: '#1f77b4', points: lossPts }, { name: `valid (m=${ev.validSamples})`, color: '#d62728', points: validPts }],
+    { title: `${m.name} ${m.latent} ${e.name}: test ${test.mean.toFixed(2)} (m=${ev.evalSamples})`, yLabel },
   ));
   const steps = trainer.step;
-  const paper = paperTable1(config.model, config.latent, config.estimator);
+  const paper = paperTable1(m.name, m.latent, e.name);
   const result: RunResult = {
-    model: config.model, latent: config.latent, estimator: config.estimator, metric: metricName(config.model),
-    test: { value: test.mean, samples: config.evalSamples, examples: data.test.n },
+    model: m.name, latent: m.latent, estimator: e.name, metric: metricName(m.name),
+    test: { value: test.mean, samples: ev.evalSamples, examples: data.test.n },
     valid: st.lastValid,
     trainLoss: metrics.length ? metrics[metrics.length - 1].loss : null,
     paper: { value: paper ?? null, source: 'Jang, Gu & Poole (ICLR 2017), Table 1 (about 550k steps, SGD momentum)' },
@@ -185,7 +182,7 @@ async function writeArtifacts(
     timings: {
       loadSeconds: (t.tLoaded - t.tStart) / 1000, trainSeconds, evalSeconds: t.evalSeconds, totalSeconds: (performance.now() - t.tStart) / 1000,
       stepsPerSec: trainSeconds > 0 ? steps / trainSeconds : 0,
-      examplesPerSec: trainSeconds > 0 ? (steps * config.batch) / trainSeconds : 0,
+      examplesPerSec: trainSeconds > 0 ? (steps * config.optimizer.batch) / trainSeconds : 0,
     },
     versions: await versions(),
     backend: { name: t.backend.name, variant: t.backend.variant },
@@ -203,9 +200,9 @@ async function writeArtifacts(
 export async function loadRun(dir: string, backendName?: BackendName): Promise<{ config: TrainConfig; ckpt: CheckpointState; trainer: Trainer; data: RunData; backend: Backend }> {
   await checkRunDir(dir, 'run-dir');
   const ckpt = await readCheckpoint(dir);
-  const saved = ownConfig(ckpt);
+  const saved = savedConfig(ckpt.config);
   // Another backend than the run's drops the run's tfjs settings unless it is tfjs too.
-  const config = validateConfig(backendName ? { ...saved, backend: backendName, ...(backendName !== 'tfjs' ? { tfjsBackend: 'wasm' as const, tfjsNativeRng: false } : {}) } : saved);
+  const config = validateConfig(backendName ? patchConfig(saved, { runtime: { backend: backendName, ...(backendName !== 'tfjs' ? { tfjsBackend: 'wasm' as const, tfjsNativeRng: false } : {}) } }) : saved);
   const data = await loadData(config);
   const backend = await runBackend(config);
   setBackend(backend);

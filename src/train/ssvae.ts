@@ -12,7 +12,7 @@
 import type { Backend } from '../backend.js';
 import { grad } from '../autograd/tape.js';
 import { step as scratchStep } from '../engine.js';
-import { ArgumentError, checkNumber, ShapeError } from '../errors.js';
+import { ArgumentError, ShapeError } from '../errors.js';
 import { Batcher, binarizeDynamic, type Dataset, pickLabelled, permutation } from '../data/index.js';
 import type { Estimator, EstimatorName } from '../estimators/estimator.js';
 import { createEstimator, estimatorDescriptor, resolveOptions } from '../estimators/registry.js';
@@ -21,6 +21,8 @@ import { add, scale, tensor } from '../ops.js';
 import { Adam } from '../optim/optimizer.js';
 import { foldIn, key as keyOf, type Key } from '../random/key.js';
 import type { CheckpointState } from './checkpoint.js';
+import { type EstimatorConfig, patchConfig, type RuntimeConfig } from './config.js';
+import { checkOptions, nestConfig, runMismatch } from './options.js';
 import { SSL_TAU, tauAt } from './schedules.js';
 import type { Evaluation, RunTrainer } from './loop.js';
 import { TrainingError } from './trainer.js';
@@ -28,56 +30,69 @@ import { TrainingError } from './trainer.js';
 /** Rows (examples × classes) of one marginalization chunk: bounds the scratch memory of a step. */
 export const MAX_ROWS = 500;
 
+/** An M2 run's configuration, by concern as TrainConfig (options.ts); y's estimator is config.estimator. */
 export interface SsvaeConfig {
+  model: {
+    name: 'ssvae';
+    /** Classes k of y. */
+    classes: number;
+    /** Labeled examples (a multiple of classes). */
+    labels: number;
+    /** α of the paper's grid (0.1, 0.2, 0.3, 0.8, 1.0): the labeled −log q(y|x) is weighted β = α·N/N_l per example. */
+    alpha: number;
+    /** Random labels in [0, classes) instead of the data's (the speed test of Fig. 5a; not a CLI option). */
+    randomLabels: boolean;
+  };
   /** y's estimator, a registry name (the paper's: marginalize, gumbel_softmax, st_gumbel_softmax). */
-  yEstimator: EstimatorName;
-  /** α of the paper's grid (0.1, 0.2, 0.3, 0.8, 1.0): the labeled −log q(y|x) is weighted β = α·N/N_l per example. */
-  alpha: number;
-  /** Labeled examples (a multiple of classes). */
-  labels: number;
-  classes: number;
-  steps: number;
-  /** Unlabeled rows per step. */
-  batch: number;
-  /** Labeled rows per step (at most `labels`). */
-  labeledBatch: number;
-  lr: number;
-  seed: number;
-  /** Validate (accuracy and ELBO on the first validSize validation examples) every n steps; 0: at the end only. */
-  evalEvery: number;
-  validSize: number;
-  /** Test examples of the final evaluation (0: all 10,000). */
-  testSize: number;
-  /** Random labels in [0, classes) instead of the data's (the speed test of Fig. 5a). */
-  randomLabels: boolean;
-  /** MNIST-shaped IDX files with labels (--data-dir); null: the bundled MNIST. */
-  dataDir: string | null;
+  estimator: EstimatorConfig;
+  optimizer: {
+    steps: number;
+    /** Unlabeled rows per step. */
+    batch: number;
+    /** Labeled rows per step (at most `labels`). */
+    labeledBatch: number;
+    lr: number;
+    seed: number;
+  };
+  evaluation: {
+    /** Validate (accuracy and ELBO on the first validSize validation examples) every n steps; 0: at the end only. */
+    evalEvery: number;
+    validSize: number;
+    /** Test examples of the final evaluation (0: all 10,000). */
+    testSize: number;
+  };
+  /** backend and threads; dataDir: MNIST-shaped IDX files with labels (--data-dir), null: the bundled MNIST. */
+  runtime: Pick<RuntimeConfig, 'backend' | 'threads' | 'dataDir'>;
 }
 
 export const SSVAE_DEFAULTS: Readonly<SsvaeConfig> = {
-  yEstimator: 'gumbel_softmax', alpha: 0.1, labels: 100, classes: 10, steps: 20_000, batch: 100, labeledBatch: 100, lr: 3e-4,
-  seed: 0, evalEvery: 1000, validSize: 1000, testSize: 0, randomLabels: false, dataDir: null,
+  model: { name: 'ssvae', classes: 10, labels: 100, alpha: 0.1, randomLabels: false },
+  estimator: { name: 'gumbel_softmax', options: {} },
+  optimizer: { steps: 20_000, batch: 100, labeledBatch: 100, lr: 3e-4, seed: 0 },
+  evaluation: { evalEvery: 1000, validSize: 1000, testSize: 0 },
+  runtime: { backend: 'wasm', threads: 0, dataDir: null },
 };
+
+/** Partial sections, for overriding an M2 config: `{ model: { labels: 20 } }`. */
+export type SsvaePatch = { [S in keyof SsvaeConfig]?: Partial<SsvaeConfig[S]> };
+
+/** SSVAE_DEFAULTS with the sections of `patch` merged in. */
+export const ssvaeConfig = (patch: SsvaePatch = {}): SsvaeConfig => patchConfig(SSVAE_DEFAULTS, patch);
+
+/** A saved M2 config (flat ones of older runs nested), the fields added since at their defaults. Not validated. */
+export const savedSsvaeConfig = (raw: Record<string, unknown>): SsvaeConfig => ssvaeConfig(nestConfig(raw) as Partial<SsvaeConfig>);
 
 export { PAPER_TABLE2 } from '../reproduce/paper.js';
 
+/** Checks every field (ranges from options.ts, as validateConfig); the message names the option as the CLI spells it. */
 export function validateSsvaeConfig(c: SsvaeConfig): SsvaeConfig {
-  const w = 'ssvae config';
-  checkLabelEstimator(c.yEstimator);
-  checkNumber(w, 'alpha', c.alpha, { nonNegative: true });
-  checkNumber(w, 'classes', c.classes, { integer: true, positive: true });
-  if (c.classes < 2) throw new ArgumentError(`${w}: classes must be >= 2, found ${c.classes}`);
-  checkNumber(w, 'labels', c.labels, { integer: true, positive: true });
-  if (c.labels % c.classes) throw new ArgumentError(`${w}: labels must be a multiple of classes (${c.classes}) to take as many of each class, found ${c.labels}`);
-  checkNumber(w, 'steps', c.steps, { integer: true, nonNegative: true });
-  checkNumber(w, 'batch', c.batch, { integer: true, positive: true });
-  checkNumber(w, 'labeledBatch', c.labeledBatch, { integer: true, positive: true });
-  checkNumber(w, 'lr', c.lr, { positive: true });
-  checkNumber(w, 'seed', c.seed, { integer: true, nonNegative: true });
-  checkNumber(w, 'evalEvery', c.evalEvery, { integer: true, nonNegative: true });
-  checkNumber(w, 'validSize', c.validSize, { integer: true, nonNegative: true });
-  checkNumber(w, 'testSize', c.testSize, { integer: true, nonNegative: true });
-  if (c.dataDir !== null && typeof c.dataDir !== 'string') throw new ArgumentError(`${w}: dataDir must be a directory or null, found ${String(c.dataDir)}`);
+  checkOptions(c, 'ssvae');
+  const m = c.model;
+  if (m.name !== 'ssvae') throw new ArgumentError(`config.model.name must be 'ssvae', found '${String(m.name)}'`);
+  if (typeof m.randomLabels !== 'boolean') throw new ArgumentError(`config.model.randomLabels must be true or false, found ${String(m.randomLabels)}`);
+  if (m.labels % m.classes) throw new ArgumentError(`--labels must be a multiple of --classes (${m.classes}) to take as many of each class, found ${m.labels}`);
+  if (Object.keys(c.estimator.options ?? {}).length) throw new ArgumentError(`config.estimator.options must be empty: the M2 trainer takes y's estimator with its defaults, found ${JSON.stringify(c.estimator.options)}`);
+  checkLabelEstimator(c.estimator.name);
   return c;
 }
 
@@ -125,20 +140,22 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
     const { train } = data;
     if (!train.labels) throw new ShapeError('SsvaeTrainer: the training set must have labels');
     if (train.dim !== 784) throw new ShapeError(`SsvaeTrainer: images must be 28×28 (784 values), found ${train.dim}`);
-    if (config.batch > train.n) throw new ShapeError(`SsvaeTrainer: batch ${config.batch} is larger than the ${train.n} training examples`);
-    const root = keyOf(config.seed);
+    const { model: m, optimizer: o } = config;
+    if (o.batch > train.n) throw new ShapeError(`SsvaeTrainer: batch ${o.batch} is larger than the ${train.n} training examples`);
+    const root = keyOf(o.seed);
     this.keys = { init: foldIn(root, 0), data: foldIn(root, 1), step: foldIn(root, 2), binarize: foldIn(root, 3), valid: foldIn(root, 4), test: foldIn(root, 5) };
-    this.trainLabels = config.randomLabels ? randomLabels(train.n, config.classes, foldIn(root, 6)) : train.labels;
-    this.labeled = pickLabelled(this.trainLabels, config.labels / config.classes, foldIn(root, 7), config.classes);
-    this.model = new SSVAE({ classes: config.classes, key: this.keys.init, initData: train.images, backend });
-    this.optimizer = new Adam(config.lr).init(this.model.params.list);
-    this.y = createEstimator(config.yEstimator);
-    if (this.y.params().length) throw new ArgumentError(`--y-estimator ${config.yEstimator} has parameters of its own, which the M2 trainer does not train`);
-    const d = estimatorDescriptor(config.yEstimator);
-    this.rowsPerExample = d.evaluations(resolveOptions(d) as Record<string, number>, 1, config.classes);
-    this.batcher = new Batcher(train, { batchSize: config.batch, key: this.keys.data, dropLast: true });
-    const lb = Math.min(config.labeledBatch, config.labels);
-    this.xu = new Float32Array(config.batch * 784);
+    this.trainLabels = m.randomLabels ? randomLabels(train.n, m.classes, foldIn(root, 6)) : train.labels;
+    this.labeled = pickLabelled(this.trainLabels, m.labels / m.classes, foldIn(root, 7), m.classes);
+    this.model = new SSVAE({ classes: m.classes, key: this.keys.init, initData: train.images, backend });
+    this.optimizer = new Adam(o.lr).init(this.model.params.list);
+    const name = config.estimator.name;
+    this.y = createEstimator(name);
+    if (this.y.params().length) throw new ArgumentError(`--y-estimator ${name} has parameters of its own, which the M2 trainer does not train`);
+    const d = estimatorDescriptor(name);
+    this.rowsPerExample = d.evaluations(resolveOptions(d) as Record<string, number>, 1, m.classes);
+    this.batcher = new Batcher(train, { batchSize: o.batch, key: this.keys.data, dropLast: true });
+    const lb = Math.min(o.labeledBatch, m.labels);
+    this.xu = new Float32Array(o.batch * 784);
     this.xl = new Float32Array(lb * 784);
     this.yl = new Uint8Array(lb);
   }
@@ -149,7 +166,7 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
 
   /** β = α·N/N_l: the per-example weight of the labeled −log q(y|x) (Kingma et al.'s scaling). */
   get beta(): number {
-    return (this.config.alpha * this.data.train.n) / this.config.labels;
+    return (this.config.model.alpha * this.data.train.n) / this.config.model.labels;
   }
 
   /** Step t's rows, dynamically binarized: unlabeled batch t mod E of epoch ⌊t/E⌋, and the labeled batch. */
@@ -177,7 +194,7 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
    * on the host in a fixed order (memory stays bounded at k = 100; the numbers do not depend on threads).
    */
   trainStep(): { step: number; loss: number; labeled: number; unlabeled: number; classification: number; tau: number; values: Record<string, number> } {
-    const t = this.step, tau = this.tauAt(t), { yEstimator, batch: B } = this.config, beta = this.beta;
+    const t = this.step, tau = this.tauAt(t), B = this.config.optimizer.batch, beta = this.beta;
     this.rows(t);
     const key = foldIn(this.keys.step, t);
     const chunks = Math.ceil((B * this.rowsPerExample) / MAX_ROWS), per = Math.ceil(B / chunks);
@@ -198,7 +215,7 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
         }
         const j = J.item();
         if (!Number.isFinite(j)) {
-          throw new TrainingError(`training stopped at step ${t}: the objective is ${j} (${JSON.stringify(v)}; ssvae/${yEstimator}, τ = ${tau}, lr = ${this.config.lr}); try a smaller --lr`);
+          throw new TrainingError(`training stopped at step ${t}: the objective is ${j} (${JSON.stringify(v)}; ssvae/${this.y.name}, τ = ${tau}, lr = ${this.config.optimizer.lr}); try a smaller --lr`);
         }
         const grads = grad(J, params);
         if (!sums) return this.optimizer.step(params, grads);
@@ -219,7 +236,7 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
   checkpoint(extra: Record<string, unknown> = {}): CheckpointState {
     const opt = this.optimizer.state();
     return {
-      config: { ...this.config }, step: this.step, rng: { seed: this.config.seed, key: [this.keys.step[0], this.keys.step[1]] },
+      config: structuredClone(this.config) as unknown as Record<string, unknown>, step: this.step, rng: { seed: this.config.optimizer.seed, key: [this.keys.step[0], this.keys.step[1]] },
       schedule: { tau: this.tauAt(this.step), slope: 1 }, estimator: {},
       optimizer: { name: this.optimizer.name, t: opt.t, buffers: opt.buffers }, params: this.model.params.serialize(), estimatorParams: [], extra,
     };
@@ -227,9 +244,10 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
 
   /** Restores a checkpoint of this same configuration (the step count may differ). */
   restore(s: CheckpointState, name = 'checkpoint'): void {
-    for (const k of ['yEstimator', 'alpha', 'labels', 'classes', 'batch', 'labeledBatch', 'lr', 'seed', 'randomLabels'] as const) {
-      if (s.config[k] !== this.config[k]) throw new ShapeError(`SsvaeTrainer.restore: ${name} was written for ${k} = ${JSON.stringify(s.config[k])}, this run has ${JSON.stringify(this.config[k])}`);
-    }
+    const saved = savedSsvaeConfig(s.config);
+    const why = runMismatch(saved, this.config, 'ssvae')
+      ?? (saved.model.randomLabels !== this.config.model.randomLabels ? `was written with randomLabels ${saved.model.randomLabels}, this run has ${this.config.model.randomLabels}` : null);
+    if (why) throw new ShapeError(`SsvaeTrainer.restore: ${name} ${why}`);
     this.model.params.load(s.params, name);
     this.optimizer.init(this.model.params.list);
     this.optimizer.loadState({ t: s.optimizer.t, buffers: s.optimizer.buffers });
@@ -246,12 +264,13 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
    */
   evaluation(ds: Dataset, which: 'valid' | 'test', size = 0): Evaluation<SsvaeEvalResult> {
     const n = size > 0 ? Math.min(size, ds.n) : ds.n;
-    const labels = this.config.randomLabels ? randomLabels(ds.n, this.config.classes, foldIn(this.keys[which], 1)) : ds.labels;
+    const { randomLabels: random, classes } = this.config.model;
+    const labels = random ? randomLabels(ds.n, classes, foldIn(this.keys[which], 1)) : ds.labels;
     if (!labels) throw new ShapeError(`SsvaeTrainer.evaluate: the ${which} set must have labels`);
     const key = this.keys[which];
     let correct = 0, total = 0;
     return {
-      n, per: Math.max(1, Math.floor(1000 / this.config.classes)), label: `${which}, marginalized over ${this.config.classes} classes`,
+      n, per: Math.max(1, Math.floor(1000 / classes)), label: `${which}, marginalized over ${classes} classes`,
       slice: (start, end) => {
         const r = this.model.evaluate(ds.images.subarray(start * 784, end * 784), labels.subarray(start, end), { key: foldIn(key, start) });
         correct += Math.round(r.accuracy * r.examples);
@@ -271,7 +290,7 @@ export class SsvaeTrainer implements RunTrainer<SsvaeEvalResult> {
   }
 
   validation(): Evaluation<SsvaeEvalResult> {
-    return this.evaluation(this.data.valid, 'valid', this.config.validSize);
+    return this.evaluation(this.data.valid, 'valid', this.config.evaluation.validSize);
   }
 
   validFields(v: SsvaeEvalResult): { validAccuracy: number; validElbo: number } {

@@ -17,8 +17,8 @@ import { FILES } from './folder.js';
 import { checkFiniteResult, evaluateSliced, type Output, runLoop, withRunFolder } from './loop.js';
 import { versions, warnAbsurd } from './run.js';
 import { openBackend } from '../backends/open.js';
-import type { BackendName } from './config.js';
-import { SSVAE_DEFAULTS, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
+import { resumeConfig } from './options.js';
+import { savedSsvaeConfig, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
 
 export interface SsvaeMetric {
   step: number;
@@ -62,37 +62,36 @@ export async function runSsvae(opts: {
   config: SsvaeConfig;
   outDir: string;
   stderr: Output;
-  backend?: BackendName;
-  threads?: number;
   /** Data loaded once by a caller that runs many runs (gumbel reproduce table2). */
   data?: SsvaeData;
   notTTYSchedule?: number;
   /** Continue the run in outDir from its checkpoint (its own config wins). */
   resume?: boolean;
-  /** On resume: a new total step count (default: the run's own). */
-  resumeSteps?: number;
+  /** On resume: the options given again (only those options.ts lets change on resume apply: steps, threads, cadence). */
+  resumeWith?: Record<string, unknown>;
   /** Set `stop` to checkpoint and return null (Ctrl-C, SIGTERM). */
   stop?: { stop: boolean };
 }): Promise<SsvaeRunResult | null> {
   const { outDir } = opts;
   const t0 = performance.now();
   return withRunFolder({ outDir, resume: !!opts.resume, stderr: opts.stderr }, async (ckpt) => {
-    // A checkpoint's config wins; fields it predates (dataDir) take their defaults.
-    const config = validateSsvaeConfig(ckpt ? { ...SSVAE_DEFAULTS, ...(ckpt.config as unknown as SsvaeConfig), ...(opts.resumeSteps !== undefined ? { steps: opts.resumeSteps } : {}) } : opts.config);
-    const data = opts.data ?? (await loadSsvaeData({ dataDir: config.dataDir }));
+    // A checkpoint's config wins (a flat one nested; fields it predates, like dataDir, at their defaults).
+    const config = validateSsvaeConfig(ckpt ? resumeConfig(savedSsvaeConfig(ckpt.config), opts.resumeWith ?? {}) : opts.config);
+    const data = opts.data ?? (await loadSsvaeData({ dataDir: config.runtime.dataDir }));
     const tLoaded = performance.now();
-    const backend = await openBackend(opts.backend ?? 'wasm', { threads: opts.threads ?? 1 });
+    const backend = await openBackend(config.runtime.backend, { threads: config.runtime.threads });
     return { config, data, backend, tLoaded };
   }, (p) => p.backend.dispose(), async ({ config, data, backend, tLoaded }, resumed) => {
     setBackend(backend);
     const trainer = new SsvaeTrainer(config, data, backend);
     if (resumed) trainer.restore(resumed.ckpt, join(outDir, FILES.checkpoint));
     await writeAtomic(join(outDir, FILES.config), JSON.stringify(config, null, 2) + '\n');
+    const { model: m, evaluation: ev } = config;
     const st = await runLoop({
-      trainer, outDir, steps: config.steps, logEvery: Math.max(1, Math.min(100, config.evalEvery || 100)), evalEvery: config.evalEvery,
+      trainer, outDir, steps: config.optimizer.steps, logEvery: Math.max(1, Math.min(100, ev.evalEvery || 100)), evalEvery: ev.evalEvery,
       rate: { name: 'stepsPerSec', perStep: 1 }, stderr: opts.stderr, notTTYSchedule: opts.notTTYSchedule, stop: opts.stop, resumed,
       bar: {
-        format: `ssvae/${config.yEstimator} α=${config.alpha} {bar} {value}/{total} | J {loss} | τ {tau} | {sps} steps/s | valid acc {acc}`,
+        format: `ssvae/${config.estimator.name} α=${m.alpha} {bar} {value}/{total} | J {loss} | τ {tau} | {sps} steps/s | valid acc {acc}`,
         payload: (last, valid) => ({
           loss: last ? last.loss.toFixed(2) : '-', tau: trainer.tauAt(Math.max(0, trainer.step - 1)).toFixed(3),
           sps: last ? last.stepsPerSec.toFixed(2) : '-', acc: valid ? `${(100 * (valid.accuracy as number)).toFixed(1)}%` : '-',
@@ -101,14 +100,14 @@ export async function runSsvae(opts: {
     });
     if (st.stopped) return null;
     const tEval = performance.now();
-    const test = config.testSize > 0 && config.testSize < data.test.n ? slice(data.test, 0, config.testSize) : data.test;
-    opts.stderr.write(`evaluating ${test.n} test examples (accuracy; ELBO marginalized over ${config.classes} classes)\n`);
+    const test = ev.testSize > 0 && ev.testSize < data.test.n ? slice(data.test, 0, ev.testSize) : data.test;
+    opts.stderr.write(`evaluating ${test.n} test examples (accuracy; ELBO marginalized over ${m.classes} classes)\n`);
     const t = await evaluateSliced(trainer.evaluation(test, 'test'), opts.stderr, { stop: opts.stop, notTTYSchedule: opts.notTTYSchedule });
     if (!t) return null;
     checkFiniteResult(t.elbo, 'the test ELBO', trainer.step);
     warnAbsurd(t.elbo, 'the test ELBO', opts.stderr);
     return writeSsvaeArtifacts(config, trainer, t, st as unknown as { metrics: SsvaeMetric[]; lastValid: SsvaeRunResult['valid']; trainSeconds: number }, {
-      outDir, backend, loadSeconds: (tLoaded - t0) / 1000, evalSeconds: (performance.now() - tEval) / 1000, validExamples: config.validSize || data.valid.n,
+      outDir, backend, loadSeconds: (tLoaded - t0) / 1000, evalSeconds: (performance.now() - tEval) / 1000, validExamples: ev.validSize || data.valid.n,
     });
   });
 }
@@ -120,7 +119,8 @@ async function writeSsvaeArtifacts(
   o: { outDir: string; backend: Backend; loadSeconds: number; evalSeconds: number; validExamples: number },
 ): Promise<SsvaeRunResult> {
   const { metrics, trainSeconds } = st, { outDir } = o;
-  const title = `ssvae ${config.yEstimator} α=${config.alpha}: test accuracy ${(100 * t.accuracy).toFixed(2)}%, ELBO ${t.elbo.toFixed(2)}`;
+  const y = config.estimator.name, alpha = config.model.alpha;
+  const title = `ssvae ${y} α=${alpha}: test accuracy ${(100 * t.accuracy).toFixed(2)}%, ELBO ${t.elbo.toFixed(2)}`;
   const validPts = metrics.filter((m) => m.validElbo !== undefined);
   await writeAtomic(join(outDir, FILES.curves), curvesSvg([
     { name: 'train J (Eq. 11)', color: '#1f77b4', points: metrics.map((m) => [m.step, m.loss]) },
@@ -130,9 +130,9 @@ async function writeSsvaeArtifacts(
     { name: `valid accuracy (${o.validExamples} examples)`, color: '#2ca02c', points: validPts.map((m) => [m.step, 100 * m.validAccuracy!]) },
   ], { title, yLabel: 'accuracy (%)' }));
   const result: SsvaeRunResult = {
-    model: 'ssvae', yEstimator: config.yEstimator, alpha: config.alpha,
+    model: 'ssvae', yEstimator: y, alpha,
     test: { accuracy: t.accuracy, elbo: t.elbo, examples: t.examples }, valid: st.lastValid,
-    paper: { ...(PAPER_TABLE2[config.yEstimator as Table2Estimator] ?? { accuracy: null, elbo: null }), source: 'Jang, Gu & Poole (ICLR 2017), Table 2 (100 labels)' },
+    paper: { ...(PAPER_TABLE2[y as Table2Estimator] ?? { accuracy: null, elbo: null }), source: 'Jang, Gu & Poole (ICLR 2017), Table 2 (100 labels)' },
     steps: trainer.step, config,
     timings: { loadSeconds: o.loadSeconds, trainSeconds, evalSeconds: o.evalSeconds, stepsPerSec: trainSeconds > 0 ? trainer.step / trainSeconds : 0 },
     versions: await versions(), backend: { name: o.backend.name, variant: o.backend.variant }, outDir,

@@ -6,14 +6,15 @@ import type { Backend } from '../backend.js';
 import { grad } from '../autograd/tape.js';
 import { step as scratchStep } from '../engine.js';
 import { GumbelError, ShapeError } from '../errors.js';
-import type { Estimator, EstimatorName } from '../estimators/estimator.js';
+import type { Estimator } from '../estimators/estimator.js';
 import { Batcher, type Dataset } from '../data/index.js';
 import { createModel, type EvalResult, type Model } from '../models/index.js';
 import { Adam, SGD } from '../optim/optimizer.js';
 import { foldIn, key as keyOf, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import type { CheckpointState } from './checkpoint.js';
-import { slopeAt, tauAt, type TrainConfig, validateConfig } from './config.js';
+import { savedConfig, slopeAt, tauAt, type TrainConfig, validateConfig } from './config.js';
+import { runMismatch } from './options.js';
 import { createEstimator, estimatorDescriptor } from '../estimators/index.js';
 import type { Evaluation, RunTrainer } from './loop.js';
 
@@ -66,21 +67,16 @@ export class Trainer implements RunTrainer<EvalResult> {
 
   constructor(readonly config: TrainConfig, readonly train: Dataset, readonly backend: Backend, readonly valid?: Dataset) {
     validateConfig(config);
-    if (config.batch > train.n) throw new ShapeError(`Trainer: --batch ${config.batch} is larger than the ${train.n} training examples`);
-    this.keys = runKeys(config.seed);
+    const { model: m, estimator: e, optimizer: o } = config;
+    if (o.batch > train.n) throw new ShapeError(`Trainer: --batch ${o.batch} is larger than the ${train.n} training examples`);
+    this.keys = runKeys(o.seed);
     // An estimator that needs f as a one-sample log-weight (sf, vimco) gets the VAE's KL sampled (models/vae.ts).
-    const kl = estimatorDescriptor(config.estimator).logWeight ? 'sampled' : 'analytic';
-    this.model = createModel(
-      {
-        model: config.model, latent: config.latent, prior: config.prior, hidden: config.hidden, dim: train.dim,
-        units: config.units, vars: config.vars, classes: config.classes, kl,
-      },
-      this.keys.init, train.images, backend,
-    );
-    this.estimator = createEstimator(config.estimator as EstimatorName, config.estimatorOptions);
-    const opt = config.optimizer === 'sgd' ? new SGD(config.lr, config.momentum) : new Adam(config.lr);
+    const kl = estimatorDescriptor(e.name).logWeight ? 'sampled' : 'analytic';
+    this.model = createModel({ ...m, model: m.name, dim: train.dim, kl }, this.keys.init, train.images, backend);
+    this.estimator = createEstimator(e.name, e.options);
+    const opt = o.name === 'sgd' ? new SGD(o.lr, o.momentum) : new Adam(o.lr);
     this.optimizer = opt.init(this.params());
-    this.batcher = new Batcher(train, { batchSize: config.batch, key: this.keys.data, dropLast: true });
+    this.batcher = new Batcher(train, { batchSize: o.batch, key: this.keys.data, dropLast: true });
   }
 
   /** Everything the optimizer updates: the model's parameters, then the estimator's. */
@@ -89,11 +85,11 @@ export class Trainer implements RunTrainer<EvalResult> {
   }
 
   tauAt(t: number): number {
-    return tauAt(this.config, t);
+    return tauAt(this.config.schedule, t);
   }
 
   slopeAt(t: number): number {
-    return slopeAt(t, this.config.batch, this.train.n);
+    return slopeAt(t, this.config.optimizer.batch, this.train.n);
   }
 
   /** The training rows of step t (shared buffer): batch t mod E of epoch ⌊t/E⌋'s keyed permutation. */
@@ -107,7 +103,7 @@ export class Trainer implements RunTrainer<EvalResult> {
     const tau = this.tauAt(t), slope = this.slopeAt(t);
     const rows = this.batchRows(t);
     const loss = scratchStep(() => {
-      const { x, pass } = this.model.batch(rows, this.config.batch);
+      const { x, pass } = this.model.batch(rows, this.config.optimizer.batch);
       const obj = this.estimator.objective(pass, foldIn(this.keys.step, t), { tau, slope }, x);
       const params = this.params();
       const grads = grad(obj.surrogate, params);
@@ -115,7 +111,7 @@ export class Trainer implements RunTrainer<EvalResult> {
       if (!Number.isFinite(l) || !Number.isFinite(s)) {
         throw new TrainingError(
           `training stopped at step ${t}: the ${Number.isFinite(l) ? 'surrogate' : 'loss'} is ${Number.isFinite(l) ? s : l} ` +
-            `(${this.config.model}/${this.config.latent}/${this.config.estimator}, τ = ${tau}, lr = ${this.config.lr}); ` +
+            `(${this.config.model.name}/${this.config.model.latent}/${this.config.estimator.name}, τ = ${tau}, lr = ${this.config.optimizer.lr}); ` +
             'try a smaller --lr; the last checkpoint is unchanged',
         );
       }
@@ -136,7 +132,8 @@ export class Trainer implements RunTrainer<EvalResult> {
   /** The periodic validation: m = validSamples on the first validSize validation examples, the same key each time. */
   validation(): Evaluation<EvalResult> {
     if (!this.valid) throw new ShapeError('Trainer.validation: the trainer was made without a validation set');
-    return boundEvaluation(this.model, this.valid, this.config.validSamples, this.keys.valid, this.config.validSize);
+    const e = this.config.evaluation;
+    return boundEvaluation(this.model, this.valid, e.validSamples, this.keys.valid, e.validSize);
   }
 
   validFields(v: EvalResult): { valid: number } {
@@ -150,9 +147,9 @@ export class Trainer implements RunTrainer<EvalResult> {
   checkpoint(extra: Record<string, unknown> = {}): CheckpointState {
     const opt = this.optimizer.state();
     return {
-      config: { ...this.config },
+      config: structuredClone(this.config) as unknown as Record<string, unknown>,
       step: this.step,
-      rng: { seed: this.config.seed, key: [this.keys.step[0], this.keys.step[1]] },
+      rng: { seed: this.config.optimizer.seed, key: [this.keys.step[0], this.keys.step[1]] },
       schedule: { tau: this.tauAt(this.step), slope: this.slopeAt(this.step) },
       estimator: this.estimator.state(),
       optimizer: { name: this.optimizer.name, t: opt.t, buffers: opt.buffers },
@@ -165,10 +162,10 @@ export class Trainer implements RunTrainer<EvalResult> {
   /** Restores a checkpoint of this same configuration. */
   restore(s: CheckpointState, name = 'checkpoint'): void {
     const fail = (what: string) => new ShapeError(`Trainer.restore: ${name} ${what}`);
-    for (const k of ['model', 'latent', 'estimator', 'optimizer', 'batch', 'seed', 'prior', 'units', 'vars', 'classes'] as const) {
-      if (s.config[k] !== this.config[k]) throw fail(`was written for ${k} = ${JSON.stringify(s.config[k])}, this run has ${JSON.stringify(this.config[k])}`);
-    }
-    if (JSON.stringify(s.config.hidden) !== JSON.stringify(this.config.hidden)) throw fail(`has hidden layers ${JSON.stringify(s.config.hidden)}, this run has ${JSON.stringify(this.config.hidden)}`);
+    const saved = savedConfig(s.config), model = this.config.model.name;
+    if (saved.model.name !== model) throw fail(`was written for model ${saved.model.name}, this run has ${model}`);
+    const why = runMismatch(saved, this.config, model);
+    if (why) throw fail(why);
     if (s.rng.key[0] !== this.keys.step[0] || s.rng.key[1] !== this.keys.step[1]) throw fail('has another random key than this seed gives');
     this.model.params.load(s.params, name);
     const eps = this.estimator.params();

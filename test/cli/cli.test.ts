@@ -89,7 +89,10 @@ describe('gumbel train end to end', () => {
     // Every file of an SBN/VAE run (ssvae's accuracy.svg aside), the lock released, no temporary files left behind.
     expect(files).toEqual([FILES.checkpoint, FILES.config, FILES.curves, FILES.metrics, FILES.result, FILES.samples].sort());
     const config = JSON.parse(await readFile(join(dir, FILES.config), 'utf8'));
-    expect(config).toMatchObject({ model: 'vae', latent: 'categorical', estimator: 'gumbel_softmax', steps: 12, batch: 10, optimizer: 'adam', lr: 1e-3, tau: null, tauRate: 1e-4, tauEvery: 1000, tauMin: 0.5, prior: 'learned', seed: 1 });
+    expect(config).toMatchObject({
+      model: { name: 'vae', latent: 'categorical', prior: 'learned' }, estimator: { name: 'gumbel_softmax', options: {} },
+      optimizer: { name: 'adam', steps: 12, batch: 10, lr: 1e-3, seed: 1 }, schedule: { tau: null, tauRate: 1e-4, tauEvery: 1000, tauMin: 0.5 },
+    });
     const metrics = (await readFile(join(dir, FILES.metrics), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(metrics.map((m) => m.step)).toEqual([4, 6, 8, 12]);
     for (const m of metrics) {
@@ -145,7 +148,7 @@ describe('gumbel train end to end', () => {
     expect(r.code).toBe(0);
     const res = JSON.parse(r.out.trim().split('\n').pop()!);
     expect(res.steps).toBe(14);
-    expect(res.config.units).toBe(8); // the run's own configuration
+    expect(res.config.model.units).toBe(8); // the run's own configuration
   }, 120_000);
 
   it('training into a folder that holds a run without --resume is refused (exit 2)', async () => {
@@ -173,7 +176,7 @@ describe('--backend tfjs --tfjs-backend', () => {
     const r = await gumbel('train', ...QUICK, '--steps', '2', '--eval-every', '0', '--backend', 'tfjs', '--tfjs-backend', 'cpu', '--out', dir, '--json');
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out.trim().split('\n').pop()!).backend).toEqual({ name: 'tfjs', variant: 'tfjs-cpu' });
-    expect(JSON.parse(await readFile(join(dir, FILES.config), 'utf8'))).toMatchObject({ backend: 'tfjs', tfjsBackend: 'cpu', tfjsNativeRng: false });
+    expect(JSON.parse(await readFile(join(dir, FILES.config), 'utf8'))).toMatchObject({ runtime: { backend: 'tfjs', tfjsBackend: 'cpu', tfjsNativeRng: false } });
     const e = await gumbel('eval', dir, '--json');
     expect(e.code, e.err).toBe(0);
     expect(JSON.parse(e.out.trim().split('\n').pop()!).backend.variant).toBe('tfjs-cpu');

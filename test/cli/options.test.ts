@@ -31,12 +31,12 @@ it('an estimator option is listed under its section with its range, and checked 
   expect(rloo.err).toMatch(/rloo: samples must be an integer in \[2, \d+\], found 1/);
 });
 
-it('its value is kept in config.estimatorOptions, in config.json and in the checkpoint', async () => {
+it('its value is kept in config.estimator.options, in config.json and in the checkpoint', async () => {
   const dir = join(await tempDir(), 'run');
   const r = await gumbel('train', ...QUICK, '--steps', '0', '--backend', 'ref', '--estimator', 'toy_options', '--toy-slope', '2.5', '--out', dir);
   expect(r.code, r.err).toBe(0);
-  expect(JSON.parse(await readFile(join(dir, FILES.config), 'utf8')).estimatorOptions).toEqual({ toySlope: 2.5 });
-  expect(decodeCheckpoint(await readFile(join(dir, FILES.checkpoint))).config.estimatorOptions).toEqual({ toySlope: 2.5 });
+  expect(JSON.parse(await readFile(join(dir, FILES.config), 'utf8')).estimator).toEqual({ name: 'toy_options', options: { toySlope: 2.5 } });
+  expect(decodeCheckpoint(await readFile(join(dir, FILES.checkpoint))).config.estimator).toEqual({ name: 'toy_options', options: { toySlope: 2.5 } });
   // ... and a contradicting value on resume is refused.
   const again = await gumbel('train', '--resume', '--out', dir, '--toy-slope', '3');
   expect(again.code).toBe(2);

@@ -6,7 +6,7 @@ import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../../src/cli/util.js';
-import { defaultConfig, validateConfig } from '../../src/train/config.js';
+import { defaultConfig, patchConfig, validateConfig } from '../../src/train/config.js';
 import { checkResume, resumeConfig } from '../../src/train/options.js';
 import { SSVAE_DEFAULTS } from '../../src/train/ssvae.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.js';
@@ -125,19 +125,19 @@ describe('every option has a range, checked at the door: exit 2, one line naming
   for (const [args, msg] of cases) it(args.join(' '), async () => expectOneLine(await gumbel(...args), 2, msg));
 
   it('the same ranges guard a config given through the API', () => {
-    expect(() => validateConfig({ ...defaultConfig('vae'), tau: 1e-40 })).toThrow(/--tau must be a number in \[0.001, 1000\], found 1e-40/);
-    expect(() => validateConfig({ ...defaultConfig('vae'), steps: 1e300 })).toThrow(/--steps must be an integer in \[0, 100000000\], found 1e\+300/);
+    expect(() => validateConfig(patchConfig(defaultConfig('vae'), { schedule: { tau: 1e-40 } }))).toThrow(/--tau must be a number in \[0.001, 1000\], found 1e-40/);
+    expect(() => validateConfig(patchConfig(defaultConfig('vae'), { optimizer: { steps: 1e300 } }))).toThrow(/--steps must be an integer in \[0, 100000000\], found 1e\+300/);
   });
 });
 
 describe('the resume policy', () => {
-  const saved = { ...defaultConfig('vae'), units: 8 } as unknown as Record<string, unknown>;
+  const saved = patchConfig(defaultConfig('vae'), { model: { units: 8 } });
   it('an option that matches the run, or may change on resume, is accepted; resumeConfig applies only the latter', () => {
     expect(() => checkResume(saved, 'vae', { units: 8, lr: 1e-3, steps: 99, threads: 2, logEvery: 7 })).not.toThrow();
-    expect(resumeConfig(saved, { steps: 99, threads: 2, units: 8 })).toMatchObject({ steps: 99, threads: 2, units: 8 });
-    // ssvae records no backend in its config: --backend is an option of the run there.
-    expect(() => checkResume({ ...SSVAE_DEFAULTS }, 'ssvae', { backend: 'ref', labels: 100 })).not.toThrow();
-    expect(() => checkResume({ ...SSVAE_DEFAULTS }, 'ssvae', { labels: 200 })).toThrow(/--labels 200 contradicts the run, which has 100/);
+    expect(resumeConfig(saved, { steps: 99, threads: 2, units: 8 })).toEqual(patchConfig(saved, { optimizer: { steps: 99 }, runtime: { threads: 2 } }));
+    expect(() => checkResume(SSVAE_DEFAULTS, 'ssvae', { backend: 'wasm', labels: 100, threads: 3 })).not.toThrow();
+    expect(() => checkResume(SSVAE_DEFAULTS, 'ssvae', { labels: 200 })).toThrow(/--labels 200 contradicts the run, which has 100/);
+    expect(() => checkResume(SSVAE_DEFAULTS, 'ssvae', { backend: 'ref' })).toThrow(/--backend 'ref' contradicts the run, which has 'wasm'/);
   });
   it('a contradicting option names itself, the run\'s value and what may change', () => {
     expect(() => checkResume(saved, 'vae', { estimator: 'sf', lr: 0.5 })).toThrow(

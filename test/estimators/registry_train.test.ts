@@ -18,7 +18,7 @@ describe('a registered toy estimator', () => {
         return straightThrough(d.sample(key), scale(d.mean(), 0.5));
       }),
     });
-    expect(validateConfig(smallConfig({ estimator: 'toy_half_st' })).estimator).toBe('toy_half_st');
+    expect(validateConfig(smallConfig({ estimator: 'toy_half_st' })).estimator.name).toBe('toy_half_st');
     const r = await trainBriefly({ model: 'vae', latent: 'bernoulli', estimator: 'toy_half_st' });
     expect(r.losses.every(Number.isFinite)).toBe(true);
     expect(r.after).toBeLessThan(r.before);

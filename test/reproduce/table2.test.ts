@@ -14,7 +14,7 @@ it('--jobs 1 and --jobs 2 give identical tables on the quick budget with labels 
   const table = async (jobs: number): Promise<{ report: Table2Report; dir: string }> => {
     const dir = await tempDir();
     const report = await reproduceTable2({
-      budget: 'quick', outDir: dir, jobs, stderr: sink, command: 'test', config: { labels: 20, lr: 1e-3 }, alphas: [0.3], backend: 'wasm',
+      budget: 'quick', outDir: dir, jobs, stderr: sink, command: 'test', config: { model: { labels: 20 }, optimizer: { lr: 1e-3 } }, alphas: [0.3], backend: 'wasm',
     });
     return { report, dir };
   };
@@ -23,5 +23,5 @@ it('--jobs 1 and --jobs 2 give identical tables on the quick budget with labels 
   expect(numbers(two.report)).toEqual(numbers(one.report));
   expect(two.report.rows).toHaveLength(3);
   const run = JSON.parse(await readFile(join(two.dir, 'gumbel_softmax-alpha0.3', 'result.json'), 'utf8'));
-  expect(run.config).toMatchObject({ labels: 20, lr: 1e-3, alpha: 0.3 });
+  expect(run.config).toMatchObject({ model: { labels: 20, alpha: 0.3 }, optimizer: { lr: 1e-3 } });
 }, 600_000);

@@ -15,7 +15,7 @@ import { createWasmBackend } from 'gumbel';
 import { detectFeatures } from '../../dist/backends/wasm/features.js';
 import { binarizeFixed, binarizationKey, makeDataset, parseIdx } from '../../dist/data/index.js';
 import { setBackend } from '../../dist/engine.js';
-import { defaultConfig } from '../../dist/train/config.js';
+import { defaultConfig, patchConfig } from '../../dist/train/config.js';
 import { Trainer } from '../../dist/train/trainer.js';
 
 const args = (globalThis.Deno?.args ?? globalThis.process?.argv.slice(2)) || [];
@@ -50,7 +50,9 @@ const train = makeDataset(binarizeFixed(pixels, binarizationKey('train')), 784);
 const features = await detectFeatures();
 const backend = await createWasmBackend({ threads, ...(build ? { build } : {}) });
 setBackend(backend);
-const config = { ...defaultConfig('vae'), steps, batch, seed, threads, estimator, ...(lr ? { lr: Number(lr) } : {}), ...(tau ? { tau: Number(tau) } : {}) };
+const config = patchConfig(defaultConfig('vae'), {
+  optimizer: { steps, batch, seed, ...(lr ? { lr: Number(lr) } : {}) }, estimator: { name: estimator }, runtime: { threads }, ...(tau ? { schedule: { tau: Number(tau) } } : {}),
+});
 const trainer = new Trainer(config, train, backend);
 const losses = [];
 const tTrain = performance.now();

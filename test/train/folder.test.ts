@@ -7,7 +7,8 @@ import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import type { TrainConfig } from '../../src/train/config.js';
+import { patchConfig, type TrainConfig } from '../../src/train/config.js';
+import type { Options } from './helpers.js';
 import { exists } from '../../src/train/files.js';
 import { loadData, type RunData } from '../../src/train/data.js';
 import { FILES, loadRun, runTraining, warnAbsurd } from '../../src/train/run.js';
@@ -35,7 +36,7 @@ vi.mock('../../src/train/files.js', async (importOriginal) => {
 const tempDir = tempDirs('gumbel-folder-');
 
 const sink = { write: () => true, isTTY: false };
-const quick = (over: Partial<TrainConfig> = {}) => smallConfig({ model: 'vae', latent: 'categorical', estimator: 'gumbel_softmax', steps: 10, evalEvery: 5, logEvery: 2, trainSize: 200, ...over });
+const quick = (over: Options = {}) => smallConfig({ model: 'vae', latent: 'categorical', estimator: 'gumbel_softmax', steps: 10, evalEvery: 5, logEvery: 2, trainSize: 200, ...over });
 const metricsOf = async (dir: string) => (await readFile(join(dir, FILES.metrics), 'utf8')).trim().split('\n').map((l) => {
   const { examplesPerSec: _, ...rest } = JSON.parse(l) as Record<string, number>;
   return rest;
@@ -71,10 +72,10 @@ describe('the run folder lock (issue 15 item 1)', () => {
   it('eval and sample read the config the checkpoint carries, not config.json (which a writer may have replaced)', async () => {
     const dir = await tempDir();
     await runTraining({ config: quick({ steps: 2 }), outDir: dir, stderr: sink });
-    await writeFile(join(dir, FILES.config), JSON.stringify({ ...quick(), model: 'sbn', latent: 'bernoulli', units: 16, lr: 0.5 }));
+    await writeFile(join(dir, FILES.config), JSON.stringify(patchConfig(quick(), { model: { name: 'sbn', latent: 'bernoulli', units: 16 }, optimizer: { lr: 0.5 } })));
     const run = await loadRun(dir, 'ref');
     try {
-      expect(run.config).toMatchObject({ model: 'vae', latent: 'categorical', units: 8 });
+      expect(run.config.model).toMatchObject({ name: 'vae', latent: 'categorical', units: 8 });
     } finally {
       run.backend.dispose();
     }

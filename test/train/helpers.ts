@@ -11,6 +11,7 @@ import { createWasmBackend } from '../../src/backends/wasm/index.js';
 import { type Dataset, slice } from '../../src/data/index.js';
 import { loadMnist } from '../../src/data/node.js';
 import { defaultConfig, type TrainConfig } from '../../src/train/config.js';
+import { withOptions } from '../../src/train/options.js';
 import { missingWasmKernels } from '../../src/backends/open.js';
 
 let backendP: Promise<{ be: Backend; note: string | null; name: 'wasm' | 'ref' }> | null = null;
@@ -35,23 +36,26 @@ export function mnist(): Promise<{ train: Dataset; valid: Dataset; test: Dataset
 
 export const firstN = (ds: Dataset, n: number) => slice(ds, 0, Math.min(n, ds.n));
 
-/** A small, quick configuration: small latent layers, small batches, frequent logs. */
-export function smallConfig(over: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    ...defaultConfig(over.model ?? 'vae'),
+/** Options by the table's keys (as the CLI gives them: steps, estimator, ...) and the model's name. */
+export type Options = { model?: 'sbn' | 'vae' } & Record<string, unknown>;
+
+/** A small, quick configuration: small latent layers, small batches, frequent logs; `over` set at the options' paths. */
+export function smallConfig(over: Options = {}): TrainConfig {
+  const { model = 'vae', ...rest } = over;
+  return withOptions(defaultConfig(model), {
     units: 8, vars: 4, classes: 4,
     batch: 20, steps: 20, evalEvery: 10, logEvery: 5,
     validSamples: 4, validSize: 40, evalSamples: 8, trainSize: 400, testSize: 20,
     backend: 'ref',
-    ...over,
-  };
+    ...rest,
+  }, model);
 }
 
 /**
  * Trains model × latent × estimator for a few hundred steps (100 on ref) on a 1000-example subset and
  * returns the validation metric (m = 5 on 50 examples, the same key) before and after, and every loss.
  */
-export async function trainBriefly(over: Partial<TrainConfig>): Promise<{ before: number; after: number; losses: number[]; backend: string }> {
+export async function trainBriefly(over: Options): Promise<{ before: number; after: number; losses: number[]; backend: string }> {
   const { Trainer } = await import('../../src/train/trainer.js');
   const { setBackend } = await import('../../src/engine.js');
   const { be, name } = await trainingBackend();

@@ -4,7 +4,7 @@
 import { expect, it } from 'vitest';
 import { setBackend, step } from '../../src/engine.js';
 import { mean } from '../../src/ops.js';
-import { defaultConfig, validateConfig } from '../../src/train/config.js';
+import { defaultConfig, patchConfig, validateConfig } from '../../src/train/config.js';
 import { Trainer } from '../../src/train/trainer.js';
 import type { VAE } from '../../src/models/vae.js';
 import { mnist, trainingBackend } from './helpers.js';
@@ -14,7 +14,7 @@ for (const latent of ['bernoulli', 'categorical'] as const) {
     const { be } = await trainingBackend();
     setBackend(be);
     const { train } = await mnist();
-    const tr = new Trainer(validateConfig({ ...defaultConfig('vae'), latent, estimator: 'sf', threads: 1 }), train, be);
+    const tr = new Trainer(validateConfig(patchConfig(defaultConfig('vae'), { model: { latent }, estimator: { name: 'sf' }, runtime: { threads: 1 } })), train, be);
     expect((tr.model as VAE).klForm).toBe('sampled');
     for (let s = 0; s < 1000; s++) tr.trainStep();
     const kl = step(() => {

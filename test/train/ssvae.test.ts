@@ -11,6 +11,7 @@ import { main } from '../../src/cli/index.js';
 import { makeDataset } from '../../src/data/index.js';
 import { defaultMnistDir } from '../../src/data/node.js';
 import { setBackend } from '../../src/engine.js';
+import { withOptions } from '../../src/train/options.js';
 import { SSVAE_DEFAULTS, type SsvaeConfig, SsvaeTrainer, randomLabels, validateSsvaeConfig } from '../../src/train/ssvae.js';
 import { key } from '../../src/random/key.js';
 import { trainingBackend } from './helpers.js';
@@ -28,7 +29,9 @@ function synthetic(n: number, seed: number) {
 }
 const bin = (ds: ReturnType<typeof synthetic>) => makeDataset(ds.images.map((v) => (v > 0.5 ? 1 : 0)), 784, ds.labels);
 const data = { train: synthetic(200, 1), valid: bin(synthetic(40, 2)), test: bin(synthetic(40, 3)) };
-const config = (over: Partial<SsvaeConfig> = {}): SsvaeConfig => ({ ...SSVAE_DEFAULTS, labels: 20, labeledBatch: 20, batch: 10, lr: 1e-3, steps: 10, evalEvery: 0, validSize: 40, ...over });
+/** A small M2 config; `over` by the option table's keys (yEstimator, labels, ...), set at their paths. */
+const config = (over: Record<string, unknown> = {}): SsvaeConfig =>
+  withOptions(SSVAE_DEFAULTS, { labels: 20, labeledBatch: 20, batch: 10, lr: 1e-3, steps: 10, evalEvery: 0, validSize: 40, ...over }, 'ssvae');
 
 describe('SsvaeTrainer', () => {
   it('lowers J over 30 steps and gives the same numbers for the same seed', async () => {
@@ -88,8 +91,8 @@ describe('SsvaeTrainer', () => {
   }, 120_000);
 
   it('validates its configuration with named errors', () => {
-    expect(() => validateSsvaeConfig(config({ labels: 15 }))).toThrow(/labels must be a multiple of classes \(10\).*found 15/);
-    expect(() => validateSsvaeConfig(config({ yEstimator: 'reinforce' }))).toThrow(/name must be one of sf, darn/);
+    expect(() => validateSsvaeConfig(config({ labels: 15 }))).toThrow(/--labels must be a multiple of --classes \(10\).*found 15/);
+    expect(() => validateSsvaeConfig(config({ yEstimator: 'reinforce' }))).toThrow(/--y-estimator must be one of sf, darn/);
     expect(() => validateSsvaeConfig(config({ yEstimator: 'arm' }))).toThrow(/--y-estimator arm supports bernoulli latents only/);
     expect(() => validateSsvaeConfig(config({ yEstimator: 'reinmax' }))).toThrow(/--y-estimator reinmax needs τ >= 1; the M2 schedule goes down to 0.5/);
     expect(() => validateSsvaeConfig(config({ yEstimator: 'vimco' }))).toThrow(/--y-estimator vimco needs a log-weight pass/);
@@ -166,7 +169,7 @@ describe('gumbel train ssvae / reproduce table2 / reproduce speed', () => {
     expect(await main(['node', 'gumbel', 'train', 'vae', '--alpha', '0.3'], x)).toBe(2);
     expect(out.stderr).toMatch(/--alpha is an option of ssvae, not of vae/);
     expect(await main(['node', 'gumbel', 'train', 'ssvae', '--labels', '15', '--steps', '1'], x)).toBe(2);
-    expect(out.stderr).toMatch(/labels must be a multiple of classes \(10\)/);
+    expect(out.stderr).toMatch(/--labels must be a multiple of --classes \(10\)/);
   });
 
   it('reproduce table2 --budget quick writes table2.md and table2.json with all three rows', async () => {

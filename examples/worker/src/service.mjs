@@ -14,7 +14,7 @@ import { setBackend, step } from '../../../dist/engine.js';
 import { tensor } from '../../../dist/ops.js';
 import { key } from '../../../dist/random/key.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../dist/train/checkpoint.js';
-import { defaultConfig } from '../../../dist/train/config.js';
+import { patchConfig, savedConfig } from '../../../dist/train/config.js';
 import { Trainer } from '../../../dist/train/trainer.js';
 
 /** Per request: a Worker's CPU time is limited, and a training step of the paper's VAE takes ~10 ms. */
@@ -33,7 +33,7 @@ export async function createService({ module, build, checkpoint, trainSet, dim =
   const backend = await createWasmBackend({ module, build, threads: 1 });
   setBackend(backend);
   const state = decodeCheckpoint(new Uint8Array(checkpoint), 'checkpoint.bin');
-  const config = { ...defaultConfig(state.config.model), ...state.config, threads: 1 };
+  const config = patchConfig(savedConfig(state.config), { runtime: { threads: 1 } });
   const bits = new Uint8Array(trainSet);
   const n = Math.floor((bits.length * 8) / dim);
   const trainer = new Trainer(config, makeDataset(unpackBits(bits, n * dim), dim), backend);
@@ -95,7 +95,7 @@ export async function createService({ module, build, checkpoint, trainSet, dim =
   return {
     trainer,
     info: () => ({
-      model: `${config.model}/${config.latent}/${config.estimator}`,
+      model: `${config.model.name}/${config.model.latent}/${config.estimator.name}`,
       code: spec.kind === 'categorical' ? { vars: model.width / spec.k, classes: spec.k } : { units: model.width },
       step: trainer.step,
       trainExamples: n,
