@@ -1,7 +1,8 @@
 // A training run's configuration: every choice that changes the numbers, with the defaults of
 // DESIGN.md (Adam 1e−3, batch 100; VAE τ = max(0.5, exp(−1e−4·N·⌊t/N⌋)) with N = 1000; SBN τ = 1;
-// learned prior; m = 1000; seed 1), validated with one-line messages. Defaults and ranges are
-// declared once, in options.ts.
+// learned prior; m = 1000; seed 1), nested by concern and validated with one-line messages where it
+// enters (CLI, runTraining / Trainer, a checkpoint being loaded). Defaults, ranges and each field's
+// section are declared once, in options.ts; savedConfig reads the flat configs of older runs.
 import type { TfjsBackendName } from '../backends/tfjs/names.js';
 import { ArgumentError } from '../errors.js';
 import type { EstimatorName } from '../estimators/estimator.js';

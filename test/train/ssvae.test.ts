@@ -152,7 +152,7 @@ describe('gumbel train ssvae / reproduce table2 / reproduce speed', () => {
     expect(await main(args(join(base, 'a')), a.io), a.out.stderr).toBe(0);
     expect(await main([...args(join(base, 'b')), '--data-dir', defaultMnistDir()], b.io), b.out.stderr).toBe(0);
     const ra = JSON.parse(await readFile(join(base, 'a', 'result.json'), 'utf8')), rb = JSON.parse(await readFile(join(base, 'b', 'result.json'), 'utf8'));
-    expect(rb.config.dataDir).toBe(defaultMnistDir());
+    expect(rb.config.runtime.dataDir).toBe(defaultMnistDir());
     expect(rb.test).toEqual(ra.test);
     const amat = join(base, 'amat');
     await mkdir(amat);
