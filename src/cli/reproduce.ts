@@ -60,7 +60,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
       'table2 trains the semi-supervised M2 model with marginalization, Gumbel-Softmax and ST Gumbel-Softmax over the α grid (table2.md, table2.json); ' +
       'speed measures training steps/s of marginalization against Gumbel-Softmax for k classes (Fig. 5a: speed.json, speed.svg)')
     .addArgument(new Argument('<table>', 'which result (speed: Fig. 5a)').choices(['table1', 'table2', 'speed', 'status']))
-    .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), paper (table1: about 550k steps per cell)')
+    .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), long (table1: days, Adam, 100k steps per cell), paper (table1: about 550k steps per cell)')
       .choices([...new Set([...BUDGET_NAMES, ...TABLE2_BUDGET_NAMES])]).default('standard'))
     .option('--classes <list>', 'speed: class counts k', parseClasses, [5, 10, 100])
     .addOption(cliOption(numberSpec('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', 'number', 0, 86_400), 20, false))

@@ -95,7 +95,7 @@ export async function sharedData(config: TrainConfig): Promise<RunData> {
   return { ...d, train: firstN(d.train, config.trainSize), test: firstN(d.test, config.testSize) };
 }
 
-/** The TrainConfig of one run of a cell: SGD with momentum 0.9, the paper's model sizes, the budget's lengths. */
+/** The TrainConfig of one run of a cell: the budget's optimizer (the paper's SGD with momentum 0.9 unless it says Adam), the paper's model sizes, the budget's lengths. */
 export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final', steps: number, o: Pick<CellOptions, 'threads' | 'backend'>): TrainConfig {
   const base = defaultConfig(c.model);
   const final = kind === 'final';
@@ -107,9 +107,8 @@ export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final
     estimator: c.estimator,
     steps,
     batch: b.batch,
-    optimizer: 'sgd',
+    ...(b.optimizer === 'adam' ? { optimizer: 'adam' } : { optimizer: 'sgd', momentum: 0.9 }),
     lr: s.lr,
-    momentum: 0.9,
     tau: c.model === 'sbn' ? 1 : null,
     tauRate: s.tau?.rate ?? base.tauRate,
     tauEvery: s.tau?.every ?? base.tauEvery,
