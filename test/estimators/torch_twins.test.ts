@@ -26,14 +26,15 @@ const missing = torchMissing();
 if (missing) console.log(`torch_twins: skipped: ${missing}`);
 
 const NET = { b: [0.1, -0.3, 0.2, 0], v: [0.5, -0.4, 0.3, 0.6], t: 0.2, s: 0.5 };
-const PROBLEMS = {
+interface TwinProblem { kind: 'bernoulli' | 'categorical'; k?: number; theta: number[]; w: number[][]; b: number[]; v: number[]; t: number; s: number }
+const PROBLEMS: Record<'bern' | 'cat', TwinProblem> = {
   bern: { kind: 'bernoulli', theta: [0.4, -0.9, 1.3], w: [[1.5, -1, 0.5, 2], [-2, 1, 1.5, -0.5], [1, 2, -1.5, 1]], ...NET },
   cat: {
     kind: 'categorical', k: 4, theta: [0.5, -0.2, 1, -1.1, -0.4, 0.8, 0.1, 0.3],
     w: [[1, -1, 0.5, 0], [-1.5, 0.5, 1, 1], [0.5, 1.5, -1, -0.5], [2, 0, 0.5, -1], [-1, 1, 0, 1.5], [0.5, -2, 1, 0], [1.5, 0.5, -0.5, 1], [0, 1, 2, -1]],
     ...NET,
   },
-} as const;
+};
 type ProblemName = keyof typeof PROBLEMS;
 
 /** RELAX's control network r(s, ℓ) = Σ_j vᵀ tanh(a s_j + c ℓ_j + d) + e, given explicitly (3 hidden units). */
@@ -66,7 +67,7 @@ function ours(run: (typeof RUNS)[number]) {
     for (const [t, x] of [[a, NETWORK.a], [c, NETWORK.c], [d, NETWORK.d], [v, NETWORK.v], [e0, [NETWORK.e]]] as const) be.write(t.buf, x);
   }
   const p = PROBLEMS[run.problem];
-  return gradientStats(e, singleLayer(run.problem, p.kind === 'bernoulli' ? p : { kind: 'categorical', k: p.k }, [...p.theta], smallNetwork(p.w, p.b, p.v, p.t, p.s)), {
+  return gradientStats(e, singleLayer(run.problem, p.kind === 'bernoulli' ? { kind: 'bernoulli' } : { kind: 'categorical', k: p.k! }, p.theta, smallNetwork(p.w, p.b, p.v, p.t, p.s)), {
     samples: N, batch: 2000, key: key(16), opts: { tau: run.tau, slope: 1 },
   });
 }
