@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { grad } from '../../src/autograd/tape.js';
+import { createRefBackend } from '../../src/backends/ref/index.js';
 import { setBackend, step } from '../../src/engine.js';
 import { createEstimator, type Estimator } from '../../src/estimators/index.js';
 import type { VAE } from '../../src/models/vae.js';
@@ -43,9 +44,12 @@ describe('sf with --baseline-hidden (NVIL) in gumbel train', () => {
   }, 60_000);
 
   it('--baseline-hidden is an sf option with a range', async () => {
+    setBackend(createRefBackend());
     expect((await gumbel('train', 'vae', '--estimator', 'darn', '--baseline-hidden', '8')).err).toMatch(/--baseline-hidden is not an option of --estimator darn/);
     expect((await gumbel('train', 'vae', '--estimator', 'sf', '--baseline-hidden', '-1')).err).toMatch(/--baseline-hidden.*'-1'.*must be an integer in \[0, 4096\]/);
     expect(() => createEstimator('sf', { baselineHidden: 8 })).toThrow(/sf: baselineHidden needs the width of the model input/);
+    expect(() => createEstimator('sf', { baselineHidden: 8, baseline: { inputDim: 2 } }, { inputDim: 2 })).toThrow(/sf: give baseline or baselineHidden, not both/);
+    expect(createEstimator('sf', { baselineHidden: 8 }, { inputDim: 2 }).params().map((p) => p.shape)).toEqual([[2, 8], [8], [8, 1], [1]]);
   });
 
   it('300 steps of `gumbel train vae --estimator sf --baseline-hidden 100` train the baseline and lower the encoder gradient variance', async () => {
