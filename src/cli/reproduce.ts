@@ -104,10 +104,13 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         if (o.json) io.stdout.write(JSON.stringify(r) + '\n');
         return;
       }
+      // On --resume without --budget, the reproduction's own budget.
+      const ownBudget = async (outDir: string) => (o.resume && cmd.getOptionValueSource('budget') !== 'cli' && (await stat(join(outDir, PLAN_FILE)).catch(() => null))
+        ? (await readJson<{ budget: string }>(join(outDir, PLAN_FILE), 'reproduction')).budget : o.budget);
       if (table === 'zoo') {
-        const budget = o.budget as ZooBudgetName;
+        const outDir = o.out ?? `runs/zoo-${o.budget}`;
+        const budget = (await ownBudget(outDir)) as ZooBudgetName;
         if (!(ZOO_BUDGET_NAMES as readonly string[]).includes(budget)) throw new CliError(`zoo budgets are ${ZOO_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
-        const outDir = o.out ?? `runs/zoo-${budget}`;
         const threads = cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined;
         const command = ['gumbel', 'reproduce', 'zoo', '--budget', budget, '--out', outDir, ...(o.jobs ? ['--jobs', o.jobs] : []), ...(threads !== undefined ? ['--threads', threads] : []),
           ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
@@ -128,11 +131,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
       }
       if (!(BUDGET_NAMES as readonly string[]).includes(o.budget)) throw new CliError(`table1 budgets are ${BUDGET_NAMES.join(', ')}, found --budget ${o.budget}`, EXIT.usage);
       const outDir = o.out ?? `runs/table1-${o.budget}`;
-      let budget = o.budget as BudgetName;
-      // On --resume without --budget, the reproduction's own budget.
-      if (o.resume && cmd.getOptionValueSource('budget') !== 'cli' && (await stat(join(outDir, PLAN_FILE)).catch(() => null))) {
-        budget = (await readJson<{ budget: BudgetName }>(join(outDir, PLAN_FILE), 'reproduction')).budget;
-      }
+      const budget = (await ownBudget(outDir)) as BudgetName;
       const command = ['gumbel', 'reproduce', table, '--budget', budget, '--out', outDir, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
       const ctl = new AbortController();
       await onInterrupt(io, async (stop) => {
