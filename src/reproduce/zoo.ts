@@ -67,19 +67,27 @@ const quick: ZooBudget = {
   valid: { examples: 10, samples: 5 }, test: { examples: 10, samples: 10 }, probe: { examples: 4, repeats: 2 },
 };
 
-// Sized from single-process steps on this 2-core machine (wasm, 1 thread, other work running): the 70
-// cells' ms per step sum to about 3.4 s (Gumbel-Softmax 11–17 ms; gumbel_rao 120–270, relax 90–160,
-// arm/disarm 75–135, vimco 50–96, rebar 75–97); a test example at m = 1000 takes about 30 ms, a
-// validation example at m = 100 about 3.5 ms. 1,500 steps: ≈ 5,100 s of training + ≈ 30 s of
-// evaluation and probes per cell (≈ 2,100 s) ≈ 7,200 core-seconds, about 60 minutes on 2 jobs.
+/**
+ * ms per training step (batch 100) of each estimator, the mean over the models it supports, measured
+ * one process at a time on this 2-core machine (wasm, 1 thread, other work running) on 6 December
+ * 2026: the standard budget is sized from them and cells start costliest first. Their sum over the 70
+ * cells is about 3.4 s (Gumbel-Softmax 11–17 ms on the four models; gumbel_rao 120–270, relax 90–160).
+ */
+export const MEASURED_MS_PER_STEP: Readonly<Record<string, number>> = {
+  sf: 17, darn: 30, muprop: 26, st: 14, slope_st: 14, gumbel_softmax: 13, st_gumbel_softmax: 15, rloo: 32, arm: 108, disarm: 106,
+  reinmax: 14, zgr: 16, gst: 44, decoupled_st: 19, gumbel_rao: 188, vimco: 81, rebar: 81, relax: 122, double_cv: 40,
+};
+
+// Besides training, a standard cell spends about 15 s on the test (500 examples × m = 1000, ~30 µs a
+// sample), 7 s on 20 validations (100 examples × m = 100) and a few seconds on probes and loading.
 const standard: ZooBudget = {
   name: 'standard',
-  summary: 'about 60 minutes on this 2-core machine with --jobs 2 --threads 1 (estimated: 3.4 s per step summed over the 70 cells × 1,500 steps ' +
-    '≈ 85 min of training, plus ≈ 30 s of evaluation and probes per cell ≈ 35 min; 2 cells at a time): 1,500 steps of batch 100 on all 50,000 training examples (3 epochs), ' +
-    'validated every 100 steps (the first 200 validation examples, m = 100); test on the first 500 test examples with m = 1000; ' +
-    'gradient variance from 20 draws on the first 100 training examples',
-  steps: 1500, batch: 100, lr: 1e-3, trainSize: 0, seed: 1, evalEvery: 100,
-  valid: { examples: 200, samples: 100 }, test: { examples: 500, samples: 1000 }, probe: { examples: 100, repeats: 20 },
+  summary: 'estimated about 60 minutes on this 2-core machine with --jobs 2 --threads 1 (the measured ms per step summed over the 70 cells, 3.4 s, ' +
+    '× 1,500 steps ≈ 85 min of training, plus ≈ 25 s per cell of validation, test and probes ≈ 30 min; 2 cells at a time; longer on a busy machine): ' +
+    '1,500 steps of batch 100 on all 50,000 training examples (3 epochs), validated every 75 steps (the first 100 validation examples, m = 100); ' +
+    'test on the first 500 test examples with m = 1000; gradient variance from 10 draws on the first 100 training examples',
+  steps: 1500, batch: 100, lr: 1e-3, trainSize: 0, seed: 1, evalEvery: 75,
+  valid: { examples: 100, samples: 100 }, test: { examples: 500, samples: 1000 }, probe: { examples: 100, repeats: 10 },
 };
 
 export const ZOO_BUDGETS: Record<ZooBudgetName, ZooBudget> = { quick, standard };
@@ -442,8 +450,9 @@ export async function reproduceZoo(o: ZooOptions): Promise<ZooResult> {
     const f = join(outDir, c.id, ZOO_CELL_FILE);
     if (await exists(f)) finished.set(c.id, await readJson<ZooCellResult>(f, 'zoo cell'));
   }
-  // The costliest cells first, so the last ones to finish are short.
-  const pending = cells.filter((c) => !finished.has(c.id)).sort((a, b) => declaredEvaluations(b) - declaredEvaluations(a));
+  // The costliest cells first, so the last ones to finish are short (an estimator not measured: by its evaluations).
+  const cost = (c: ZooCell) => MEASURED_MS_PER_STEP[c.estimator] ?? 20 * declaredEvaluations(c);
+  const pending = cells.filter((c) => !finished.has(c.id)).sort((a, b) => cost(b) - cost(a));
   const nWorkers = Math.max(1, Math.min(jobs, pending.length));
   const threads = o.threads ?? threadsPerJob(nWorkers, cores);
   const command = o.command ?? `gumbel reproduce zoo --budget ${o.budget} --out ${o.outDir}`;

@@ -11,7 +11,7 @@ import { runTraining } from '../../src/train/run.js';
 import { sharedData } from '../../src/reproduce/cell.js';
 import { ROWS } from '../../src/reproduce/table1.js';
 import {
-  atTime, probeSteps, ZOO_BUDGETS, ZOO_CELL_FILE, ZOO_FILES, zooCells, zooConfig, zooSvgFile, type ZooReport,
+  atTime, MEASURED_MS_PER_STEP, probeSteps, ZOO_BUDGETS, ZOO_CELL_FILE, ZOO_FILES, zooCells, zooConfig, zooSvgFile, type ZooReport,
 } from '../../src/reproduce/zoo.js';
 import { gumbel, tempDirs, trainingBackend } from '../train/helpers.js';
 
@@ -128,6 +128,19 @@ describe('reproduce zoo, quick budget', () => {
     const b = await gumbel('reproduce', 'zoo', '--budget', 'standard', '--out', dir, '--resume');
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/--budget standard does not match .* budget quick/);
+  });
+});
+
+describe('the standard budget', () => {
+  it('is sized to about an hour on 2 jobs from the measured speeds, which cover every estimator', () => {
+    const b = ZOO_BUDGETS.standard;
+    expect(Object.keys(MEASURED_MS_PER_STEP).sort()).toEqual(estimatorNames().sort());
+    const cells = zooCells().filter((c) => supported(c.estimator, c.latent));
+    expect(cells).toHaveLength(70);
+    const seconds = cells.reduce((a, c) => a + (MEASURED_MS_PER_STEP[c.estimator] * b.steps) / 1000 + 25, 0);
+    expect(seconds / 2 / 60).toBeGreaterThan(50);
+    expect(seconds / 2 / 60).toBeLessThan(70);
+    expect(b).toMatchObject({ trainSize: 0, batch: 100, lr: 1e-3, test: { samples: 1000 } });
   });
 });
 
