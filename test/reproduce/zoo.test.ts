@@ -2,7 +2,8 @@
 // supported (model, estimator) pair has a finite bound, n/a exactly where the descriptor excludes the
 // latent, counted decoder evaluations equal the declared ones, the markdown and JSON reports and four SVGs exist and
 // the JSON round-trips; --resume reruns only an unfinished cell; the gradient probes leave training
-// unchanged (the same run without probes gives the same test bound).
+// unchanged (the same run without probes gives the same test bound); a cell stopped in the middle
+// resumes to the numbers of an uninterrupted one.
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { runTraining } from '../../src/train/run.js';
 import { sharedData } from '../../src/reproduce/cell.js';
 import { ROWS } from '../../src/reproduce/table1.js';
 import {
-  atTime, MEASURED_MS_PER_STEP, probeSteps, ZOO_BUDGETS, ZOO_CELL_FILE, ZOO_FILES, zooCells, zooConfig, zooSvgFile, type ZooReport,
+  atTime, MEASURED_MS_PER_STEP, probeSteps, runZooCell, ZOO_BUDGETS, ZOO_CELL_FILE, ZOO_FILES, zooCells, zooConfig, zooSvgFile, type ZooReport,
 } from '../../src/reproduce/zoo.js';
 import { gumbel, tempDirs, trainingBackend } from '../train/helpers.js';
 
@@ -100,6 +101,21 @@ describe('reproduce zoo, quick budget', () => {
     const out = join(await tempDir(), 'plain');
     const { result } = await runTraining({ config: zooConfig(cell, ZOO_BUDGETS.quick, { threads: 1, backend }), outDir: out, stderr: { write: () => true }, loadData: sharedData });
     expect(result!.test.value).toBe(report.cells.find((c) => c.id === cell.id)!.test!.value);
+  });
+
+  it('a cell stopped in the middle resumes from its checkpoint to the numbers of an uninterrupted one', async () => {
+    const cell = zooCells().find((c) => c.id === 'sbn-bernoulli-sf')!;
+    const cellDir = join(await tempDir(), cell.id);
+    // The loop asks `stop` before every step: stop before the third.
+    let asked = 0;
+    const stop = { get stop() { return ++asked > 2; } };
+    const o = { threads: 1, backend, log: { write: () => true } };
+    expect(await runZooCell(cell, ZOO_BUDGETS.quick, cellDir, { ...o, stop })).toBeNull();
+    const r = (await runZooCell(cell, ZOO_BUDGETS.quick, cellDir, o))!;
+    const whole = report.cells.find((c) => c.id === cell.id)!;
+    expect(r.test).toEqual(whole.test);
+    expect(r.probes.map((p) => p.variance)).toEqual(whole.probes.map((p) => p.variance));
+    expect(r.curve.map((p) => [p.step, p.valid])).toEqual(whole.curve.map((p) => [p.step, p.valid]));
   });
 
   it('--resume runs only the unfinished cell, reusing its finished run folder; then nothing', async () => {
