@@ -400,7 +400,7 @@ export function zooMarkdown(r: ZooReport): string {
 
 const PALETTE = ['#1f77b4', '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#e377c2', '#f7b6d2', '#bcbd22', '#dbdb8d', '#9edae5', '#393b79', '#637939'];
 
-/** Validation bound against training seconds, one line per estimator (Table 1's colours for its seven). */
+/** Validation bound against training seconds (log axis), one line per estimator (Table 1's colours for its seven), a mark where Gumbel-Softmax's run ended. */
 export function zooSvg(m: ZooReport['models'][number], r: ZooReport): string {
   let k = 0;
   const series = r.estimators.flatMap((e) => {
@@ -410,7 +410,8 @@ export function zooSvg(m: ZooReport['models'][number], r: ZooReport): string {
     return [{ name: e, color, points: (got?.curve ?? []).map((p) => [p.seconds, p.valid] as [number, number]) }];
   });
   return curvesSvg(series, {
-    title: `${m.label} ${m.architecture}: validation (zoo, ${r.budget.name} budget)`, xLabel: 'training seconds', height: 480,
+    title: `${m.label} ${m.architecture}: validation (zoo, ${r.budget.name} budget)`, xLabel: 'training seconds (log scale)', width: 800, height: 480, xLog: true, legendRight: true,
+    marks: m.referenceSeconds === null ? [] : [{ x: m.referenceSeconds, label: 'Gumbel-Softmax ends' }],
     yLabel: `${m.model === 'vae' ? '−log p̂(x)' : 'NLL'}, nats (${r.budget.valid.examples || 'all'} valid ex., m = ${r.budget.valid.samples})`,
   });
 }
