@@ -320,6 +320,8 @@ export function zooProtocol(b: ZooBudget): string[] {
       '(SBN: NLL of the lower half, log-mean-exp over m samples; VAE: the m-sample importance bound on −log p(x)).',
     'Equal steps: the test bound after the last step. Equal wall-clock: each estimator\'s validation bound at its last validation point within the training time ' +
       'Gumbel-Softmax took on the same model (training seconds only: validation, test and probes excluded; ‡ marks a run that ended sooner, its last point shown).',
+    'With their default options two pairs coincide by construction (their files say why): decoupled_st (τ_f = 1) is st_gumbel_softmax, ' +
+      'and ReinMax at τ = 1 is ZGR; their equal numbers are a check, not a finding.',
     'ms per step: training seconds ÷ steps on one worker; decoder evaluations per step: the descriptor\'s count (runs of the pass), checked against a counted one.',
     `Gradient variance before steps ${probeSteps(b).join(', ')}: on the first ${b.probe.examples} training examples, ${b.probe.repeats} draws of the estimator's gradient ` +
       'with respect to each example\'s first-layer (encoder) logits; reported is the per-example trace of its covariance, averaged over the examples.',
@@ -390,6 +392,11 @@ export function zooMarkdown(r: ZooReport): string {
   out.push(...table('estimator', (x) => x.variance.map((v) => sci(v.value)).join(' / ') || '—'));
   out.push('## Validation bound against wall-clock', '');
   for (const m of r.models) out.push(`![${m.label}](${m.figure})`);
+  out.push('', '## Estimators', '', '| estimator | unbiased | latents | what |', '|---|---|---|---|');
+  for (const e of r.estimators) {
+    const d = estimatorDescriptor(e);
+    out.push(`| ${e} | ${d.unbiased ? (d.boundSamples ? 'yes (its K-sample bound)' : 'yes') : 'no'} | ${d.latents.join(', ')} | ${d.summary.replace(/\|/g, '\\|')} |`);
+  }
   out.push('', '## Protocol', '', ...r.protocol.map((p) => `- ${p}`));
   const first = r.cells.find((c) => c.backend);
   out.push(`- Machine: ${first?.backend ? `${first.backend.name} (${first.backend.variant}), ` : ''}${r.jobs} cell${r.jobs > 1 ? 's' : ''} in parallel × ${r.threadsPerJob} thread${r.threadsPerJob > 1 ? 's' : ''}; ` +

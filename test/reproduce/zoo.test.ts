@@ -52,6 +52,16 @@ describe('reproduce zoo, quick budget', () => {
     expect(first.err.split('\n').filter((l) => /^\[\d+\/\d+\] /.test(l))).toHaveLength(report.total);
   });
 
+  it('pairs equal by construction train alike: decoupled_st (τ_f = 1) and st_gumbel_softmax, ReinMax at τ = 1 and ZGR', () => {
+    const test = (id: string) => report.cells.find((c) => c.id === id)!.test!.value;
+    for (const row of ROWS) {
+      const m = `${row.model}-${row.latent}`;
+      expect(test(`${m}-decoupled_st`)).toBe(test(`${m}-st_gumbel_softmax`));
+      expect(test(`${m}-reinmax`)).toBeCloseTo(test(`${m}-zgr`), 6);
+      expect(test(`${m}-reinmax`)).not.toBe(test(`${m}-st`));
+    }
+  });
+
   it('decoder evaluations per step: counted runs of the pass equal the descriptor\'s', () => {
     for (const c of report.cells) {
       const d = estimatorDescriptor(c.estimator);
