@@ -14,7 +14,6 @@
 // per-example objective with respect to example b's first-layer logits ℓ_b (the encoder's output)
 // is drawn R times with fresh noise; reported is mean_b Σ_j Var_r[g_bj] (and mean_b ‖mean_r g_b‖²
 // for scale). Estimator state (moving averages) is restored afterwards, so training is unchanged.
-import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { grad } from '../autograd/tape.js';
@@ -436,8 +435,6 @@ export interface ZooResult {
   outDir: string;
   failed: { id: string; message: string }[];
   interrupted: boolean;
-  /** Cells run (or resumed) by this session. */
-  ran: string[];
 }
 
 export const ZOO_FILES = { md: 'zoo.md', json: 'zoo.json' } as const;
@@ -474,13 +471,11 @@ export async function reproduceZoo(o: ZooOptions): Promise<ZooResult> {
   o.stderr.write(`estimator zoo, budget ${o.budget}: ${pending.length} of ${cells.length} cells to run` +
     `${pending.length ? `, ${nWorkers} in parallel × ${threads} thread${threads > 1 ? 's' : ''}` : ''}, in ${outDir}\n`);
 
-  const failed: ZooResult['failed'] = [], ran: string[] = [];
+  const failed: ZooResult['failed'] = [];
   let interrupted = false;
   if (pending.length) {
     const zooJobs = pending.map((c) => ({ kind: 'zoo' as const, id: c.id, budget: o.budget, dir: join(outDir, c.id), threads, backend }));
-    await mkdir(outDir, { recursive: true });
     const r = await runPool(zooJobs, nWorkers, async (job, msg) => {
-      ran.push(job.id);
       if (msg.type === 'done') {
         const c = msg.result as ZooCellResult;
         finished.set(c.id, c);
@@ -493,5 +488,5 @@ export async function reproduceZoo(o: ZooOptions): Promise<ZooResult> {
     }, { signal: o.signal });
     interrupted = r.interrupted;
   }
-  return { report: await write(), outDir, failed, interrupted, ran };
+  return { report: await write(), outDir, failed, interrupted };
 }
