@@ -15,7 +15,7 @@ import { type BackendName, defaultConfig, type TrainConfig, validateConfig } fro
 import { loadData, type RunData } from '../train/data.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
 import { readMetrics } from '../train/folder.js';
-import { FILES, metricName, type MetricLine, type Output, runTraining, type RunResult } from '../train/run.js';
+import { FILES, metricName, type MetricLine, type Output, runTraining, type RunOptions, type RunResult } from '../train/run.js';
 import { TrainingError } from '../train/trainer.js';
 import { type Budget, type BudgetName, type Cell, describeSetting, type Setting, settingKey, stage1, stage2 } from './table1.js';
 
@@ -127,10 +127,10 @@ export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final
 }
 
 
-type Outcome = { kind: 'done'; result: RunResult } | { kind: 'diverged'; message: string; seconds: number } | { kind: 'stopped' };
+export type Outcome = { kind: 'done'; result: RunResult } | { kind: 'diverged'; message: string; seconds: number } | { kind: 'stopped' };
 
-/** Runs (or resumes, or reads back) one run folder. */
-async function runOne(config: TrainConfig, dir: string, o: CellOptions): Promise<Outcome> {
+/** Runs (or resumes, or reads back) one run folder; a diverged run leaves failed.json. */
+export async function runOne(config: TrainConfig, dir: string, o: CellOptions, probe?: RunOptions['probe']): Promise<Outcome> {
   if (await exists(join(dir, FILES.result))) return { kind: 'done', result: await readJson<RunResult>(join(dir, FILES.result), 'run result') };
   if (await exists(join(dir, FAILED_FILE))) {
     const f = await readJson<{ message: string; seconds?: number }>(join(dir, FAILED_FILE), 'failed run');
@@ -141,7 +141,7 @@ async function runOne(config: TrainConfig, dir: string, o: CellOptions): Promise
   const t0 = performance.now();
   try {
     const { result } = await runTraining({
-      config, outDir: dir, resume, stderr: o.log, stop: o.stop, notTTYSchedule: 10_000, loadData: o.loadData ?? sharedData,
+      config, outDir: dir, resume, stderr: o.log, stop: o.stop, notTTYSchedule: 10_000, loadData: o.loadData ?? sharedData, probe,
     });
     return result ? { kind: 'done', result } : { kind: 'stopped' };
   } catch (e) {
@@ -153,7 +153,7 @@ async function runOne(config: TrainConfig, dir: string, o: CellOptions): Promise
   }
 }
 
-const runSeconds = (r: RunResult) => r.timings.trainSeconds + r.timings.evalSeconds + r.timings.loadSeconds;
+export const runSeconds = (r: RunResult) => r.timings.trainSeconds + r.timings.evalSeconds + r.timings.loadSeconds;
 
 /** The validation points of a run folder's metrics.jsonl. */
 async function validCurve(dir: string): Promise<[number, number][]> {

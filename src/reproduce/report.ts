@@ -61,7 +61,7 @@ export function duration(s: number): string {
   return `${(s / 3600).toFixed(2)} h`;
 }
 
-const evalText = (e: { examples: number; samples: number }, split: string) =>
+export const evalText = (e: { examples: number; samples: number }, split: string) =>
   `${e.examples ? `the first ${e.examples.toLocaleString('en-US')}` : 'all'} ${split} examples, m = ${e.samples}`;
 
 /** The protocol of a budget, as sentences. */
