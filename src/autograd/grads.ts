@@ -10,7 +10,7 @@ import { GumbelError } from '../errors.js';
 import type { UnaryOp } from '../kernels.js';
 import { add, div, exp, full, matmul, mul, neg, reshape, scale, sigmoid, softmax, square, sub, sum } from '../ops.js';
 import { Tensor } from '../tensor.js';
-import { type GradTable, needsGrad, recording, recordCustom } from './tape.js';
+import { type GradTable, recording, recordCustom, wantsGrad } from './tape.js';
 
 /** A fresh scratch tensor (like's shape, or `shape`) on like's backend, filled by one backward kernel. */
 function kernel(like: Tensor, fill: (be: Backend, y: Tensor) => void, shape: readonly number[] = like.shape): Tensor {
@@ -81,13 +81,15 @@ export const GRADS: GradTable = {
   scale: (dy, _x, _y, { alpha }) => [scale(dy, alpha)],
 
   // add: (dy, Σdy); sub: (dy, −Σdy); mul: (dy·b, Σ dy·a); div: (dy/b, −Σ dy·y/b). Σ undoes the broadcast.
+  // An input whose cotangent grad() does not want gets null (wantsGrad): its work is skipped.
   binary: (dy, [a, b], y, { op, rows, cols, mode }) => {
-    const un = (d: Tensor) => unbroadcast(d, b, rows, cols, mode);
+    const un = (d: () => Tensor) => (wantsGrad(b) ? unbroadcast(d(), b, rows, cols, mode) : null);
+    const da = (d: () => Tensor) => (wantsGrad(a) ? d() : null);
     switch (op) {
-      case 'add': return [dy, un(dy)];
-      case 'sub': return [dy, un(neg(dy))];
-      case 'mul': return [mul(dy, b), un(mul(dy, a))];
-      case 'div': return [div(dy, b), un(neg(div(mul(dy, y), b)))];
+      case 'add': return [da(() => dy), un(() => dy)];
+      case 'sub': return [da(() => dy), un(() => neg(dy))];
+      case 'mul': return [da(() => mul(dy, b)), un(() => mul(dy, a))];
+      case 'div': return [da(() => div(dy, b)), un(() => neg(div(mul(dy, y), b)))];
       default: throw new Error(`grad: binary '${op}' is not differentiable`);
     }
   },
@@ -98,22 +100,27 @@ export const GRADS: GradTable = {
   // C = A·B: dA = dC·Bᵀ, dB = Aᵀ·dC.  C = A·Bᵀ: dA = dC·B, dB = dCᵀ·A.  C = Aᵀ·B: dA = B·dCᵀ, dB = A·dC.
   matmul: (dy, [a, b], _y, { transA, transB }) => {
     if (transA && transB) throw new Error('grad: matmul with transA and transB is not differentiable');
-    if (transB) return [matmul(dy, b), matmul(dy, a, { transA: true })];
-    if (transA) return [matmul(b, dy, { transB: true }), matmul(a, dy)];
-    return [matmul(dy, b, { transB: true }), matmul(a, dy, { transA: true })];
+    const [wa, wb] = [wantsGrad(a), wantsGrad(b)];
+    if (transB) return [wa ? matmul(dy, b) : null, wb ? matmul(dy, a, { transA: true }) : null];
+    if (transA) return [wa ? matmul(b, dy, { transB: true }) : null, wb ? matmul(a, dy) : null];
+    return [wa ? matmul(dy, b, { transB: true }) : null, wb ? matmul(a, dy, { transA: true }) : null];
   },
 
   // y = x·w + b: dx = dy·wᵀ, dw = xᵀ·dy, db = Σ_rows dy
-  linear: (dy, [x, w, bias]) => [matmul(dy, w, { transB: true }), matmul(x, dy, { transA: true }), bias ? sum(dy, 0) : null],
+  linear: (dy, [x, w, bias]) => [
+    wantsGrad(x) ? matmul(dy, w, { transB: true }) : null,
+    wantsGrad(w) ? matmul(x, dy, { transA: true }) : null,
+    bias && wantsGrad(bias) ? sum(dy, 0) : null,
+  ],
 
   // y = cols·W + b with cols = im2col(x): dW = colsᵀ·dy, db = Σ_rows dy, dx = col2im(dy·Wᵀ) (col2im is im2col's adjoint).
   // dx is skipped when x wants no gradient (a first layer on data: the largest product of the backward pass).
   conv2d: (dy, [x, w, bias], _y, { g, cols }) => {
     const cout = w.shape[3], d2 = reshape(dy, [dy.size / cout, cout]), w2 = reshape(w, [w.size / cout, cout]);
-    const dx = needsGrad(x)
+    const dx = wantsGrad(x)
       ? kernel(x, (be, d) => be.col2im(matmul(d2, w2, { transB: true }).buf, d.buf, g.n, g.h, g.w, g.c, g.kh, g.kw, g.stride, g.pad, g.ho, g.wo))
       : null;
-    return firstOrderOnly('conv2d', [dy, x, w], [dx, needsGrad(w) ? reshape(matmul(cols, d2, { transA: true }), w.shape) : null, bias && needsGrad(bias) ? sum(d2, 0) : null]);
+    return firstOrderOnly('conv2d', [dy, x, w], [dx, wantsGrad(w) ? reshape(matmul(cols, d2, { transA: true }), w.shape) : null, bias && wantsGrad(bias) ? sum(d2, 0) : null]);
   },
 
   // y = col2im(x·W) + b: with dcols = im2col(dy), dx = dcols·Wᵀ, dW = xᵀ·dcols, db = Σ_rows dy
@@ -122,9 +129,9 @@ export const GRADS: GradTable = {
     const dcols = kernel(dy, (be, d) => be.im2col(dy.buf, d.buf, g.n, g.h, g.w, g.c, g.kh, g.kw, g.stride, g.pad, g.ho, g.wo), [rows, kk]);
     const w2 = reshape(w, [cin, kk]), x2 = reshape(x, [rows, cin]);
     return firstOrderOnly('conv2d_transpose', [dy, x, w], [
-      needsGrad(x) ? reshape(matmul(dcols, w2, { transB: true }), x.shape) : null,
-      needsGrad(w) ? reshape(matmul(x2, dcols, { transA: true }), w.shape) : null,
-      bias && needsGrad(bias) ? sum(reshape(dy, [dy.size / cout, cout]), 0) : null,
+      wantsGrad(x) ? reshape(matmul(dcols, w2, { transB: true }), x.shape) : null,
+      wantsGrad(w) ? reshape(matmul(x2, dcols, { transA: true }), w.shape) : null,
+      bias && wantsGrad(bias) ? sum(reshape(dy, [dy.size / cout, cout]), 0) : null,
     ]);
   },
 
@@ -156,8 +163,8 @@ export const GRADS: GradTable = {
 
   // d/dl (softplus(l) − t·l) = σ(l) − t;  d/dt = −l
   sigmoid_xent: (dy, [l, t]) => [
-    recording() ? mul(dy, sub(sigmoid(l), t)) : kernel(l, (be, d) => be.sigmoid_xent_grad(l.buf, t.buf, dy.buf, d.buf, l.size)),
-    neg(mul(dy, l)),
+    !wantsGrad(l) ? null : recording() ? mul(dy, sub(sigmoid(l), t)) : kernel(l, (be, d) => be.sigmoid_xent_grad(l.buf, t.buf, dy.buf, d.buf, l.size)),
+    wantsGrad(t) ? neg(mul(dy, l)) : null,
   ],
 };
 

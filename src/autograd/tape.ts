@@ -58,6 +58,12 @@ export const recording = (): boolean => enabled;
 /** Whether a gradient can flow into t (a parameter, or computed from one); rules may skip the others. */
 export const needsGrad = (t: Tensor): boolean => t.requiresGrad || t.node !== null;
 
+/** Ids of the tensors the running grad() wants a cotangent of (those on a path to one of its wrt); null outside grad(). */
+let wanted: Set<number> | null = null;
+
+/** Whether the running grad() wants t's cotangent: rules skip the others (data, parameters not asked for). */
+export const wantsGrad = (t: Tensor): boolean => needsGrad(t) && (!wanted || wanted.has(t.id));
+
 /** Called by ops after computing `output`. */
 export function record<K extends OpName>(op: K, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs[K]): void {
   if (enabled && inputs.some(needsGrad)) output.node = { op, inputs, attrs } as Node;
@@ -108,16 +114,26 @@ export function grad(outputs: Tensor | Tensor[], wrt: Tensor[], seeds?: Tensor[]
     stack.push(...t.node.inputs);
   }
   const order = [...seen.values()].sort((a, b) => b.id - a.id);
-  for (const t of order) {
-    const dy = cot.get(t.id);
-    const node = t.node!;
-    if (!dy) continue;
-    const rule = () => (node.op === 'custom' ? node.vjp(dy) : ruleOf(node.op)(dy, node.inputs, t, node.attrs));
-    const dxs = opts.createGraph ? rule() : noGrad(rule);
-    node.inputs.forEach((x, i) => {
-      const dx = dxs[i];
-      if (dx && needsGrad(x)) accumulate(cot, x, dx);
-    });
+  // Only tensors on a path to a wrt tensor get a cotangent: the rest (e.g. the parameters when MuProp
+  // asks for ∂f/∂z, or the data under a first layer) would be computed and dropped. Same numbers.
+  const want = new Set(wrt.map((w) => w.id));
+  for (let j = order.length - 1; j >= 0; j--) if (order[j].node!.inputs.some((x) => want.has(x.id))) want.add(order[j].id);
+  const outer = wanted;
+  wanted = want;
+  try {
+    for (const t of order) {
+      const dy = cot.get(t.id);
+      const node = t.node!;
+      if (!dy || !want.has(t.id)) continue;
+      const rule = () => (node.op === 'custom' ? node.vjp(dy) : ruleOf(node.op)(dy, node.inputs, t, node.attrs));
+      const dxs = opts.createGraph ? rule() : noGrad(rule);
+      node.inputs.forEach((x, i) => {
+        const dx = dxs[i];
+        if (dx && wantsGrad(x)) accumulate(cot, x, dx);
+      });
+    }
+  } finally {
+    wanted = outer;
   }
   return wrt.map((w) => cot.get(w.id) ?? null);
 }

@@ -51,5 +51,5 @@ export const marginalize = () => stateless('marginalize', true, (pass) => {
 
 export const marginalizeEstimator: EstimatorDescriptor = {
   name: 'marginalize', summary: 'marginalization: the exact sum over every joint value of the latent variables (the M2 label)', reads: [],
-  options: [], unbiased: true, evaluations: (_, layers, terms = 2 ** layers) => terms, latents: ['bernoulli', 'categorical'], create: marginalize,
+  options: [], unbiased: true, evaluations: (_, layers, terms = 2 ** layers) => terms, maxTerms: MAX_TERMS, latents: ['bernoulli', 'categorical'], create: marginalize,
 };

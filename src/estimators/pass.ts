@@ -1,7 +1,7 @@
 // Driving a model's pass: one key per stochastic layer (call order), the straight-through
 // arithmetic, probes for ∂f/∂z, and the objective's shape. Every estimator builds on these.
-import { discrete, type Discrete } from '../distributions/index.js';
-import { ArgumentError, GumbelError, ShapeError, checkNumber, fmtShape } from '../errors.js';
+import { discrete } from '../distributions/index.js';
+import { ArgumentError, ShapeError, checkNumber, fmtShape } from '../errors.js';
 import { add, log, mean, mul, reshape, scale, sigmoid, softmax, stopGradient, sub, zeros } from '../ops.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
@@ -26,18 +26,6 @@ export function drive(pass: Pass, handle: (logits: Tensor, spec: LatentSpec, i: 
   const f = pass(latent);
   if (f.rank !== 1) throw new ShapeError(`estimator: the pass must return f per example, [B], found ${fmtShape(f.shape)}`);
   return f;
-}
-
-/** Runs the pass again on stored samples zs (one per layer, in call order); returns f and each layer's distribution. */
-export function replay(name: string, pass: Pass, zs: Tensor[]): { f: Tensor; dists: Discrete[] } {
-  const dists: Discrete[] = [];
-  const f = drive(pass, (logits, spec, i) => {
-    if (i >= zs.length) throw new GumbelError(`${name}: the pass reached more stochastic layers than the ${zs.length} of its first run; it must reach the same layers each time`);
-    dists.push(discrete(logits, spec));
-    return zs[i];
-  });
-  if (dists.length !== zs.length) throw new GumbelError(`${name}: the pass reached ${dists.length} stochastic layers, its first run ${zs.length}; it must reach the same layers each time`);
-  return { f, dists };
 }
 
 /** Forward `hard`, backward through `soft`: (hard − SG(soft)) + soft, exact in the forward ((1 − a) + a = 1: numerics P8). */

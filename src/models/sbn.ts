@@ -78,12 +78,16 @@ export class SBN implements Model {
     return (latent) => neg(bernoulliLogLik(this.forward(upper, latent), lower));
   }
 
+  /** Host staging for split(): tensor() copies it into the backend at once, so one buffer serves every call. */
+  private staging = new Float32Array(0);
+
   /** Splits host rows [rows, inDim + outDim] into input and target tensors. */
   private split(data: Float32Array, rows: number): { upper: Tensor; lower: Tensor } {
     const o = { backend: this.be };
+    if (this.staging.length < rows * Math.max(this.inDim, this.outDim)) this.staging = new Float32Array(rows * Math.max(this.inDim, this.outDim));
     return {
-      upper: tensor(columns(data, rows, this.dim, 0, this.inDim), [rows, this.inDim], o),
-      lower: tensor(columns(data, rows, this.dim, this.inDim, this.dim), [rows, this.outDim], o),
+      upper: tensor(columns(data, rows, this.dim, 0, this.inDim, this.staging), [rows, this.inDim], o),
+      lower: tensor(columns(data, rows, this.dim, this.inDim, this.dim, this.staging), [rows, this.outDim], o),
     };
   }
 

@@ -15,7 +15,7 @@ import { type BackendName, defaultConfig, patchConfig, savedConfig, type TrainCo
 import { loadData, type RunData } from '../train/data.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
 import { readMetrics } from '../train/folder.js';
-import { FILES, metricName, type MetricLine, type Output, runTraining, type RunResult } from '../train/run.js';
+import { FILES, metricName, type MetricLine, type Output, runTraining, type RunOptions, type RunResult } from '../train/run.js';
 import { TrainingError } from '../train/trainer.js';
 import { type Budget, type BudgetName, type Cell, describeSetting, type Setting, settingKey, stage1, stage2 } from './table1.js';
 
@@ -95,7 +95,7 @@ export async function sharedData(config: TrainConfig): Promise<RunData> {
   return { ...d, train: firstN(d.train, config.evaluation.trainSize), test: firstN(d.test, config.evaluation.testSize) };
 }
 
-/** The TrainConfig of one run of a cell: SGD with momentum 0.9, the paper's model sizes, the budget's lengths. */
+/** The TrainConfig of one run of a cell: the budget's optimizer (the paper's SGD with momentum 0.9 unless it says Adam), the paper's model sizes, the budget's lengths. */
 export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final', steps: number, o: Pick<CellOptions, 'threads' | 'backend'>): TrainConfig {
   const base = defaultConfig(c.model);
   const final = kind === 'final';
@@ -104,7 +104,7 @@ export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final
   return validateConfig(patchConfig(base, {
     model: { latent: c.latent },
     estimator: { name: c.estimator },
-    optimizer: { name: 'sgd', steps, batch: b.batch, lr: s.lr, momentum: 0.9, seed: b.seed },
+    optimizer: { ...(b.optimizer === 'adam' ? { name: 'adam' } : { name: 'sgd', momentum: 0.9 }), steps, batch: b.batch, lr: s.lr, seed: b.seed },
     schedule: { tau: c.model === 'sbn' ? 1 : null, tauRate: s.tau?.rate ?? base.schedule.tauRate, tauEvery: s.tau?.every ?? base.schedule.tauEvery },
     evaluation: {
       evalEvery, validSize: valid.examples, validSamples: valid.samples,
@@ -117,10 +117,10 @@ export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final
 }
 
 
-type Outcome = { kind: 'done'; result: RunResult } | { kind: 'diverged'; message: string; seconds: number } | { kind: 'stopped' };
+export type Outcome = { kind: 'done'; result: RunResult } | { kind: 'diverged'; message: string; seconds: number } | { kind: 'stopped' };
 
-/** Runs (or resumes, or reads back) one run folder. */
-async function runOne(config: TrainConfig, dir: string, o: CellOptions): Promise<Outcome> {
+/** Runs (or resumes, or reads back) one run folder; a diverged run leaves failed.json. */
+export async function runOne(config: TrainConfig, dir: string, o: CellOptions, probe?: RunOptions['probe']): Promise<Outcome> {
   if (await exists(join(dir, FILES.result))) return { kind: 'done', result: await readJson<RunResult>(join(dir, FILES.result), 'run result') };
   if (await exists(join(dir, FAILED_FILE))) {
     const f = await readJson<{ message: string; seconds?: number }>(join(dir, FAILED_FILE), 'failed run');
@@ -131,7 +131,7 @@ async function runOne(config: TrainConfig, dir: string, o: CellOptions): Promise
   const t0 = performance.now();
   try {
     const { result } = await runTraining({
-      config, outDir: dir, resume, stderr: o.log, stop: o.stop, notTTYSchedule: 10_000, loadData: o.loadData ?? sharedData,
+      config, outDir: dir, resume, stderr: o.log, stop: o.stop, notTTYSchedule: 10_000, loadData: o.loadData ?? sharedData, probe,
     });
     return result ? { kind: 'done', result } : { kind: 'stopped' };
   } catch (e) {
@@ -143,7 +143,7 @@ async function runOne(config: TrainConfig, dir: string, o: CellOptions): Promise
   }
 }
 
-const runSeconds = (r: RunResult) => r.timings.trainSeconds + r.timings.evalSeconds + r.timings.loadSeconds;
+export const runSeconds = (r: RunResult) => r.timings.trainSeconds + r.timings.evalSeconds + r.timings.loadSeconds;
 
 /** The validation points of a run folder's metrics.jsonl. */
 async function validCurve(dir: string): Promise<[number, number][]> {

@@ -73,7 +73,7 @@ export class Trainer implements RunTrainer<EvalResult> {
     // An estimator that needs f as a one-sample log-weight (sf, vimco) gets the VAE's KL sampled (models/vae.ts).
     const kl = estimatorDescriptor(e.name).logWeight ? 'sampled' : 'analytic';
     this.model = createModel({ ...m, model: m.name, dim: train.dim, kl }, this.keys.init, train.images, backend);
-    this.estimator = createEstimator(e.name, e.options);
+    this.estimator = createEstimator(e.name, e.options, { inputDim: this.model.inDim });
     const opt = o.name === 'sgd' ? new SGD(o.lr, o.momentum) : new Adam(o.lr);
     this.optimizer = opt.init(this.params());
     this.batcher = new Batcher(train, { batchSize: o.batch, key: this.keys.data, dropLast: true });

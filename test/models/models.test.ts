@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import { setBackend, step } from '../../src/engine.js';
 import type { Latent } from '../../src/estimators/estimator.js';
-import { LogMeanExp, SBN, VAE, logitOfMean } from '../../src/models/index.js';
+import { LogMeanExp, SBN, VAE, columns, logitOfMean } from '../../src/models/index.js';
 import type { Params } from '../../src/nn/params.js';
 import { tensor } from '../../src/ops.js';
 import { key } from '../../src/random/key.js';
@@ -237,5 +237,26 @@ describe('initialisation and sampling', () => {
     const vae = new VAE({ kind: 'bernoulli', units: 2, dim: 4, key: key(1) });
     expect(() => step(() => vae.pass(tensor([1, 2, 3], [1, 3])))).toThrow(/VAE.pass: x must be \[B, 4\], found \[1,3\]/);
     expect(() => new VAE({ kind: 'categorical', vars: 2, classes: 1, dim: 4, key: key(1) })).toThrow(/classes must be >= 2/);
+  });
+});
+
+describe('host staging of the SBN batch', () => {
+  it('columns copies into a given buffer, its first rows·width values, and refuses a short one', () => {
+    const data = Float32Array.from({ length: 12 }, (_, i) => i); // 3 rows of 4
+    const out = new Float32Array(8).fill(-1);
+    expect(Array.from(columns(data, 3, 4, 1, 3, out))).toEqual([1, 2, 5, 6, 9, 10]);
+    expect(Array.from(out.subarray(6))).toEqual([-1, -1]);
+    expect(() => columns(data, 3, 4, 0, 4, out)).toThrow(/columns: out must hold 12 values, found 8/);
+  });
+
+  it('SBN batches made one after another keep their own rows (the staging buffer is reused)', () => {
+    setBackend(createRefBackend());
+    const sbn = new SBN({ kind: 'bernoulli', units: 2, inDim: 3, outDim: 2, key: key(3) });
+    const rows = (v: number) => Float32Array.from({ length: 2 * 5 }, (_, i) => v + i);
+    step(() => {
+      const a = sbn.batch(rows(0), 2), b = sbn.batch(rows(100), 2);
+      expect(Array.from(a.x.data())).toEqual([0, 1, 2, 5, 6, 7]);
+      expect(Array.from(b.x.data())).toEqual([100, 101, 102, 105, 106, 107]);
+    });
   });
 });
