@@ -1,6 +1,6 @@
 // The option table (src/train/options.ts) as the estimator registry extends it: an estimator's own
 // option becomes a flag with its range and help section, and its value travels in
-// config.estimatorOptions into config.json and the checkpoint.
+// config.estimator.options into config.json and the checkpoint.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
