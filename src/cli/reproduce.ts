@@ -87,7 +87,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .addOption(cliOption(numberSpec('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', 'number', 0, 86_400), 20, false))
     .addOption(cliOption({ ...optionSpec('batch'), help: 'speed: unlabeled rows per step' }, 100, false))
     .addOption(cliOption({ ...optionSpec('threads'), help: 'table2, speed: wasm threads (0: one per core, up to 4)' }, 1, false))
-    .addOption(cliOption(numberSpec('--jobs <n>', `table1: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process)`, 'int', 1, 64), null, false))
+    .addOption(cliOption(numberSpec('--jobs <n>', `table1: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process; with --queue one per core)`, 'int', 1, 64), null, false))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
     .option('--queue <url>', 'table1, table2: share the cells with every process started with the same command and this Redis (redis://host:6379); status: show that queue')

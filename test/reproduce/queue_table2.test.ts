@@ -1,0 +1,108 @@
+// `gumbel reproduce table2 --queue`: the M2 runs of Table 2's quick budget (two α of the grid, every
+// y estimator) through a private redis-server with two worker processes give the table of
+// `reproduce table2 --jobs 1` without a queue (timing fields and the command aside), written once
+// by both workers with the same bytes; a store holding Table 1 is refused for Table 2; `reproduce
+// status` lists the Table 2 queue from the set of known queues, without KEYS or SCAN.
+// The processor runs compiled code: dist/ must be built (npm run build:ts).
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import { PLAN_FILE, threadsPerJob } from '../../src/reproduce/index.js';
+import { QUEUES_KEY } from '../../src/reproduce/queue.js';
+import { QUEUE_TABLES } from '../../src/reproduce/queue_tables.js';
+import { reproduceTable2, TABLE2_FILES, type Table2Report } from '../../src/reproduce/table2.js';
+import { exists } from '../../src/train/files.js';
+import { doneHere, hasRedis, killWorkers, type Proc, result, status, untimed, worker } from '../harness/queue.js';
+import { startRedis, type TestRedis } from '../harness/redis.js';
+
+const ALPHAS = [0.1, 1];
+const budget = QUEUE_TABLES.table2.budgets.quick;
+const CELL_IDS = QUEUE_TABLES.table2.cells(budget).filter((id) => ALPHAS.some((a) => id.endsWith(`-alpha${a}`)));
+const FAST = { lockDuration: 8000, stalledInterval: 3000, poll: 300, backoff: 1000 };
+
+const dirs: string[] = [];
+let redis: TestRedis;
+beforeAll(async () => {
+  if (!hasRedis) return;
+  if (!(await exists('dist/reproduce/queue_processor.js'))) throw new Error('dist/reproduce/queue_processor.js is missing: npm run build:ts first');
+  redis = await startRedis();
+});
+afterAll(async () => {
+  killWorkers();
+  await redis?.stop();
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+const tempDir = async () => {
+  const d = await mkdtemp(join(tmpdir(), 'gumbel-queue2-'));
+  dirs.push(d);
+  return d;
+};
+
+describe.skipIf(!hasRedis)('Table 2 through the queue', () => {
+  let store = '';
+  let ps: Proc[] = [];
+  let baseline: Table2Report;
+
+  beforeAll(async () => {
+    expect(CELL_IDS).toHaveLength(6);
+    store = join(await tempDir(), 'store');
+    const o = { url: redis.url, table: 'table2', budget, store, jobs: 1, backend: 'wasm' as const, cells: CELL_IDS, command: 'gumbel reproduce table2 (test)', settings: FAST };
+    ps = [worker(o), worker(o)];
+    // Meanwhile: the same runs without a queue, in this process, as `--jobs 1` runs them.
+    baseline = await reproduceTable2({ budget: 'quick', alphas: ALPHAS, outDir: await tempDir(), jobs: 1, threads: threadsPerJob(1), backend: 'wasm', stderr: { write: () => true }, command: 'test' });
+    for (const p of ps) await p.exit;
+  }, 600_000);
+
+  it('both workers exit 0 and every run completed exactly once, shared between them', () => {
+    for (const p of ps) expect(p.child.exitCode, p.err).toBe(0);
+    for (const id of CELL_IDS) expect(doneHere(ps, id), id).toBe(1);
+    for (const p of ps) expect(p.err, 'each worker took a run').toMatch(/^\[done here 1\] \S+-alpha\S+: test accuracy/m);
+  });
+
+  it('the table equals the one without a queue (timings and command aside), the same bytes from both workers', async () => {
+    const [a, b] = ps.map((p) => result<Table2Report>(p));
+    expect(a.failed).toEqual([]);
+    expect(a.done).toBe(6);
+    expect(JSON.stringify(a.report)).toBe(JSON.stringify(b.report));
+    expect(JSON.parse(await readFile(join(store, TABLE2_FILES.json), 'utf8'))).toEqual(a.report);
+    expect(await readFile(join(store, TABLE2_FILES.md), 'utf8')).toMatch(/^# Table 2 /);
+    const report = a.report!;
+    expect(report).toMatchObject({ table: 'table2', budget: 'quick', protocol: baseline.protocol, command: 'gumbel reproduce table2 (test)', complete: false });
+    expect(report.rows).toHaveLength(3);
+    expect(untimed(report.rows)).toEqual(untimed(baseline.rows));
+  });
+
+  it('status lists the Table 2 queue, reading the set of known queues: no KEYS, no SCAN', async () => {
+    const conn = new Redis(redis.url);
+    try {
+      // A name whose queue is gone (deleted by hand) is dropped from the set.
+      await conn.sadd(QUEUES_KEY, 'gumbel-table2-quick-gone');
+      await conn.config('RESETSTAT');
+      const { code, out } = await status(redis.url);
+      expect(code).toBe(0);
+      expect(out).toContain(`${result(ps[0]).queue}: table2, budget quick, store ${store}\n  waiting 0 · running 0 · done 6 · failed 0\n`);
+      expect(out).not.toContain('gone');
+      const stats = (await conn.info('commandstats')) as string;
+      expect(stats).toMatch(/^cmdstat_smembers:calls=1,/m);
+      expect(stats).not.toMatch(/^cmdstat_(keys|scan):/m);
+      expect(await conn.smembers(QUEUES_KEY)).toEqual([result(ps[0]).queue]);
+    } finally {
+      conn.disconnect();
+    }
+  });
+
+  it('the same store is refused for Table 1, and a store holding Table 1 for Table 2', async () => {
+    const t1store = join(await tempDir(), 'store');
+    await mkdir(t1store, { recursive: true });
+    await writeFile(join(t1store, PLAN_FILE), JSON.stringify({ table: 'table1', budget: 'quick' }));
+    for (const [table, dir, held] of [['table1', store, 'table2'], ['table2', t1store, 'table1']]) {
+      let err = '';
+      const code = await main(['node', 'gumbel', 'reproduce', table, '--budget', 'quick', '--queue', redis.url, '--store', dir], { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) } });
+      expect(code, err).toBe(2);
+      expect(err).toContain(`--store ${dir} holds another reproduction (${PLAN_FILE}: ${held}, budget quick); expected ${table}, budget quick as defined now: choose another --store`);
+    }
+  });
+});
