@@ -1,9 +1,10 @@
 // `gumbel reproduce table1|table2 --queue redis://host:port [--store DIR]`: a table's cells
-// (queue_tables.ts) spread over any number of processes and machines through BullMQ on Redis. Every process runs the same command: it
-// adds the cells as jobs (job id = cell id, so adding them again does nothing), works --jobs of them
-// in worker threads (queue_processor.ts), stays up while any cell is waiting or running (a spare if a
-// machine dies), and when every cell is done writes the tables into the store; every process that
-// sees the end writes the same bytes (built from the jobs' results in Redis, not from its clock).
+// (queue_tables.ts) spread over any number of processes and machines through BullMQ on Redis. Every
+// process runs the same command: it adds the cells as jobs (job id = cell id, so adding them again
+// does nothing), works --jobs of them in worker threads (queue_processor.ts), stays up while any cell
+// is waiting or running (a spare if a machine dies), and when every cell is done writes the table
+// into the store; every process that sees the end writes the same bytes (built from the jobs'
+// results in Redis, not from its clock).
 //
 // Failure model: a process that dies stops renewing its jobs' locks; after lockDuration the stalled
 // check of any live worker puts the cell back to waiting, and the next worker resumes it from its

@@ -1,12 +1,16 @@
-// What the `gumbel reproduce … --queue` tests share: whether redis-server is here, worker processes
+// What the `gumbel reproduce … --queue` tests share: whether redis-server is here, a private one for
+// a test file, worker processes
 // (queue_worker.ts, each in its own process group: a machine), their results and log lines, polling,
 // results without their timing fields, and `gumbel reproduce status` as text.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import type { QueueOptions, QueueResult } from '../../src/reproduce/queue.js';
 import type { Table1Report } from '../../src/reproduce/report.js';
+import { exists } from '../../src/train/files.js';
+import { startRedis, type TestRedis } from './redis.js';
 
 // Debian's redis-server: .ci/run installs it (CI=1 there, so it is required); on a machine without
 // it the suites say why they skip.
@@ -75,4 +79,19 @@ export async function status(url: string): Promise<{ code: number; out: string }
   let out = '';
   const code = await main(['node', 'gumbel', 'reproduce', 'status', '--queue', url], { stdout: { write: (s: string) => (out += s) }, stderr: process.stderr });
   return { code, out };
+}
+
+/** A private redis-server for a test file's tests (from beforeAll to afterAll, which also kills leftover workers); checks the compiled processor is built. */
+export function queueRedis(o: { persist?: boolean } = {}): TestRedis {
+  let r: TestRedis | undefined;
+  beforeAll(async () => {
+    if (!hasRedis) return;
+    if (!(await exists('dist/reproduce/queue_processor.js'))) throw new Error('dist/reproduce/queue_processor.js is missing: npm run build:ts first');
+    r = await startRedis(o);
+  });
+  afterAll(async () => {
+    killWorkers();
+    await r?.stop();
+  });
+  return { get url() { return r!.url; }, get port() { return r!.port; }, restart: () => r!.restart(), stop: () => r!.stop() };
 }

@@ -7,12 +7,12 @@
 // worker's main process alone leaves no orphan (a child-process sandbox would); a failing cell fails
 // with its id after its attempts and is retried by the next run of the command.
 // The processor runs compiled code: dist/ must be built (npm run build:ts; CI's npm ci does).
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { runCell, type CellResult } from '../../src/reproduce/cell.js';
 import { threadsPerJob } from '../../src/reproduce/index.js';
@@ -20,34 +20,20 @@ import { knownQueues, type QueueResult } from '../../src/reproduce/queue.js';
 import { TABLE_FILES } from '../../src/reproduce/report.js';
 import { BUDGETS, type Budget, CELLS } from '../../src/reproduce/table1.js';
 import { exists } from '../../src/train/files.js';
-import { doneHere, hasRedis, killWorkers, type Proc, result, sleep, status, untimed, until, worker } from '../harness/queue.js';
-import { startRedis, type TestRedis } from '../harness/redis.js';
-import { trainingBackend } from '../train/helpers.js';
+import { doneHere, hasRedis, type Proc, queueRedis, result, sleep, status, untimed, until, worker } from '../harness/queue.js';
+import { tempDirs, trainingBackend } from '../train/helpers.js';
 
 // Final runs of 300 steps, checkpointed every 50: a few seconds each on one core.
 const budget: Budget = { ...BUDGETS.quick, finalSteps: 300, finalEvalEvery: 50 };
 const CELL_IDS = ['vae-categorical-gumbel_softmax', 'sbn-bernoulli-st', 'vae-bernoulli-sf', 'sbn-categorical-gumbel_softmax'];
 // Short locks so a dead worker's cell comes back within seconds; long enough for a loaded CI machine.
 const FAST = { lockDuration: 8000, stalledInterval: 3000, poll: 300, backoff: 1000 };
-const dirs: string[] = [];
-let redis: TestRedis;
+const redis = queueRedis({ persist: true });
+const tempDir = tempDirs('gumbel-queue-');
 let backend: 'wasm' | 'ref';
 beforeAll(async () => {
-  if (!hasRedis) return;
-  if (!(await exists('dist/reproduce/queue_processor.js'))) throw new Error('dist/reproduce/queue_processor.js is missing: npm run build:ts first');
   backend = (await trainingBackend()).name;
-  redis = await startRedis({ persist: true });
 });
-afterAll(async () => {
-  killWorkers();
-  await redis?.stop();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-const tempDir = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'gumbel-queue-'));
-  dirs.push(d);
-  return d;
-};
 const options = (store: string, cells: string[]) => ({ url: redis.url, table: 'table1', budget, store, jobs: 1, backend, cells, command: 'gumbel reproduce table1 (test)', settings: FAST });
 
 /** The queue of a store, through BullMQ's own API. */

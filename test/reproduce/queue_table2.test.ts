@@ -2,44 +2,31 @@
 // y estimator) through a private redis-server with two worker processes give the table of
 // `reproduce table2 --jobs 1` without a queue (timing fields and the command aside), written once
 // by both workers with the same bytes; a store holding Table 1 is refused for Table 2; `reproduce
-// status` lists the Table 2 queue from the set of known queues, without KEYS or SCAN.
+// status` lists the Table 2 queue from the set of known queues, without KEYS or SCAN. A longer run
+// given back by Ctrl-C, then its next worker's whole process group killed (kill -9), resumes from
+// its checkpoint each time and ends with the numbers of the same run uninterrupted.
 // The processor runs compiled code: dist/ must be built (npm run build:ts).
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { PLAN_FILE, threadsPerJob } from '../../src/reproduce/index.js';
 import { QUEUES_KEY } from '../../src/reproduce/queue.js';
-import { QUEUE_TABLES } from '../../src/reproduce/queue_tables.js';
-import { reproduceTable2, TABLE2_FILES, type Table2Report } from '../../src/reproduce/table2.js';
-import { exists } from '../../src/train/files.js';
-import { doneHere, hasRedis, killWorkers, type Proc, result, status, untimed, worker } from '../harness/queue.js';
-import { startRedis, type TestRedis } from '../harness/redis.js';
+import { QUEUE_TABLES, type Table2QueueBudget } from '../../src/reproduce/queue_tables.js';
+import { reproduceTable2, TABLE2_FILES, type Table2Report, table2Runs } from '../../src/reproduce/table2.js';
+import { readCheckpoint } from '../../src/train/folder.js';
+import { runSsvae } from '../../src/train/ssvae_run.js';
+import { doneHere, hasRedis, type Proc, queueRedis, result, status, untimed, until, worker } from '../harness/queue.js';
+import { tempDirs } from '../train/helpers.js';
 
 const ALPHAS = [0.1, 1];
-const budget = QUEUE_TABLES.table2.budgets.quick;
+const budget = QUEUE_TABLES.table2.budgets.quick as Table2QueueBudget;
 const CELL_IDS = QUEUE_TABLES.table2.cells(budget).filter((id) => ALPHAS.some((a) => id.endsWith(`-alpha${a}`)));
 const FAST = { lockDuration: 8000, stalledInterval: 3000, poll: 300, backoff: 1000 };
 
-const dirs: string[] = [];
-let redis: TestRedis;
-beforeAll(async () => {
-  if (!hasRedis) return;
-  if (!(await exists('dist/reproduce/queue_processor.js'))) throw new Error('dist/reproduce/queue_processor.js is missing: npm run build:ts first');
-  redis = await startRedis();
-});
-afterAll(async () => {
-  killWorkers();
-  await redis?.stop();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-const tempDir = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'gumbel-queue2-'));
-  dirs.push(d);
-  return d;
-};
+const redis = queueRedis();
+const tempDir = tempDirs('gumbel-queue2-');
 
 describe.skipIf(!hasRedis)('Table 2 through the queue', () => {
   let store = '';
@@ -105,4 +92,42 @@ describe.skipIf(!hasRedis)('Table 2 through the queue', () => {
       expect(err).toContain(`--store ${dir} holds another reproduction (${PLAN_FILE}: ${held}, budget quick); expected ${table}, budget quick as defined now: choose another --store`);
     }
   });
+});
+
+describe.skipIf(!hasRedis)('a Table 2 run interrupted twice', () => {
+  it('Ctrl-C gives it back, kill -9 of the next worker loses it for a lock\'s time: it resumes from its checkpoint each time and ends as the run uninterrupted', async () => {
+    // 80 steps checkpointed at every validation (20 steps): room for a checkpoint after the resumed one.
+    const long = { ...budget, steps: 80, evalEvery: 20 };
+    const cell = 'gumbel_softmax-alpha0.1';
+    const store = join(await tempDir(), 'store');
+    const dir = join(store, cell);
+    const o = { url: redis.url, table: 'table2', budget: long, store, jobs: 1, backend: 'wasm' as const, cells: [cell], command: 'test', settings: FAST };
+    const step = () => readCheckpoint(dir).then((c) => c.step, () => 0);
+
+    const first = worker(o);
+    await until('a checkpoint', 120_000, async () => (await step()) > 0);
+    process.kill(first.child.pid!, 'SIGINT');
+    expect(await first.exit, first.err).toBe(130);
+    const given = await step();
+    const second = worker(o);
+    await until('the next checkpoint', 120_000, async () => (await step()) > given);
+    process.kill(-second.child.pid!, 'SIGKILL');
+    await second.exit;
+    const third = worker(o);
+    // Meanwhile: the run uninterrupted.
+    const { config } = table2Runs(long).find((r) => r.id === cell)!;
+    const alone = await runSsvae({ config, outDir: join(await tempDir(), cell), stderr: { write: () => true }, backend: 'wasm', threads: threadsPerJob(1) });
+    expect(await third.exit, third.err).toBe(0);
+
+    expect(doneHere([first, second, third], cell)).toBe(1);
+    expect(doneHere([third], cell)).toBe(1);
+    const log = await readFile(join(dir, 'log.txt'), 'utf8');
+    expect(log).toMatch(/^starting .*\n[\s\S]*given back to the queue\n[\s\S]*^resuming [\s\S]*^resuming /m);
+    const steps = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).step as number);
+    expect(steps.every((s, i) => i === 0 || s > steps[i - 1])).toBe(true);
+    expect(steps.at(-1)).toBe(80);
+    const r = result<Table2Report>(third);
+    expect(r.done).toBe(1);
+    expect(untimed(r.report!.rows[0].runs[0])).toEqual(untimed({ alpha: 0.1, valid: { accuracy: alone!.valid!.accuracy, elbo: alone!.valid!.elbo }, test: alone!.test, steps: 80 }));
+  }, 400_000);
 });
