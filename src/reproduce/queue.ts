@@ -31,7 +31,7 @@ import { exists, readJson, writeAtomic } from '../train/files.js';
 import type { Output } from '../train/run.js';
 import { PLAN_FILE, threadsPerJob } from './index.js';
 import type { CellJob, CellJobResult, CellProgress, ProcessorData } from './queue_processor.js';
-import { QUEUE_TABLES, type QueueBudget, type QueueTable } from './queue_tables.js';
+import { QUEUE_TABLES, type QueueBudget, type QueueTable, queueTable } from './queue_tables.js';
 import { duration } from './report.js';
 
 /** Lock, stall and retry settings for hours-long CPU-bound cells (BullMQ's defaults: 30 s, 30 s, 1, no cap, 1 attempt). */
@@ -163,7 +163,7 @@ export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
   const s = { ...QUEUE_SETTINGS, ...o.settings };
   if (!Number.isInteger(o.jobs) || o.jobs < 1) throw new ArgumentError(`--jobs must be an integer >= 1, found ${o.jobs}`);
   if (!/^rediss?:\/\//.test(o.url)) throw new ArgumentError(`--queue must be a Redis URL like redis://host:6379, found '${o.url}'`);
-  const table = QUEUE_TABLES[o.table];
+  const table = queueTable(o.table);
   if (!table) throw new ArgumentError(`--queue runs the tables ${Object.keys(QUEUE_TABLES).join(', ')}, found '${o.table}'`);
   const all = table.cells(o.budget);
   const ids = o.cells ?? all;

@@ -15,7 +15,7 @@ import { describeError } from '../cli/util.js';
 import type { BackendName } from '../train/config.js';
 import type { Output } from '../train/run.js';
 import { LOG_FILE } from './cell.js';
-import { QUEUE_TABLES, type QueueBudget, type QueueTable } from './queue_tables.js';
+import { type QueueBudget, type QueueTable, queueTable } from './queue_tables.js';
 
 /** A job's data (< 2 KB): everything a worker on any machine needs to run the cell. */
 export interface CellJob {
@@ -83,7 +83,7 @@ function progressLog(file: Output, job: SandboxedJob<CellJob>, batch: number): O
 
 export default async function processCell(job: SandboxedJob<CellJob>, token?: string, signal?: AbortSignal): Promise<CellJobResult> {
   const d = job.data;
-  const table = QUEUE_TABLES[d.table];
+  const table = queueTable(d.table);
   if (d.v !== 1 || !table?.cells(d.budget).includes(d.cell)) throw new UnrecoverableError(`${job.id}: not a cell job of a known table (table '${d.table}', cell '${d.cell}', version ${d.v})`);
   try {
     return { ...(workerData as ProcessorData), cell: await run(job, table, token, signal) };

@@ -114,3 +114,6 @@ const entry = <B extends QueueBudget, R>(t: QueueTable<B, R>) => t as unknown as
 
 /** Every table the queue runs, by its id. */
 export const QUEUE_TABLES: Readonly<Record<string, QueueTable>> = { table1: entry(table1), table2: entry(table2) };
+
+/** The table called `id`, or undefined (not an Object.prototype key such as 'constructor'). */
+export const queueTable = (id: string): QueueTable | undefined => (Object.hasOwn(QUEUE_TABLES, id) ? QUEUE_TABLES[id] : undefined);
