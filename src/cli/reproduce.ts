@@ -11,6 +11,7 @@ import { queueStatus, reproduceQueue } from '../reproduce/queue.js';
 import { QUEUE_TABLES } from '../reproduce/queue_tables.js';
 import { reproduceSpeed } from '../reproduce/speed.js';
 import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
+import { reproduceZoo, ZOO_BUDGET_NAMES, ZOO_BUDGETS, type ZooBudgetName } from '../reproduce/zoo.js';
 import { optionSpec } from '../train/options.js';
 import { CliError, EXIT, type IO, checkOutDir, cliOption, numberSpec, onInterrupt, signalExit } from './util.js';
 
@@ -46,6 +47,7 @@ function wrap(text: string, indent: string, width = 100): string {
 const budgetHelp = [
   'table1:', ...BUDGET_NAMES.map((b) => `  ${b}:\n${wrap(`${BUDGETS[b].summary}.`, '    ')}`),
   'table2:', ...TABLE2_BUDGET_NAMES.map((b) => `  ${b}:\n${wrap(`${TABLE2_BUDGETS[b].summary}.`, '    ')}`),
+  'zoo:', ...ZOO_BUDGET_NAMES.map((b) => `  ${b}:\n${wrap(`${ZOO_BUDGETS[b].summary}.`, '    ')}`),
 ].join('\n');
 
 function parseClasses(v: string): number[] {
@@ -79,15 +81,16 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .description('reproduce a result of the paper: table1 trains all 28 cells (SBN and VAE, Bernoulli and categorical, × 7 estimators), ' +
       'selects hyper-parameters on validation, and writes table1.md, table1.json and one SVG of validation curves per row; ' +
       'table2 trains the semi-supervised M2 model with marginalization, Gumbel-Softmax and ST Gumbel-Softmax over the α grid (table2.md, table2.json); ' +
-      'speed measures training steps/s of marginalization against Gumbel-Softmax for k classes (Fig. 5a: speed.json, speed.svg)')
-    .addArgument(new Argument('<table>', 'which result (speed: Fig. 5a)').choices(['table1', 'table2', 'speed', 'status']))
-    .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), paper (table1: about 550k steps per cell)')
+      'speed measures training steps/s of marginalization against Gumbel-Softmax for k classes (Fig. 5a: speed.json, speed.svg); ' +
+      'zoo trains every registered estimator on the four Table 1 models under one protocol (zoo.md, zoo.json, one SVG per model)')
+    .addArgument(new Argument('<table>', 'which result (speed: Fig. 5a; zoo: every estimator)').choices(['table1', 'table2', 'speed', 'zoo', 'status']))
+    .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), long (table1: days, Adam, 100k steps per cell), paper (table1: about 550k steps per cell)')
       .choices([...new Set([...BUDGET_NAMES, ...TABLE2_BUDGET_NAMES])]).default('standard'))
     .option('--classes <list>', 'speed: class counts k', parseClasses, [5, 10, 100])
     .addOption(cliOption(numberSpec('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', 'number', 0, 86_400), 20, false))
     .addOption(cliOption({ ...optionSpec('batch'), help: 'speed: unlabeled rows per step' }, 100, false))
-    .addOption(cliOption({ ...optionSpec('threads'), help: 'table2, speed: wasm threads (0: one per core, up to 4)' }, 1, false))
-    .addOption(cliOption(numberSpec('--jobs <n>', `table1: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process; with --queue one per core)`, 'int', 1, 64), null, false))
+    .addOption(cliOption({ ...optionSpec('threads'), help: 'table2, speed, zoo: wasm threads (0: one per core, up to 4; zoo default: the cores shared among the jobs)' }, 1, false))
+    .addOption(cliOption(numberSpec('--jobs <n>', `table1, zoo: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process; with --queue one per core)`, 'int', 1, 64), null, false))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
     .option('--queue <url>', 'table1, table2: share the cells with every process started with the same command and this Redis (redis://host:6379); status: show that queue')
@@ -123,13 +126,34 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         if (o.json) io.stdout.write(JSON.stringify(r) + '\n');
         return;
       }
+      // On --resume without --budget, the reproduction's own budget.
+      const ownBudget = async (outDir: string) => (o.resume && cmd.getOptionValueSource('budget') !== 'cli' && (await stat(join(outDir, PLAN_FILE)).catch(() => null))
+        ? (await readJson<{ budget: string }>(join(outDir, PLAN_FILE), 'reproduction')).budget : o.budget);
+      if (table === 'zoo') {
+        const outDir = o.out ?? `runs/zoo-${o.budget}`;
+        const budget = (await ownBudget(outDir)) as ZooBudgetName;
+        if (!(ZOO_BUDGET_NAMES as readonly string[]).includes(budget)) throw new CliError(`zoo budgets are ${ZOO_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
+        const threads = cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined;
+        const command = ['gumbel', 'reproduce', 'zoo', '--budget', budget, '--out', outDir, ...(o.jobs ? ['--jobs', o.jobs] : []), ...(threads !== undefined ? ['--threads', threads] : []),
+          ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
+        const ctl = new AbortController();
+        await onInterrupt(io, async (stop) => {
+          const r = await reproduceZoo({ budget, jobs: o.jobs ?? availableParallelism(), threads, outDir, resume: !!o.resume, backend: o.backend, stderr: io.stderr, signal: ctl.signal, command });
+          const rep = r.report;
+          if (r.interrupted && !rep.complete) {
+            io.stderr.write(`interrupted with ${rep.finished} of ${rep.total} cells finished (${r.outDir}/zoo.md); continue with: ${command} --resume\n`);
+            setCode(signalExit(stop.signal ?? 'SIGINT'));
+            return;
+          }
+          if (r.failed.length) throw new CliError(`${r.failed.length} zoo cell${r.failed.length > 1 ? 's' : ''} failed (${r.failed.map((f) => f.id).join(', ')}); rerun with --resume after fixing the cause`, EXIT.failure);
+          io.stderr.write(`estimator zoo (${budget}): ${rep.finished} of ${rep.total} cells; ${r.outDir}/zoo.md\n`);
+          if (o.json) io.stdout.write(JSON.stringify(rep) + '\n');
+        }, { what: 'every running cell writes a checkpoint after its current step', onStop: () => ctl.abort() });
+        return;
+      }
       if (!(BUDGET_NAMES as readonly string[]).includes(o.budget)) throw new CliError(`table1 budgets are ${BUDGET_NAMES.join(', ')}, found --budget ${o.budget}`, EXIT.usage);
       const outDir = o.out ?? `runs/table1-${o.budget}`;
-      let budget = o.budget as BudgetName;
-      // On --resume without --budget, the reproduction's own budget.
-      if (o.resume && cmd.getOptionValueSource('budget') !== 'cli' && (await stat(join(outDir, PLAN_FILE)).catch(() => null))) {
-        budget = (await readJson<{ budget: BudgetName }>(join(outDir, PLAN_FILE), 'reproduction')).budget;
-      }
+      const budget = (await ownBudget(outDir)) as BudgetName;
       if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir);
       const command = ['gumbel', 'reproduce', table, '--budget', budget, '--out', outDir, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
       const ctl = new AbortController();

@@ -195,6 +195,8 @@ export interface GradientStats {
   mean: Float64Array;
   /** Per-coordinate variance of one sample's gradient. */
   variance: Float64Array;
+  /** Standard error of each variance: √((m₄ − s⁴(n − 3)/(n − 1))/n), m₄ the fourth central moment. */
+  varianceStderr: Float64Array;
   /** Σ of the per-coordinate variances: E‖ĝ − E ĝ‖². */
   totalVariance: number;
   /** mean − exact per coordinate, and its standard error √(variance/samples). */
@@ -216,8 +218,8 @@ export function gradientStats(estimator: Estimator, problem: Problem, options: S
   const key = options.key ?? makeKey(0);
   const params = problem.params.map((p) => variable(p, [p.length], be));
   const d = params.reduce((a, p) => a + p.size, 0);
-  // Sums of (g − g₀) and (g − g₀)² with g₀ the first sample: no cancellation when the variance is ~0.
-  const sumG = new Float64Array(d), sumG2 = new Float64Array(d);
+  // Sums of (g − g₀)^p, p = 1..4, with g₀ the first sample: no cancellation when the variance is ~0.
+  const sumG = new Float64Array(d), sumG2 = new Float64Array(d), sumG3 = new Float64Array(d), sumG4 = new Float64Array(d);
   let shift: Float64Array | null = null;
   // An input for an input-dependent baseline (NVIL): one constant feature.
   const x = options.input ?? full([batch, 1], 1, { backend: be, persistent: true });
@@ -238,6 +240,8 @@ export function gradientStats(estimator: Estimator, problem: Problem, options: S
           const j = o + (i % w), v = gv[i] * batch - shift[j];
           sumG[j] += v;
           sumG2[j] += v * v;
+          sumG3[j] += v * v * v;
+          sumG4[j] += v * v * v * v;
         }
         o += w;
       });
@@ -250,10 +254,14 @@ export function gradientStats(estimator: Estimator, problem: Problem, options: S
   const n = calls * batch, exact = exactGradient(options.target ?? problem).grad;
   const mean = sumG.map((s, j) => shift![j] + s / n);
   const variance = sumG2.map((s, j) => Math.max(0, (s - (sumG[j] * sumG[j]) / n) / (n - 1)));
+  const varianceStderr = variance.map((s2, j) => {
+    const mu = sumG[j] / n, m4 = sumG4[j] / n - 4 * mu * sumG3[j] / n + 6 * mu * mu * sumG2[j] / n - 3 * mu ** 4;
+    return Math.sqrt(Math.max(0, m4 - (s2 * s2 * (n - 3)) / (n - 1)) / n);
+  });
   const bias = mean.map((m, j) => m - exact[j]);
   const totalVariance = variance.reduce((a, b) => a + b, 0), bias2 = bias.reduce((a, b) => a + b * b, 0);
   return {
-    estimator: estimator.name, problem: problem.name, samples: n, exact, mean, variance, totalVariance,
+    estimator: estimator.name, problem: problem.name, samples: n, exact, mean, variance, varianceStderr, totalVariance,
     bias, stderr: variance.map((v) => Math.sqrt(v / n)), bias2, mse: bias2 + totalVariance, secondsPerSample: seconds / n,
   };
 }

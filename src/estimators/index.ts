@@ -1,9 +1,9 @@
 // The estimators' public face: the registry (createEstimator, registerEstimator, descriptors) and the
-// pieces an estimator of one's own builds on. createEstimator('sf', { baseline: { inputDim: 392 } })
-// gives NVIL; decay/centre/normalise configure C and VN for sf, darn and muprop.
+// pieces an estimator of one's own builds on. createEstimator('sf', { baselineHidden: 100 }, { inputDim: 392 })
+// (or { baseline: { inputDim: 392 } }) gives NVIL; decay/centre/normalise configure C and VN for sf, darn and muprop.
 export * from './estimator.js';
 export {
-  type CreateOptions, type EstimatorDescriptor, type OptionSpec,
+  type CreateContext, type CreateOptions, type EstimatorDescriptor, type OptionSpec,
   createEstimator, estimatorDescriptor, estimatorNames, registerEstimator, resolveOptions,
 } from './registry.js';
 export { ScoreFunction, type SfOptions } from './sf.js';

@@ -37,6 +37,12 @@ export interface OptionSpec {
 /** Options as createEstimator takes them: declared keys only (numbers, flags; sf also a `baseline` object). */
 export type CreateOptions = Record<string, unknown>;
 
+/** What the caller knows of the model, for estimators that need it (not options: the run fixes them). */
+export interface CreateContext {
+  /** Width of the input x the caller passes to objective(): an input-dependent baseline (sf's NVIL) reads it. */
+  inputDim?: number;
+}
+
 export interface EstimatorDescriptor {
   name: string;
   /** One line for --help. */
@@ -65,7 +71,7 @@ export interface EstimatorDescriptor {
   /** Latent kinds it is defined for; any other layer is an ArgumentError naming these. */
   latents: readonly LatentSpec['kind'][];
   /** Makes one; `opts` holds every declared option, defaults filled in. */
-  create(opts: Record<string, unknown>): Estimator;
+  create(opts: Record<string, unknown>, context: CreateContext): Estimator;
 }
 
 const BUILT_IN: readonly EstimatorDescriptor[] = [
@@ -134,7 +140,7 @@ function guardLatents(d: EstimatorDescriptor, e: Estimator): Estimator {
   return guarded;
 }
 
-export function createEstimator(name: EstimatorName, opts: CreateOptions = {}): Estimator {
+export function createEstimator(name: EstimatorName, opts: CreateOptions = {}, context: CreateContext = {}): Estimator {
   const d = estimatorDescriptor(name);
-  return guardLatents(d, d.create(resolveOptions(d, opts)));
+  return guardLatents(d, d.create(resolveOptions(d, opts), context));
 }

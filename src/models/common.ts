@@ -101,6 +101,8 @@ export interface Model {
   readonly params: Params;
   /** Values per data row (784 for MNIST; the SBN splits it into input and target). */
   readonly dim: number;
+  /** Width of batch()'s x, what an input-dependent baseline reads (VAE: dim; SBN: its input half). */
+  readonly inDim: number;
   /** The estimator's view of `rows` host data rows [rows, dim]. */
   batch(data: Float32Array, rows: number): Batch;
   /** −log of the m-sample importance estimate per example (VAE: −log p̂(x); SBN: −log p̂(lower | upper)). */

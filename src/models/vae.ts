@@ -50,6 +50,10 @@ export class VAE implements Model {
   readonly latent: LatentKind;
   readonly params: Params;
   readonly dim: number;
+  /** The VAE's x is the whole image. */
+  get inDim(): number {
+    return this.dim;
+  }
   readonly spec: LatentSpec;
   /** Width of the latent layer (units, or vars·classes). */
   readonly width: number;

@@ -15,7 +15,7 @@ import { type BackendName, defaultConfig, type TrainConfig, validateConfig } fro
 import { loadData, type RunData } from '../train/data.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
 import { readMetrics } from '../train/folder.js';
-import { FILES, metricName, type MetricLine, type Output, runTraining, type RunResult } from '../train/run.js';
+import { FILES, metricName, type MetricLine, type Output, runTraining, type RunOptions, type RunResult } from '../train/run.js';
 import { TrainingError } from '../train/trainer.js';
 import { type Budget, type BudgetName, type Cell, describeSetting, type Setting, settingKey, stage1, stage2 } from './table1.js';
 
@@ -95,7 +95,7 @@ export async function sharedData(config: TrainConfig): Promise<RunData> {
   return { ...d, train: firstN(d.train, config.trainSize), test: firstN(d.test, config.testSize) };
 }
 
-/** The TrainConfig of one run of a cell: SGD with momentum 0.9, the paper's model sizes, the budget's lengths. */
+/** The TrainConfig of one run of a cell: the budget's optimizer (the paper's SGD with momentum 0.9 unless it says Adam), the paper's model sizes, the budget's lengths. */
 export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final', steps: number, o: Pick<CellOptions, 'threads' | 'backend'>): TrainConfig {
   const base = defaultConfig(c.model);
   const final = kind === 'final';
@@ -107,9 +107,8 @@ export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final
     estimator: c.estimator,
     steps,
     batch: b.batch,
-    optimizer: 'sgd',
+    ...(b.optimizer === 'adam' ? { optimizer: 'adam' } : { optimizer: 'sgd', momentum: 0.9 }),
     lr: s.lr,
-    momentum: 0.9,
     tau: c.model === 'sbn' ? 1 : null,
     tauRate: s.tau?.rate ?? base.tauRate,
     tauEvery: s.tau?.every ?? base.tauEvery,
@@ -128,10 +127,10 @@ export function runConfig(c: Cell, b: Budget, s: Setting, kind: 'pilot' | 'final
 }
 
 
-type Outcome = { kind: 'done'; result: RunResult } | { kind: 'diverged'; message: string; seconds: number } | { kind: 'stopped' };
+export type Outcome = { kind: 'done'; result: RunResult } | { kind: 'diverged'; message: string; seconds: number } | { kind: 'stopped' };
 
-/** Runs (or resumes, or reads back) one run folder. */
-async function runOne(config: TrainConfig, dir: string, o: CellOptions): Promise<Outcome> {
+/** Runs (or resumes, or reads back) one run folder; a diverged run leaves failed.json. */
+export async function runOne(config: TrainConfig, dir: string, o: CellOptions, probe?: RunOptions['probe']): Promise<Outcome> {
   if (await exists(join(dir, FILES.result))) return { kind: 'done', result: await readJson<RunResult>(join(dir, FILES.result), 'run result') };
   if (await exists(join(dir, FAILED_FILE))) {
     const f = await readJson<{ message: string; seconds?: number }>(join(dir, FAILED_FILE), 'failed run');
@@ -142,7 +141,7 @@ async function runOne(config: TrainConfig, dir: string, o: CellOptions): Promise
   const t0 = performance.now();
   try {
     const { result } = await runTraining({
-      config, outDir: dir, resume, stderr: o.log, stop: o.stop, notTTYSchedule: 10_000, loadData: o.loadData ?? sharedData,
+      config, outDir: dir, resume, stderr: o.log, stop: o.stop, notTTYSchedule: 10_000, loadData: o.loadData ?? sharedData, probe,
     });
     return result ? { kind: 'done', result } : { kind: 'stopped' };
   } catch (e) {
@@ -154,7 +153,7 @@ async function runOne(config: TrainConfig, dir: string, o: CellOptions): Promise
   }
 }
 
-const runSeconds = (r: RunResult) => r.timings.trainSeconds + r.timings.evalSeconds + r.timings.loadSeconds;
+export const runSeconds = (r: RunResult) => r.timings.trainSeconds + r.timings.evalSeconds + r.timings.loadSeconds;
 
 /** The validation points of a run folder's metrics.jsonl. */
 async function validCurve(dir: string): Promise<[number, number][]> {

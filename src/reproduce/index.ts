@@ -23,8 +23,8 @@ export type { Table1Report } from './report.js';
 
 export const PLAN_FILE = 'reproduce.json';
 
-export interface ReproduceOptions {
-  budget: BudgetName;
+/** How a reproduction runs its cells (Table 1, the zoo). */
+export interface CellRunOptions {
   /** Cells in parallel (child processes); default one per core. */
   jobs?: number;
   outDir: string;
@@ -38,6 +38,10 @@ export interface ReproduceOptions {
   command?: string;
 }
 
+export interface ReproduceOptions extends CellRunOptions {
+  budget: BudgetName;
+}
+
 export interface ReproduceResult {
   report: Table1Report;
   outDir: string;
@@ -47,14 +51,31 @@ export interface ReproduceResult {
 }
 
 interface Plan {
-  table: 'table1';
-  budget: BudgetName;
+  table: 'table1' | 'zoo';
+  budget: string;
   /** The budget's definition when the reproduction started: a resume under a changed definition would mix protocols. */
-  protocol?: Budget;
+  protocol?: unknown;
   backend: BackendName;
   created: string;
 }
 
+/** A new reproduction writes its plan into outDir; --resume checks that the folder holds the same one (table, budget, protocol). */
+export async function openPlan(outDir: string, given: string, plan: Plan, resume: boolean): Promise<void> {
+  const planPath = join(outDir, PLAN_FILE);
+  if (await exists(planPath)) {
+    if (!resume) throw new ArgumentError(`--out ${given} already holds a reproduction (${PLAN_FILE}): continue it with --resume, or choose another --out`);
+    const old = await readJson<Plan>(planPath, 'reproduction');
+    if ((old.table ?? 'table1') !== plan.table) throw new ArgumentError(`--out ${given} holds a reproduction of ${old.table}, not of ${plan.table}: choose another --out`);
+    if (old.budget !== plan.budget) throw new ArgumentError(`--budget ${plan.budget} does not match the reproduction in ${given}, which has budget ${old.budget}`);
+    if (old.protocol && JSON.stringify(old.protocol) !== JSON.stringify(plan.protocol)) {
+      throw new ArgumentError(`budget ${plan.budget} has changed since the reproduction in ${given} started (see its ${PLAN_FILE}): start a new one in another --out`);
+    }
+  } else {
+    if (resume) throw new ArgumentError(`--resume: --out ${given} holds no reproduction (${PLAN_FILE}); start one without --resume`);
+    await mkdir(outDir, { recursive: true });
+    await writeAtomic(planPath, JSON.stringify(plan, null, 2) + '\n');
+  }
+}
 
 /** Threads per worker: the cores shared among the jobs, 1 to 4. */
 export const threadsPerJob = (jobs: number, cores = availableParallelism()) => Math.max(1, Math.min(4, Math.floor(cores / jobs)));
@@ -76,21 +97,7 @@ export async function reproduceTable1(o: ReproduceOptions): Promise<ReproduceRes
   const budget = BUDGETS[o.budget];
   if (!budget) throw new ArgumentError(`--budget must be one of ${Object.keys(BUDGETS).join(', ')}, found '${o.budget}'`);
   const backend = o.backend ?? 'wasm';
-  const planPath = join(outDir, PLAN_FILE);
-
-  if (await exists(planPath)) {
-    if (!o.resume) throw new ArgumentError(`--out ${o.outDir} already holds a reproduction (${PLAN_FILE}): continue it with --resume, or choose another --out`);
-    const plan = await readJson<Plan>(planPath, 'reproduction');
-    if (plan.budget !== o.budget) throw new ArgumentError(`--budget ${o.budget} does not match the reproduction in ${o.outDir}, which has budget ${plan.budget}`);
-    if (plan.protocol && JSON.stringify(plan.protocol) !== JSON.stringify(budget)) {
-      throw new ArgumentError(`budget ${o.budget} has changed since the reproduction in ${o.outDir} started (see its ${PLAN_FILE}): start a new one in another --out`);
-    }
-  } else {
-    if (o.resume) throw new ArgumentError(`--resume: --out ${o.outDir} holds no reproduction (${PLAN_FILE}); start one without --resume`);
-    await mkdir(outDir, { recursive: true });
-    const plan: Plan = { table: 'table1', budget: o.budget, protocol: budget, backend, created: new Date().toISOString() };
-    await writeAtomic(planPath, JSON.stringify(plan, null, 2) + '\n');
-  }
+  await openPlan(outDir, o.outDir, { table: 'table1', budget: o.budget, protocol: budget, backend, created: new Date().toISOString() }, !!o.resume);
 
   const finished = new Map<string, CellResult>();
   for (const c of CELLS) {

@@ -61,7 +61,7 @@ export function duration(s: number): string {
   return `${(s / 3600).toFixed(2)} h`;
 }
 
-const evalText = (e: { examples: number; samples: number }, split: string) =>
+export const evalText = (e: { examples: number; samples: number }, split: string) =>
   `${e.examples ? `the first ${e.examples.toLocaleString('en-US')}` : 'all'} ${split} examples, m = ${e.samples}`;
 
 /** The protocol of a budget, as sentences. */
@@ -69,7 +69,7 @@ export function protocolText(b: Budget): string[] {
   const lrs = b.lrGrid.map(num).join(', ');
   const taus = b.tauGrid.map((t) => `(r ${num(t.rate)}, N ${t.every})`).join(', ');
   return [
-    `Every cell: SGD with momentum 0.9, batch ${b.batch}, seed ${b.seed}, ${b.trainSize ? `the first ${b.trainSize.toLocaleString('en-US')}` : 'all 50,000'} training examples ` +
+    `Every cell: ${b.optimizer === 'adam' ? 'Adam (β 0.9, 0.999; the paper: SGD with momentum 0.9)' : 'SGD with momentum 0.9'}, batch ${b.batch}, seed ${b.seed}, ${b.trainSize ? `the first ${b.trainSize.toLocaleString('en-US')}` : 'all 50,000'} training examples ` +
       '(fixed binarization, 50k/10k/10k split); the paper\'s model sizes (200 Bernoulli units or 20×10 categorical per stochastic layer, learned prior for the VAE).',
     b.jointGrid
       ? `Pilots: ${b.pilotSteps.toLocaleString('en-US')} steps for every learning rate in {${lrs}}; for the VAE Gumbel-Softmax and ST Gumbel-Softmax cells, for every pair of that and the τ schedules ${taus}, τ = max(0.5, exp(−r·N·⌊t/N⌋)).`
@@ -92,6 +92,8 @@ export function markdownReport(r: Table1Report): string {
   if (!r.complete) out.push(`> **Incomplete: ${r.finished} of ${r.total} cells have finished.** Continue with the same command and \`--resume\`.`, '');
   if (b.name === 'quick') {
     out.push(`> **Budget quick: the numbers are meaningless.** It checks the pipeline end to end with tiny runs; the test numbers use ${evalText(b.test, 'test')}, not the paper's m = 1000 on all 10,000.`, '');
+  } else if (b.name === 'long') {
+    out.push(`> Budget long deviates from the paper to fit a few days of a small machine: Adam instead of SGD with momentum, and ${b.finalSteps.toLocaleString('en-US')} steps per final run instead of about 550,000 (see Protocol).`, '');
   } else if (b.name === 'standard') {
     out.push(`> Budget standard trains ${b.finalSteps.toLocaleString('en-US')} steps per cell, the paper about 550,000: expect our numbers above the paper's, most of all for the slowly converging estimators.`, '');
   }

@@ -1,6 +1,6 @@
 // A child process of `gumbel reproduce`: runs the jobs its parent sends over IPC, one at a time, each
-// into its own folder — a Table 1 cell (cell.ts) or a Table 2 M2 run (runSsvae, its whole config
-// travels) — and answers with the result. The parent coordinates
+// into its own folder — a Table 1 cell (cell.ts), a zoo cell (zoo.ts) or a Table 2 M2 run (runSsvae,
+// its whole config travels) — and answers with the result. The parent coordinates
 // Ctrl-C: a {type: 'stop'} message (or SIGINT) lets the running training step finish, checkpoints
 // and answers 'stopped'. The worker exits when the parent disconnects.
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -12,16 +12,18 @@ import type { SsvaeConfig } from '../train/ssvae.js';
 import { runSsvae, type SsvaeRunResult } from '../train/ssvae_run.js';
 import { LOG_FILE, runCell, type CellResult } from './cell.js';
 import { BUDGETS, type BudgetName, CELLS } from './table1.js';
+import { runZooCell, ZOO_BUDGETS, type ZooBudgetName, type ZooCellResult, zooCells } from './zoo.js';
 
 export type Job =
   | { kind: 'cell'; id: string; budget: BudgetName; dir: string; threads: number; backend: BackendName }
-  | { kind: 'ssvae'; id: string; config: SsvaeConfig; dir: string; threads: number; backend: BackendName; resume: boolean };
+  | { kind: 'ssvae'; id: string; config: SsvaeConfig; dir: string; threads: number; backend: BackendName; resume: boolean }
+  | { kind: 'zoo'; id: string; budget: ZooBudgetName; dir: string; threads: number; backend: BackendName };
 
 export type ToWorker = { type: 'run'; job: Job } | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'done'; id: string; result: CellResult | SsvaeRunResult }
+  | { type: 'done'; id: string; result: CellResult | SsvaeRunResult | ZooCellResult }
   | { type: 'stopped'; id: string }
   | { type: 'error'; id: string; message: string }
   /** The running job's latest progress line. */
@@ -46,13 +48,16 @@ async function runM2(m: Extract<Job, { kind: 'ssvae' }>, log: WriteStream): Prom
 async function run(m: Job): Promise<FromWorker> {
   const cell = m.kind === 'cell' ? CELLS.find((c) => c.id === m.id) : null;
   if (m.kind === 'cell' && !cell) return { type: 'error', id: m.id, message: `no Table 1 cell is called '${m.id}'` };
+  const zoo = m.kind === 'zoo' ? zooCells().find((c) => c.id === m.id) : null;
+  if (m.kind === 'zoo' && !zoo) return { type: 'error', id: m.id, message: `no zoo cell is called '${m.id}'` };
   await mkdir(m.dir, { recursive: true });
   const log: WriteStream = createWriteStream(join(m.dir, LOG_FILE), { flags: 'a' });
   try {
-    log.write(`--- ${new Date().toISOString()} pid ${process.pid}: ${m.id}${m.kind === 'cell' ? `, budget ${m.budget}` : ''}\n`);
-    const result = cell && m.kind === 'cell'
-      ? await runCell(cell, BUDGETS[m.budget], m.dir, { threads: m.threads, backend: m.backend, stop, log })
-      : await runM2(m as Extract<Job, { kind: 'ssvae' }>, log);
+    log.write(`--- ${new Date().toISOString()} pid ${process.pid}: ${m.id}${m.kind !== 'ssvae' ? `, budget ${m.budget}` : ''}\n`);
+    const o = { threads: m.threads, backend: m.backend, stop, log };
+    const result = m.kind === 'cell' ? await runCell(cell!, BUDGETS[m.budget], m.dir, o)
+      : m.kind === 'zoo' ? await runZooCell(zoo!, ZOO_BUDGETS[m.budget], m.dir, o)
+      : await runM2(m, log);
     return result ? { type: 'done', id: m.id, result } : { type: 'stopped', id: m.id };
   } catch (e) {
     const { message } = describeError(e, 'reproduce');

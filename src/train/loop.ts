@@ -63,6 +63,13 @@ export interface LoopOptions<V> {
   stop?: { stop: boolean };
   /** The checkpoint this run continues from (already restored into the trainer), and its metrics lines. */
   resumed?: { ckpt: CheckpointState; metrics: Record<string, number>[] };
+  /** Runs before training step t for each t in `steps` (and after the last step if it is listed); its time is not training time. */
+  probe?: Probe;
+}
+
+export interface Probe {
+  steps: readonly number[];
+  run(step: number): void | Promise<void>;
 }
 
 export interface LoopState {
@@ -174,6 +181,12 @@ export async function runLoop<V>(o: LoopOptions<V>): Promise<LoopState> {
     return true;
   };
   const isEvalStep = (s: number) => (evalEvery > 0 && s % evalEvery === 0) || s === steps;
+  const probe = async (s: number) => {
+    if (!o.probe?.steps.includes(s)) return;
+    const t = performance.now();
+    await o.probe.run(s);
+    tInterval += performance.now() - t;
+  };
 
   bar.start(steps, trainer.step, payload());
   try {
@@ -184,6 +197,7 @@ export async function runLoop<V>(o: LoopOptions<V>): Promise<LoopState> {
         st.stopped = true;
         break;
       }
+      await probe(trainer.step);
       const r = trainer.trainStep();
       acc.n++;
       acc.tau = r.tau;
@@ -196,6 +210,7 @@ export async function runLoop<V>(o: LoopOptions<V>): Promise<LoopState> {
         tYield = performance.now();
       }
     }
+    if (!st.stopped) await probe(trainer.step);
     if (st.stopped) {
       if (!pending) st.trainSeconds += (performance.now() - tInterval) / 1000;
       await save();

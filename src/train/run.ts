@@ -68,6 +68,8 @@ export interface RunOptions {
   notTTYSchedule?: number;
   /** Loads the run's data (default loadData): a process that runs many runs (gumbel reproduce) loads MNIST once. */
   loadData?: (config: TrainConfig) => Promise<RunData>;
+  /** Looks at the trainer before the listed steps (loop.ts Probe), e.g. the gradient variance of `gumbel reproduce zoo`. */
+  probe?: { steps: readonly number[]; run(trainer: Trainer, step: number): void | Promise<void> };
 }
 
 /** The backend of a run's config. */
@@ -136,6 +138,7 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
     const st = await runLoop({
       trainer, outDir, steps: config.steps, logEvery: config.logEvery, evalEvery: config.evalEvery,
       rate: { name: 'examplesPerSec', perStep: config.batch }, stderr: opts.stderr, notTTYSchedule: opts.notTTYSchedule, stop: opts.stop, resumed,
+      probe: opts.probe && { steps: opts.probe.steps, run: (s) => opts.probe!.run(trainer, s) },
       bar: {
         format: `${config.model}/${config.latent}/${config.estimator} {bar} {value}/{total} | loss {loss} | τ {tau} | {eps} ex/s | valid {valid}`,
         payload: (last, valid) => ({

@@ -77,7 +77,7 @@ export class Trainer implements RunTrainer<EvalResult> {
       },
       this.keys.init, train.images, backend,
     );
-    this.estimator = createEstimator(config.estimator as EstimatorName, config.estimatorOptions);
+    this.estimator = createEstimator(config.estimator as EstimatorName, config.estimatorOptions, { inputDim: this.model.inDim });
     const opt = config.optimizer === 'sgd' ? new SGD(config.lr, config.momentum) : new Adam(config.lr);
     this.optimizer = opt.init(this.params());
     this.batcher = new Batcher(train, { batchSize: config.batch, key: this.keys.data, dropLast: true });

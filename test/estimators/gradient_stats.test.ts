@@ -2,9 +2,10 @@
 // bookkeeping identities of gradientStats.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRefBackend } from '../../src/backends/ref/index.js';
-import { bernoulliProblem, categoricalProblem, configurations, exactGradient, gradientStats, twoLayerProblem, type Problem } from '../../src/diagnostics/gradient_stats.js';
+import { bernoulliProblem, categoricalProblem, configurations, exactGradient, gradientStats, singleLayer, twoLayerProblem, type Problem } from '../../src/diagnostics/gradient_stats.js';
 import { setBackend } from '../../src/engine.js';
 import { createEstimator } from '../../src/estimators/index.js';
+import { reshape, scale } from '../../src/ops.js';
 import { key } from '../../src/random/key.js';
 
 beforeAll(() => setBackend(createRefBackend()));
@@ -43,5 +44,15 @@ describe('gradientStats', () => {
     expect(s.mse).toBeCloseTo(s.bias2 + s.totalVariance, 12);
     s.stderr.forEach((e, j) => expect(e).toBeCloseTo(Math.sqrt(s.variance[j] / 3000), 12));
     expect(s.secondsPerSample).toBeGreaterThan(0);
+  });
+
+  it('reports the variance\'s standard error from the fourth moment: on a two-point gradient, the closed form', () => {
+    // sf without C and VN on f = w·z, one unit: ĝ = w·b(b − p), a·Bernoulli(p) with a = w(1 − p).
+    const w = 2, theta = 0.3, p = 1 / (1 + Math.exp(-theta)), a = w * (1 - p), n = 20000;
+    const s = gradientStats(createEstimator('sf', { centre: false, normalise: false }), singleLayer('two-point', { kind: 'bernoulli' }, [theta], (z) => scale(reshape(z, [z.shape[0]]), w)),
+      { samples: n, batch: 2000, key: key(2) });
+    const v = a * a * p * (1 - p), m4 = a ** 4 * p * (1 - p) * (1 - 3 * p + 3 * p * p);
+    expect(s.variance[0]).toBeCloseTo(v, 1);
+    expect(s.varianceStderr[0] / Math.sqrt((m4 - (v * v * (n - 3)) / (n - 1)) / n)).toBeCloseTo(1, 1);
   });
 });

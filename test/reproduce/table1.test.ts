@@ -6,9 +6,9 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCell } from '../../src/reproduce/cell.js';
+import { runCell, runConfig } from '../../src/reproduce/cell.js';
 import { PLAN_FILE, reproduceTable1, threadsPerJob } from '../../src/reproduce/index.js';
-import { svgFile, TABLE_FILES, type Table1Report } from '../../src/reproduce/report.js';
+import { protocolText, svgFile, TABLE_FILES, type Table1Report } from '../../src/reproduce/report.js';
 import {
   BUDGETS, CELLS, PAPER_LR_GRID, PAPER_TAU_GRID, ROWS, cellSteps, pilotCount, selectsTau, settingKey, stage1, stage2,
 } from '../../src/reproduce/table1.js';
@@ -57,6 +57,11 @@ describe('the plan', () => {
     expect(stage1(sbn, BUDGETS.standard).every((s) => s.tau === null)).toBe(true);
     expect(cellSteps(st, BUDGETS.standard)).toBe(6 * 1500 + 20_000);
     expect(cellSteps(gs, BUDGETS.standard)).toBe(6 * 1500 + 4 * 5000 + 20_000);
+    // long: Adam over its own grid, the paper's τ grid, 100k final steps; the others keep the paper's SGD.
+    expect(cellSteps(gs, BUDGETS.long)).toBe(3 * 5000 + 4 * 10_000 + 100_000);
+    expect(runConfig(gs, BUDGETS.long, { lr: 1e-3, tau: null }, 'final', 10, { threads: 1, backend: 'ref' }).optimizer).toBe('adam');
+    expect(runConfig(gs, BUDGETS.standard, { lr: 1e-3, tau: null }, 'final', 10, { threads: 1, backend: 'ref' })).toMatchObject({ optimizer: 'sgd', momentum: 0.9 });
+    expect(protocolText(BUDGETS.long)[0]).toMatch(/^Every cell: Adam .*the paper: SGD with momentum 0.9/);
     expect(settingKey({ lr: 3e-3, tau: { rate: 1e-4, every: 1000 } }, 1500)).toBe('lr3e-3-r1e-4-N1000-s1500');
     expect(settingKey({ lr: 1e-5, tau: null }, 20_000)).toBe('lr1e-5-s20000');
     expect([threadsPerJob(2, 2), threadsPerJob(1, 2), threadsPerJob(1, 16), threadsPerJob(4, 16), threadsPerJob(32, 16)]).toEqual([1, 2, 4, 4, 1]);
@@ -65,7 +70,7 @@ describe('the plan', () => {
 
 describe('bad arguments: one line on stderr, exit code 2', () => {
   const cases: [string, string[], RegExp][] = [
-    ['an unknown budget', ['reproduce', 'table1', '--budget', 'huge'], /--budget .*'huge' is invalid. Allowed choices are quick, standard, paper/],
+    ['an unknown budget', ['reproduce', 'table1', '--budget', 'huge'], /--budget .*'huge' is invalid. Allowed choices are quick, standard, long, paper/],
     ['an unknown table', ['reproduce', 'table9'], /'table9' is invalid for argument 'table'/],
     ['no table', ['reproduce'], /missing required argument 'table'/],
     ['zero jobs', ['reproduce', 'table1', '--jobs', '0'], /--jobs .*'0' is invalid/],

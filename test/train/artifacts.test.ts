@@ -31,6 +31,19 @@ describe('curvesSvg', () => {
     expect(svg).not.toMatch(/NaN|Infinity/);
   });
 
+  it('draws a log x axis with 1-2-5 ticks and dashed marks inside the range', () => {
+    const pts: [number, number][] = [[3, 10], [30, 8], [300, 7]];
+    const svg = curvesSvg([{ name: 'a', color: '#111', points: pts }], { title: 't', xLog: true, marks: [{ x: 30, label: 'here' }, { x: 5000, label: 'outside' }] });
+    const ticks = [...svg.matchAll(/text-anchor="middle">([\d.k]+)<\/text>/g)].map((m) => m[1]);
+    expect(ticks).toEqual(['5', '10', '20', '50', '100', '200']);
+    // 30 is the middle of [3, 300] on a log axis: its mark is halfway across the plot (64 to 624).
+    expect(svg).toContain('<line x1="344.0" x2="344.0"');
+    expect(svg).toContain('>here<');
+    expect(svg).not.toContain('>outside<');
+    // Not every x positive: a linear axis.
+    expect(curvesSvg([{ name: 'a', color: '#111', points: [[0, 1], [10, 2]] }], { title: 't', xLog: true })).toContain('>10<');
+  });
+
   it('copes with no points and non-finite values', () => {
     const svg = curvesSvg([{ name: 'x', color: '#000', points: [[1, NaN], [2, Infinity]] }], { title: 't' });
     expect(svg).toMatch(/<\/svg>\n$/);
