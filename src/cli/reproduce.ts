@@ -93,7 +93,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .addOption(cliOption(numberSpec('--jobs <n>', `table1, zoo: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process; with --queue one per core)`, 'int', 1, 64), null, false))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
-    .option('--queue <url>', 'table1, table2: share the cells with every process started with the same command and this Redis (redis://host:6379); status: show that queue')
+    .option('--queue <url>', 'table1, table2, zoo: share the cells with every process started with the same command and this Redis (redis://host:6379); status: show that queue')
     .option('--store <dir>', '--queue: the folder every machine sees at the same path (default: --out)')
     .option('--json', 'print table1.json on stdout when done')
     .addOption(new Option('--backend <name>', 'compute backend').choices(['wasm', 'ref']).default('wasm'))
@@ -133,6 +133,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const outDir = o.out ?? `runs/zoo-${o.budget}`;
         const budget = (await ownBudget(outDir)) as ZooBudgetName;
         if (!(ZOO_BUDGET_NAMES as readonly string[]).includes(budget)) throw new CliError(`zoo budgets are ${ZOO_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
+        if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir);
         const threads = cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined;
         const command = ['gumbel', 'reproduce', 'zoo', '--budget', budget, '--out', outDir, ...(o.jobs ? ['--jobs', o.jobs] : []), ...(threads !== undefined ? ['--threads', threads] : []),
           ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');

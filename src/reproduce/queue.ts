@@ -14,10 +14,9 @@
 // folder every machine sees at the same path. At-least-once delivery becomes exactly-once effect
 // because a cell's folder is idempotent: training is deterministic, every file is written atomically.
 //
-// `gumbel reproduce status` finds the queues in the set QUEUES_KEY, which every run of the command
-// adds its queue to (SADD, idempotent): one O(1) read, where KEYS would block a big Redis for a walk
-// over all its keys and SCAN would still walk them all in many round trips (and see one node of a
-// cluster only).
+// `gumbel reproduce status` reads the set QUEUES_KEY, where every run of the command adds its queue
+// (SADD): one read, where KEYS blocks a big Redis while it walks every key and SCAN still walks them
+// all in many round trips (and sees one node of a cluster only).
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';

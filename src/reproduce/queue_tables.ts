@@ -5,41 +5,22 @@
 // QUEUE_TABLES. A cell's run must be idempotent (deterministic, files written atomically, a finished
 // cell read back): a cell taken over from a dead machine runs again from its checkpoint.
 import { join } from 'node:path';
-import type { BackendName } from '../train/config.js';
-import { exists, readJson, writeAtomic } from '../train/files.js';
+import { exists, readJson } from '../train/files.js';
 import { FILES } from '../train/folder.js';
-import type { Output } from '../train/run.js';
 import type { SsvaeData } from '../train/ssvae.js';
 import { loadSsvaeData, runSsvae, type SsvaeRunResult } from '../train/ssvae_run.js';
-import { type CellResult, readCell, runCell } from './cell.js';
-import { buildReport, duration, markdownReport, rowSvg, svgFile, TABLE_FILES } from './report.js';
-import { type Budget, BUDGETS, CELLS, ROWS } from './table1.js';
+import { type CellOptions, type CellResult, readCell, runCell } from './cell.js';
+import { writeTable1 } from './index.js';
+import { buildReport, duration, TABLE_FILES } from './report.js';
+import { type Budget, BUDGETS, CELLS } from './table1.js';
 import { type Table2Budget, type Table2BudgetName, TABLE2_BUDGETS, TABLE2_FILES, table2Report, table2RunLine, table2Runs, writeTable2 } from './table2.js';
+import { buildZooReport, runZooCell, supports, type ZooBudget, type ZooCellResult, zooCellLine, zooCells, ZOO_BUDGETS, ZOO_FILES, writeZoo } from './zoo.js';
 
 /** What every budget has: its name (in the queue's name and the store's plan) and its batch (progress in examples/s → steps/s). */
-export interface QueueBudget {
-  name: string;
-  batch: number;
-}
+export type QueueBudget = { name: string; batch: number };
 
-export interface CellRunOptions {
-  threads: number;
-  backend: BackendName;
-  /** Set by Ctrl-C or a lost lock: checkpoint and return null. */
-  stop: { stop: boolean };
-  /** The cell's log.txt; a run starts with a line `starting <dir>` or `resuming <dir>` (the job's progress names the run by it). */
-  log: Output;
-}
-
-/** What the tables record about the session, the same in every process (from the jobs in Redis). */
-export interface TableMeta {
-  command: string;
-  sessionSeconds: number;
-  jobs: number;
-  threadsPerJob: number;
-  /** ISO time of the last cell's end. */
-  written: string;
-}
+/** What the tables record about the session (written: the last cell's end), the same in every process (from the jobs in Redis). */
+export type TableMeta = Parameters<typeof buildReport>[2] & { written: string };
 
 export interface QueueTable<B extends QueueBudget = QueueBudget, R = unknown> {
   /** 'table1': the argument of `gumbel reproduce`, part of the queue's name and of the store's plan. */
@@ -51,8 +32,9 @@ export interface QueueTable<B extends QueueBudget = QueueBudget, R = unknown> {
   file: string;
   /** Cell ids of a budget in the table's order: job ids and folder names in the store. */
   cells(budget: B): string[];
-  /** Runs, resumes or reads back one cell in `dir`; null when stopped. */
-  run(cell: string, budget: B, dir: string, o: CellRunOptions): Promise<R | null>;
+  /** Runs, resumes or reads back one cell in `dir`; null when stopped (o.stop: Ctrl-C or a lost lock). A run starts
+   * with a line `starting <dir>` or `resuming <dir>` in o.log: the job's progress names the run by it. */
+  run(cell: string, budget: B, dir: string, o: CellOptions): Promise<R | null>;
   /** A finished cell in one line (after its id). */
   line(result: R): string;
   /** Writes the table into `store` from the finished cells (by id): the same bytes for the same arguments. */
@@ -70,9 +52,7 @@ const table1: QueueTable<Budget, CellResult> = {
   line: (c) => `${c.ours === null ? 'diverged' : c.ours.toFixed(2)} (paper ${c.paper.toFixed(1)}) · ${duration(c.seconds.total)}`,
   async write(store, budget, results, meta) {
     const report = { ...buildReport([...results.values()], budget, meta), written: meta.written };
-    await writeAtomic(join(store, TABLE_FILES.json), JSON.stringify(report, null, 2) + '\n');
-    await writeAtomic(join(store, TABLE_FILES.md), markdownReport(report));
-    for (const row of ROWS) await writeAtomic(join(store, svgFile(row)), rowSvg(row, report));
+    await writeTable1(store, report);
     return report;
   },
 };
@@ -83,10 +63,7 @@ const withoutName = ({ name: _, ...b }: Table2QueueBudget): Table2Budget => b;
 
 /** MNIST with labels, loaded once per worker thread (a retry after a failed load loads again). */
 let ssvaeData: Promise<SsvaeData> | null = null;
-const sharedSsvaeData = () => (ssvaeData ??= loadSsvaeData().catch((e) => {
-  ssvaeData = null;
-  throw e;
-}));
+const sharedSsvaeData = () => (ssvaeData ??= loadSsvaeData().catch((e) => { ssvaeData = null; throw e; }));
 
 const table2: QueueTable<Table2QueueBudget, SsvaeRunResult> = {
   id: 'table2',
@@ -109,11 +86,27 @@ const table2: QueueTable<Table2QueueBudget, SsvaeRunResult> = {
   },
 };
 
+const zoo: QueueTable<ZooBudget, ZooCellResult> = {
+  id: 'zoo',
+  title: 'Estimator zoo',
+  budgets: ZOO_BUDGETS,
+  file: ZOO_FILES.md,
+  cells: () => zooCells().filter(supports).map((c) => c.id),
+  // A finished cell's run is read back (its result.json) and its zoo-cell.json written again, the same.
+  run: (id, budget, dir, o) => runZooCell(zooCells().find((c) => c.id === id)!, budget, dir, o),
+  line: zooCellLine,
+  async write(store, budget, results, meta) {
+    const report = buildZooReport([...results.values()], budget, meta);
+    await writeZoo(store, report);
+    return report;
+  },
+};
+
 /** A table with its types erased: the queue checks a job's table and budget by their names. */
 const entry = <B extends QueueBudget, R>(t: QueueTable<B, R>) => t as unknown as QueueTable;
 
 /** Every table the queue runs, by its id. */
-export const QUEUE_TABLES: Readonly<Record<string, QueueTable>> = { table1: entry(table1), table2: entry(table2) };
+export const QUEUE_TABLES: Readonly<Record<string, QueueTable>> = { table1: entry(table1), table2: entry(table2), zoo: entry(zoo) };
 
 /** The table called `id`, or undefined (not an Object.prototype key such as 'constructor'). */
 export const queueTable = (id: string): QueueTable | undefined => (Object.hasOwn(QUEUE_TABLES, id) ? QUEUE_TABLES[id] : undefined);

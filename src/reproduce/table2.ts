@@ -108,12 +108,7 @@ export function table2Markdown(r: Table2Report): string {
 }
 
 /** One run of the table: `<y estimator>-alpha<α>`, its folder name and, through a queue, its job id. */
-export interface Table2Run {
-  id: string;
-  est: YEstimator;
-  alpha: number;
-  config: SsvaeConfig;
-}
+export type Table2Run = { id: string; est: YEstimator; alpha: number; config: SsvaeConfig };
 
 /** The runs of a budget, in the table's order (estimator, then α). */
 export function table2Runs(b: Table2Budget, o: { seed?: number; config?: Partial<SsvaeConfig>; alphas?: readonly number[] } = {}): Table2Run[] {

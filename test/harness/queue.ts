@@ -27,7 +27,7 @@ if (!hasRedis) {
   console.warn('queue tests: skipped, redis-server is not installed (apt-get install redis-server; .ci/run installs it)');
 }
 
-const TIMING = new Set(['seconds', 'trainSeconds', 'evalSeconds', 'stepsPerSec']);
+const TIMING = new Set(['seconds', 'trainSeconds', 'evalSeconds', 'stepsPerSec', 'msPerStep']);
 /** A copy without the timing fields (they differ between any two runs). */
 export const untimed = (x: unknown): unknown =>
   Array.isArray(x) ? x.map(untimed) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).filter(([k]) => !TIMING.has(k)).map(([k, v]) => [k, untimed(v)])) : x;

@@ -1,10 +1,11 @@
-// `gumbel reproduce table2 --queue`: the M2 runs of Table 2's quick budget (two α of the grid, every
+// `gumbel reproduce table2|zoo --queue`. Table 2: the M2 runs of Table 2's quick budget (two α of the grid, every
 // y estimator) through a private redis-server with two worker processes give the table of
 // `reproduce table2 --jobs 1` without a queue (timing fields and the command aside), written once
 // by both workers with the same bytes; a store holding Table 1 is refused for Table 2; `reproduce
 // status` lists the Table 2 queue from the set of known queues, without KEYS or SCAN. A longer run
 // given back by Ctrl-C, then its next worker's whole process group killed (kill -9), resumes from
-// its checkpoint each time and ends with the numbers of the same run uninterrupted.
+// its checkpoint each time and ends with the numbers of the same run uninterrupted. The zoo: its
+// cells through the queue are those run without it (timings aside), and its tables are written.
 // The processor runs compiled code: dist/ must be built (npm run build:ts).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { main } from '../../src/cli/index.js';
 import { PLAN_FILE, threadsPerJob } from '../../src/reproduce/index.js';
 import { QUEUES_KEY } from '../../src/reproduce/queue.js';
 import { QUEUE_TABLES, type Table2QueueBudget } from '../../src/reproduce/queue_tables.js';
+import { runZooCell, type ZooBudget, ZOO_CELL_FILE, ZOO_FILES, zooCells } from '../../src/reproduce/zoo.js';
 import { reproduceTable2, TABLE2_FILES, type Table2Report, table2Runs } from '../../src/reproduce/table2.js';
 import { readCheckpoint } from '../../src/train/folder.js';
 import { runSsvae } from '../../src/train/ssvae_run.js';
@@ -130,4 +132,25 @@ describe.skipIf(!hasRedis)('a Table 2 run interrupted twice', () => {
     expect(r.done).toBe(1);
     expect(untimed(r.report!.rows[0].runs[0])).toEqual(untimed({ alpha: 0.1, valid: { accuracy: alone!.valid!.accuracy, elbo: alone!.valid!.elbo }, test: alone!.test, steps: 80 }));
   }, 400_000);
+});
+
+describe.skipIf(!hasRedis)('the estimator zoo through the queue', () => {
+  it('its cells complete as without a queue (timings aside) and the zoo\'s tables are written', async () => {
+    const zooBudget = QUEUE_TABLES.zoo.budgets.quick as ZooBudget;
+    const all = QUEUE_TABLES.zoo.cells(zooBudget);
+    const ids = ['vae-categorical-gumbel_softmax', all.find((id) => id.startsWith('sbn-bernoulli-'))!];
+    const store = join(await tempDir(), 'store');
+    const w = worker({ url: redis.url, table: 'zoo', budget: zooBudget, store, jobs: 1, backend: 'wasm', cells: ids, command: 'test', settings: FAST });
+    const base = await tempDir();
+    for (const id of ids) await runZooCell(zooCells().find((c) => c.id === id)!, zooBudget, join(base, id), { threads: threadsPerJob(1), backend: 'wasm', log: { write: () => true } });
+    expect(await w.exit, w.err).toBe(0);
+    expect(result(w).done).toBe(2);
+    for (const id of ids) {
+      expect(doneHere([w], id), id).toBe(1);
+      const [queued, alone] = await Promise.all([store, base].map(async (d) => JSON.parse(await readFile(join(d, id, ZOO_CELL_FILE), 'utf8'))));
+      expect(untimed(queued), id).toEqual(untimed(alone));
+    }
+    expect(JSON.parse(await readFile(join(store, ZOO_FILES.json), 'utf8'))).toEqual(result(w).report);
+    expect(await readFile(join(store, ZOO_FILES.md), 'utf8')).toMatch(/^# Estimator zoo\n/);
+  }, 300_000);
 });
