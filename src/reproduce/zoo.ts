@@ -439,7 +439,7 @@ export interface ZooResult {
 
 export const ZOO_FILES = { md: 'zoo.md', json: 'zoo.json' } as const;
 
-/** zoo.md, zoo.json and one SVG per model into `dir`. */
+/** The markdown and JSON tables (ZOO_FILES) and one SVG per model into `dir`. */
 export async function writeZoo(dir: string, report: ZooReport): Promise<void> {
   await writeAtomic(join(dir, ZOO_FILES.json), JSON.stringify(report, null, 2) + '\n');
   await writeAtomic(join(dir, ZOO_FILES.md), zooMarkdown(report));
