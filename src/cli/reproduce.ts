@@ -8,6 +8,7 @@ import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { BUDGET_NAMES, BUDGETS, type BudgetName, PLAN_FILE, reproduceTable1 } from '../reproduce/index.js';
 import { readJson } from '../train/files.js';
 import { queueStatus, reproduceQueue } from '../reproduce/queue.js';
+import { QUEUE_TABLES } from '../reproduce/queue_tables.js';
 import { reproduceSpeed } from '../reproduce/speed.js';
 import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
 import { reproduceZoo, ZOO_BUDGET_NAMES, ZOO_BUDGETS, type ZooBudgetName } from '../reproduce/zoo.js';
@@ -55,6 +56,26 @@ function parseClasses(v: string): number[] {
   return ks;
 }
 
+/** `reproduce <table> --queue URL`: this process's share of the table's cells; the table when every cell is done. */
+async function reproduceThroughQueue(io: IO, setCode: (code: number) => void, o: ReproduceOpts, table: string, budget: string, store: string): Promise<void> {
+  const t = QUEUE_TABLES[table];
+  const ctl = new AbortController();
+  await onInterrupt(io, async (stop) => {
+    const q = await reproduceQueue({
+      url: o.queue!, table, budget: t.budgets[budget], store, jobs: o.jobs ?? availableParallelism(), backend: o.backend, stderr: io.stderr, signal: ctl.signal,
+      command: ['gumbel', 'reproduce', table, '--budget', budget, '--store', store, '--queue', o.queue, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' '),
+    });
+    if (q.interrupted) {
+      io.stderr.write('interrupted: the running cells went back to the queue; the other workers go on (rerun the same command to rejoin)\n');
+      setCode(signalExit(stop.signal ?? 'SIGINT'));
+      return;
+    }
+    if (q.failed.length) throw new CliError(`${q.failed.length} cell${q.failed.length > 1 ? 's' : ''} failed: ${q.failed.map((f) => `${f.id} (${f.message})`).join('; ')}`, EXIT.failure);
+    io.stderr.write(`${t.title} (${budget}) through the queue: ${q.done} cells; ${join(store, t.file)}\n`);
+    if (o.json) io.stdout.write(JSON.stringify(q.report) + '\n');
+  }, { what: 'every running cell writes a checkpoint after its current step', onStop: () => ctl.abort() });
+}
+
 export function reproduceCommand(io: IO, setCode: (code: number) => void): Command {
   return new Command('reproduce')
     .description('reproduce a result of the paper: table1 trains all 28 cells (SBN and VAE, Bernoulli and categorical, × 7 estimators), ' +
@@ -69,11 +90,11 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .addOption(cliOption(numberSpec('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', 'number', 0, 86_400), 20, false))
     .addOption(cliOption({ ...optionSpec('batch'), help: 'speed: unlabeled rows per step' }, 100, false))
     .addOption(cliOption({ ...optionSpec('threads'), help: 'table2, speed, zoo: wasm threads (0: one per core, up to 4; zoo default: the cores shared among the jobs)' }, 1, false))
-    .addOption(cliOption(numberSpec('--jobs <n>', `table1, zoo: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process)`, 'int', 1, 64), null, false))
+    .addOption(cliOption(numberSpec('--jobs <n>', `table1, zoo: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process; with --queue one per core)`, 'int', 1, 64), null, false))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
-    .option('--queue <url>', 'table1: share the cells with every process started with the same command and this Redis (redis://host:6379); status: show that queue')
-    .option('--store <dir>', 'table1 --queue: the folder every machine sees at the same path (default: --out)')
+    .option('--queue <url>', 'table1, table2, zoo: share the cells with every process started with the same command and this Redis (redis://host:6379); status: show that queue')
+    .option('--store <dir>', '--queue: the folder every machine sees at the same path (default: --out)')
     .option('--json', 'print table1.json on stdout when done')
     .addOption(new Option('--backend <name>', 'compute backend').choices(['wasm', 'ref']).default('wasm'))
     .addHelpText('after', `\nBudgets:\n${budgetHelp}\n`)
@@ -97,6 +118,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const budget = o.budget as Table2BudgetName;
         if (!(TABLE2_BUDGET_NAMES as string[]).includes(budget)) throw new CliError(`table2 budgets are ${TABLE2_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
         const outDir = o.out ?? `runs/table2-${budget}`;
+        if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir);
         const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, '--out', outDir, ...(o.threads !== 1 ? ['--threads', o.threads] : [])].join(' ');
         const jobs = o.jobs ?? 1;
         const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, stderr: io.stderr, command });
@@ -111,6 +133,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const outDir = o.out ?? `runs/zoo-${o.budget}`;
         const budget = (await ownBudget(outDir)) as ZooBudgetName;
         if (!(ZOO_BUDGET_NAMES as readonly string[]).includes(budget)) throw new CliError(`zoo budgets are ${ZOO_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
+        if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir);
         const threads = cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined;
         const command = ['gumbel', 'reproduce', 'zoo', '--budget', budget, '--out', outDir, ...(o.jobs ? ['--jobs', o.jobs] : []), ...(threads !== undefined ? ['--threads', threads] : []),
           ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
@@ -132,25 +155,10 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
       if (!(BUDGET_NAMES as readonly string[]).includes(o.budget)) throw new CliError(`table1 budgets are ${BUDGET_NAMES.join(', ')}, found --budget ${o.budget}`, EXIT.usage);
       const outDir = o.out ?? `runs/table1-${o.budget}`;
       const budget = (await ownBudget(outDir)) as BudgetName;
+      if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir);
       const command = ['gumbel', 'reproduce', table, '--budget', budget, '--out', outDir, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
       const ctl = new AbortController();
       await onInterrupt(io, async (stop) => {
-        if (o.queue) {
-          const store = o.store ?? outDir;
-          const q = await reproduceQueue({
-            url: o.queue, budget: BUDGETS[budget], store, jobs: o.jobs ?? availableParallelism(), backend: o.backend, stderr: io.stderr, signal: ctl.signal,
-            command: ['gumbel', 'reproduce', table, '--budget', budget, '--store', store, '--queue', o.queue, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' '),
-          });
-          if (q.interrupted) {
-            io.stderr.write('interrupted: the running cells went back to the queue; the other workers go on (rerun the same command to rejoin)\n');
-            setCode(signalExit(stop.signal ?? 'SIGINT'));
-            return;
-          }
-          if (q.failed.length) throw new CliError(`${q.failed.length} cell${q.failed.length > 1 ? 's' : ''} failed: ${q.failed.map((f) => `${f.id} (${f.message})`).join('; ')}`, EXIT.failure);
-          io.stderr.write(`Table 1 (${budget}) through the queue: ${q.report!.finished} cells; ${store}/table1.md\n`);
-          if (o.json) io.stdout.write(JSON.stringify(q.report) + '\n');
-          return;
-        }
         const r = await reproduceTable1({
           budget, jobs: o.jobs ?? availableParallelism(), outDir, resume: !!o.resume, backend: o.backend, stderr: io.stderr, signal: ctl.signal, command,
         });

@@ -88,6 +88,13 @@ function cellLine(done: number, total: number, c: CellResult): string {
     `${describeSetting(c.selected!, c)} · ${c.steps.pilots} + ${c.steps.final} steps · ${duration(c.seconds.total)}`;
 }
 
+/** table1.md, table1.json and one SVG per row into `dir`. */
+export async function writeTable1(dir: string, report: Table1Report): Promise<void> {
+  await writeAtomic(join(dir, TABLE_FILES.json), JSON.stringify(report, null, 2) + '\n');
+  await writeAtomic(join(dir, TABLE_FILES.md), markdownReport(report));
+  for (const row of ROWS) await writeAtomic(join(dir, svgFile(row)), rowSvg(row, report));
+}
+
 export async function reproduceTable1(o: ReproduceOptions): Promise<ReproduceResult> {
   const t0 = performance.now();
   const outDir = resolve(o.outDir);
@@ -112,9 +119,7 @@ export async function reproduceTable1(o: ReproduceOptions): Promise<ReproduceRes
 
   const writeReports = async () => {
     const report = buildReport([...finished.values()], budget, { command, sessionSeconds: (performance.now() - t0) / 1000, jobs: nWorkers || jobs, threadsPerJob: threads });
-    await writeAtomic(join(outDir, TABLE_FILES.json), JSON.stringify(report, null, 2) + '\n');
-    await writeAtomic(join(outDir, TABLE_FILES.md), markdownReport(report));
-    for (const row of ROWS) await writeAtomic(join(outDir, svgFile(row)), rowSvg(row, report));
+    await writeTable1(outDir, report);
     return report;
   };
 

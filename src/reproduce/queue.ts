@@ -1,9 +1,10 @@
-// `gumbel reproduce table1 --queue redis://host:port [--store DIR]`: the cells spread over any
-// number of processes and machines through BullMQ on Redis. Every process runs the same command: it
-// adds the cells as jobs (job id = cell id, so adding them again does nothing), works --jobs of them
-// in worker threads (queue_processor.ts), stays up while any cell is waiting or running (a spare if a
-// machine dies), and when every cell is done writes the tables into the store; every process that
-// sees the end writes the same bytes (built from the jobs' results in Redis, not from its clock).
+// `gumbel reproduce table1|table2 --queue redis://host:port [--store DIR]`: a table's cells
+// (queue_tables.ts) spread over any number of processes and machines through BullMQ on Redis. Every
+// process runs the same command: it adds the cells as jobs (job id = cell id, so adding them again
+// does nothing), works --jobs of them in worker threads (queue_processor.ts), stays up while any cell
+// is waiting or running (a spare if a machine dies), and when every cell is done writes the table
+// into the store; every process that sees the end writes the same bytes (built from the jobs'
+// results in Redis, not from its clock).
 //
 // Failure model: a process that dies stops renewing its jobs' locks; after lockDuration the stalled
 // check of any live worker puts the cell back to waiting, and the next worker resumes it from its
@@ -12,6 +13,10 @@
 // exponential backoff). Redis holds the queue only: checkpoints stay in the store, which must be one
 // folder every machine sees at the same path. At-least-once delivery becomes exactly-once effect
 // because a cell's folder is idempotent: training is deterministic, every file is written atomically.
+//
+// `gumbel reproduce status` reads the set QUEUES_KEY, where every run of the command adds its queue
+// (SADD): one read, where KEYS blocks a big Redis while it walks every key and SCAN still walks them
+// all in many round trips (and sees one node of a cluster only).
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -25,8 +30,8 @@ import { exists, readJson, writeAtomic } from '../train/files.js';
 import type { Output } from '../train/run.js';
 import { PLAN_FILE, threadsPerJob } from './index.js';
 import type { CellJob, CellJobResult, CellProgress, ProcessorData } from './queue_processor.js';
-import { buildReport, duration, markdownReport, rowSvg, svgFile, TABLE_FILES, type Table1Report } from './report.js';
-import { type Budget, CELLS, ROWS } from './table1.js';
+import { QUEUE_TABLES, type QueueBudget, type QueueTable, queueTable } from './queue_tables.js';
+import { duration } from './report.js';
 
 /** Lock, stall and retry settings for hours-long CPU-bound cells (BullMQ's defaults: 30 s, 30 s, 1, no cap, 1 attempt). */
 export const QUEUE_SETTINGS = {
@@ -45,16 +50,22 @@ export const QUEUE_SETTINGS = {
 };
 export type QueueSettings = typeof QUEUE_SETTINGS;
 
+/** The Redis set of every gumbel queue's name (see the header). */
+export const QUEUES_KEY = 'gumbel:queues';
+
 export interface QueueOptions {
   /** redis://[user:password@]host:port[/db] */
   url: string;
-  budget: Budget;
+  /** A key of QUEUE_TABLES: table1, table2. */
+  table: string;
+  /** One of the table's budgets (or a variant: the definition travels with the jobs). */
+  budget: QueueBudget;
   /** The folder every machine sees at the same path: one folder per cell, the tables. */
   store: string;
   /** Cells this process runs at once, each in a worker thread. */
   jobs: number;
   backend: BackendName;
-  /** Cell ids to reproduce (default: all of Table 1). */
+  /** Cell ids to reproduce (default: every cell of the table). */
   cells?: readonly string[];
   stderr: Output;
   /** Abort (Ctrl-C): running cells checkpoint and go back to the queue. */
@@ -63,9 +74,11 @@ export interface QueueOptions {
   settings?: Partial<QueueSettings>;
 }
 
-export interface QueueResult {
-  /** Null when interrupted before every cell was done. */
-  report: Table1Report | null;
+export interface QueueResult<Report = object> {
+  /** The table's report (Table 1: a Table1Report); null when interrupted or nothing completed. */
+  report: Report | null;
+  /** Cells completed. */
+  done: number;
   failed: { id: string; message: string }[];
   interrupted: boolean;
   queue: string;
@@ -89,7 +102,7 @@ async function checkReachable(url: string): Promise<void> {
 }
 
 /** The queue of one reproduction: machines with another protocol, version, backend or store land in another queue instead of mixing. */
-export function queueName(table: string, budget: Budget, backend: BackendName, store: string, cells: readonly string[], version: string): string {
+export function queueName(table: string, budget: QueueBudget, backend: BackendName, store: string, cells: readonly string[], version: string): string {
   const hash = createHash('sha256').update(JSON.stringify({ table, budget, backend, store, cells, version })).digest('hex');
   return `gumbel-${table}-${budget.name}-${hash.slice(0, 12)}`;
 }
@@ -107,37 +120,31 @@ async function processorFile(): Promise<string> {
 }
 
 /** reproduce.json in the store: written by the first process, checked by the others. */
-async function checkPlan(store: string, budget: Budget, backend: BackendName): Promise<void> {
+async function checkPlan(store: string, table: string, budget: QueueBudget, backend: BackendName): Promise<void> {
   const path = join(store, PLAN_FILE);
   if (await exists(path)) {
-    const plan = await readJson<{ table: string; budget: string; protocol?: Budget }>(path, 'reproduction');
-    if (plan.table !== 'table1' || plan.budget !== budget.name || (plan.protocol && JSON.stringify(plan.protocol) !== JSON.stringify(budget))) {
-      throw new ArgumentError(`--store ${store} holds another reproduction (${PLAN_FILE}: ${plan.table}, budget ${plan.budget}); expected table1, budget ${budget.name} as defined now: choose another --store`);
+    const plan = await readJson<{ table: string; budget: string; protocol?: QueueBudget }>(path, 'reproduction');
+    if (plan.table !== table || plan.budget !== budget.name || (plan.protocol && JSON.stringify(plan.protocol) !== JSON.stringify(budget))) {
+      throw new ArgumentError(`--store ${store} holds another reproduction (${PLAN_FILE}: ${plan.table}, budget ${plan.budget}); expected ${table}, budget ${budget.name} as defined now: choose another --store`);
     }
     return;
   }
   await mkdir(store, { recursive: true });
-  await writeAtomic(path, JSON.stringify({ table: 'table1', budget: budget.name, protocol: budget, backend, created: new Date().toISOString() }, null, 2) + '\n');
+  await writeAtomic(path, JSON.stringify({ table, budget: budget.name, protocol: budget, backend, created: new Date().toISOString() }, null, 2) + '\n');
 }
 
-/** The tables from the completed jobs: the same bytes in every process (timings and dates from Redis, not from this process). */
-async function writeTables(store: string, budget: Budget, jobs: Job<CellJob, CellJobResult>[]): Promise<Table1Report> {
+/** The table from the completed jobs: the same bytes in every process (timings and dates from Redis, not from this process). */
+async function writeTable(table: QueueTable, store: string, budget: QueueBudget, jobs: Job<CellJob, CellJobResult>[]): Promise<object> {
   const started = Math.min(...jobs.map((j) => j.processedOn ?? j.timestamp));
   const ended = Math.max(...jobs.map((j) => j.finishedOn ?? 0));
   const workers = new Map(jobs.map((j) => [j.returnvalue.worker, j.returnvalue]));
-  const report = {
-    ...buildReport(jobs.map((j) => j.returnvalue.cell), budget, {
-      command: jobs[0].data.command,
-      sessionSeconds: (ended - started) / 1000,
-      jobs: [...workers.values()].reduce((a, w) => a + w.jobs, 0),
-      threadsPerJob: Math.max(...jobs.map((j) => j.returnvalue.threads)),
-    }),
+  return table.write(store, budget, new Map(jobs.map((j) => [j.id!, j.returnvalue.cell])), {
+    command: jobs[0].data.command,
+    sessionSeconds: (ended - started) / 1000,
+    jobs: [...workers.values()].reduce((a, w) => a + w.jobs, 0),
+    threadsPerJob: Math.max(...jobs.map((j) => j.returnvalue.threads)),
     written: new Date(ended).toISOString(),
-  };
-  await writeAtomic(join(store, TABLE_FILES.json), JSON.stringify(report, null, 2) + '\n');
-  await writeAtomic(join(store, TABLE_FILES.md), markdownReport(report));
-  for (const row of ROWS) await writeAtomic(join(store, svgFile(row)), rowSvg(row, report));
-  return report;
+  });
 }
 
 /** Waits `ms`, or less when `signal` aborts. */
@@ -155,14 +162,17 @@ export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
   const s = { ...QUEUE_SETTINGS, ...o.settings };
   if (!Number.isInteger(o.jobs) || o.jobs < 1) throw new ArgumentError(`--jobs must be an integer >= 1, found ${o.jobs}`);
   if (!/^rediss?:\/\//.test(o.url)) throw new ArgumentError(`--queue must be a Redis URL like redis://host:6379, found '${o.url}'`);
-  const ids = o.cells ?? CELLS.map((c) => c.id);
-  const unknown = ids.filter((id) => !CELLS.some((c) => c.id === id));
-  if (unknown.length) throw new ArgumentError(`cells must be Table 1 cell ids like ${CELLS[0].id}, found ${unknown.join(', ')}`);
+  const table = queueTable(o.table);
+  if (!table) throw new ArgumentError(`--queue runs the tables ${Object.keys(QUEUE_TABLES).join(', ')}, found '${o.table}'`);
+  const all = table.cells(o.budget);
+  const ids = o.cells ?? all;
+  const unknown = ids.filter((id) => !all.includes(id));
+  if (unknown.length) throw new ArgumentError(`cells must be ${table.title} cell ids like ${all[0]}, found ${unknown.join(', ')}`);
   await checkReachable(o.url);
   const store = resolve(o.store);
-  await checkPlan(store, o.budget, o.backend);
+  await checkPlan(store, table.id, o.budget, o.backend);
   const processor = await processorFile();
-  const name = queueName('table1', o.budget, o.backend, store, ids, await gumbelVersion());
+  const name = queueName(table.id, o.budget, o.backend, store, ids, await gumbelVersion());
   const me: ProcessorData = { threads: threadsPerJob(o.jobs), worker: `${hostname()}-${process.pid}`, jobs: o.jobs };
 
   const conn = connect(o.url);
@@ -181,17 +191,21 @@ export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
   const queue = new Queue<CellJob, CellJobResult>(name, { connection: conn });
   let worker: Worker<CellJob, CellJobResult> | null = null;
   try {
-    const data = (cell: string): CellJob => ({ v: 1, table: 'table1', cell, budget: o.budget, backend: o.backend, store, command: o.command });
-    const add = () => queue.addBulk(ids.map((cell) => ({
-      name: cell,
-      data: data(cell),
-      // Completed and failed jobs are kept: they are what makes adding a cell again a no-op.
-      opts: { jobId: cell, attempts: s.attempts, backoff: { type: 'exponential' as const, delay: s.backoff }, removeOnComplete: false, removeOnFail: false },
-    })));
+    const data = (cell: string): CellJob => ({ v: 1, table: table.id, cell, budget: o.budget, backend: o.backend, store, command: o.command });
+    const add = async () => {
+      await queue.addBulk(ids.map((cell) => ({
+        name: cell,
+        data: data(cell),
+        // Completed and failed jobs are kept: they are what makes adding a cell again a no-op.
+        opts: { jobId: cell, attempts: s.attempts, backoff: { type: 'exponential' as const, delay: s.backoff }, removeOnComplete: false, removeOnFail: false },
+      })));
+      // After the jobs: status drops a name whose queue has no keys yet.
+      await conn.sadd(QUEUES_KEY, name);
+    };
     await add();
     // A rerun (after fixing what made a cell fail) gives the failed cells a fresh set of attempts.
     for (const j of await queue.getFailed()) await j.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => undefined);
-    o.stderr.write(`reproducing Table 1, budget ${o.budget.name}, through queue ${name} at ${o.url}: ${ids.length} cells, ` +
+    o.stderr.write(`reproducing ${table.title}, budget ${o.budget.name}, through queue ${name} at ${o.url}: ${ids.length} cells, ` +
       `${o.jobs} here × ${me.threads} thread${me.threads > 1 ? 's' : ''} (worker ${me.worker}), store ${store}\n`);
 
     worker = new Worker<CellJob, CellJobResult>(name, processor, {
@@ -210,10 +224,7 @@ export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
     // Lock lost while alive (partition, overload): stop the cell at its next step; another worker has it.
     w.on('lockRenewalFailed', (jobIds) => jobIds.forEach((id) => w.cancelJob(id, 'lock lost')));
     let done = 0;
-    w.on('completed', (job) => {
-      const c = job.returnvalue.cell;
-      o.stderr.write(`[done here ${++done}] ${c.id}: ${c.ours === null ? 'diverged' : c.ours.toFixed(2)} (paper ${c.paper.toFixed(1)}) · ${duration(c.seconds.total)}\n`);
-    });
+    w.on('completed', (job) => o.stderr.write(`[done here ${++done}] ${job.id}: ${table.line(job.returnvalue.cell)}\n`));
     w.on('failed', (job, err) => {
       if (job && err.name !== 'WaitingError') o.stderr.write(`[failed here] ${job.id} (start ${job.attemptsStarted}): ${err.message}\n`);
     });
@@ -235,7 +246,7 @@ export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
     if (o.signal?.aborted) {
       w.cancelAllJobs('interrupted');
       await w.close();
-      return { report: null, failed: [], interrupted: true, queue: name };
+      return { report: null, done: 0, failed: [], interrupted: true, queue: name };
     }
     await w.close();
     const jobs = (await Promise.all(ids.map((id) => queue.getJob(id)))).filter((j): j is Job<CellJob, CellJobResult> => !!j);
@@ -246,14 +257,24 @@ export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
       if ((await j.getState()) === 'completed') completed.push(j);
       else failed.push({ id: j.id!, message: j.failedReason ?? 'not finished' });
     }
-    const report = completed.length ? await writeTables(store, o.budget, completed) : null;
-    return { report, failed, interrupted: false, queue: name };
+    const report = completed.length ? await writeTable(table, store, o.budget, completed) : null;
+    return { report, done: completed.length, failed, interrupted: false, queue: name };
   } finally {
     await worker?.close();
     await queue.close();
     conn.disconnect();
     workerConn.disconnect();
   }
+}
+
+/** The gumbel queues in this Redis (QUEUES_KEY), sorted; names whose queue is gone (deleted by hand) are dropped from the set. */
+export async function knownQueues(conn: Redis): Promise<string[]> {
+  const names: string[] = [];
+  for (const name of (await conn.smembers(QUEUES_KEY)).sort()) {
+    if (await conn.exists(`bull:${name}:meta`)) names.push(name);
+    else await conn.srem(QUEUES_KEY, name);
+  }
+  return names;
 }
 
 const ago = (iso: string) => duration(Math.max(0, (Date.now() - Date.parse(iso)) / 1000));
@@ -264,7 +285,7 @@ export async function queueStatus(url: string, out: Output): Promise<void> {
   await checkReachable(url);
   const conn = connect(url);
   try {
-    const names = [...new Set((await conn.keys('bull:gumbel-*:meta')).map((k) => k.slice('bull:'.length, -':meta'.length)))].sort();
+    const names = await knownQueues(conn);
     if (!names.length) out.write(`no gumbel reproduction in the queue at ${url}\n`);
     for (const name of names) {
       const queue = new Queue<CellJob, CellJobResult>(name, { connection: conn });

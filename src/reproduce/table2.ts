@@ -12,7 +12,7 @@ import { exists, readJson, writeAtomic } from '../train/files.js';
 import { FILES } from '../train/folder.js';
 import type { Output } from '../train/run.js';
 import { patchConfig } from '../train/config.js';
-import { SSVAE_DEFAULTS, ssvaeConfig, type SsvaePatch } from '../train/ssvae.js';
+import { SSVAE_DEFAULTS, type SsvaeConfig, ssvaeConfig, type SsvaePatch } from '../train/ssvae.js';
 import { loadSsvaeData, runSsvae, type SsvaeRunResult } from '../train/ssvae_run.js';
 import { PAPER_TABLE2, TABLE2_ROWS, type Table2Estimator } from './paper.js';
 import { runPool } from './pool.js';
@@ -107,7 +107,54 @@ export function table2Markdown(r: Table2Report): string {
   return lines.join('\n');
 }
 
+/** One run of the table: `<y estimator>-alpha<α>`, its folder name and, through a queue, its job id. */
+export type Table2Run = { id: string; est: Table2Estimator; alpha: number; config: SsvaeConfig };
 
+/** The runs of a budget, in the table's order (estimator, then α). */
+export function table2Runs(
+  b: Table2Budget, o: { seed?: number; config?: SsvaePatch; alphas?: readonly number[]; backend?: BackendName; threads?: number } = {},
+): Table2Run[] {
+  return TABLE2_ROWS.flatMap((est) => (o.alphas ?? b.alphas).map((alpha) => ({
+    id: `${est}-alpha${alpha}`, est, alpha,
+    config: patchConfig(patchConfig(ssvaeConfig({
+      optimizer: { steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch, seed: o.seed ?? 0 },
+      evaluation: { evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize },
+      runtime: { backend: o.backend ?? 'wasm', threads: o.threads ?? 1 },
+    }), o.config ?? {}), { model: { alpha }, estimator: { name: est } }),
+  })));
+}
+
+/** The table from the finished runs (by id): α selected on validation accuracy per estimator. */
+export function table2Report(budget: Table2BudgetName, b: Table2Budget, plan: readonly Table2Run[], results: ReadonlyMap<string, SsvaeRunResult>, command: string): Table2Report {
+  const rows: Table2Row[] = [];
+  for (const est of TABLE2_ROWS) {
+    const runs: Table2Row['runs'] = plan.filter((p) => p.est === est && results.has(p.id)).map((p) => {
+      const r = results.get(p.id)!;
+      return { alpha: p.alpha, valid: r.valid && { accuracy: r.valid.accuracy, elbo: r.valid.elbo }, test: r.test, steps: r.steps, seconds: r.timings.trainSeconds + r.timings.evalSeconds, stepsPerSec: r.timings.stepsPerSec };
+    });
+    if (!runs.length) continue;
+    // Ties on validation accuracy go to the better validation ELBO.
+    const byValid = [...runs].sort((p, q) => (q.valid?.accuracy ?? -1) - (p.valid?.accuracy ?? -1) || (q.valid?.elbo ?? -Infinity) - (p.valid?.elbo ?? -Infinity))[0];
+    const byTest = [...runs].sort((p, q) => q.test.accuracy - p.test.accuracy || q.test.elbo - p.test.elbo)[0];
+    rows.push({
+      yEstimator: est, alpha: byValid.alpha, test: byValid.test, valid: byValid.valid ?? { accuracy: NaN, elbo: NaN },
+      testSelected: { alpha: byTest.alpha, ...byTest.test }, paper: PAPER_TABLE2[est], runs,
+    });
+  }
+  const complete = plan.every((p) => results.has(p.id));
+  return { table: 'table2', budget, protocol: b, command, rows, complete, targets: { accuracy: 0.92, elboNats: 3 } };
+}
+
+export const TABLE2_FILES = { json: 'table2.json', md: 'table2.md' } as const;
+
+export async function writeTable2(dir: string, report: Table2Report): Promise<void> {
+  await writeAtomic(join(dir, TABLE2_FILES.json), JSON.stringify(report, null, 2) + '\n');
+  await writeAtomic(join(dir, TABLE2_FILES.md), table2Markdown(report));
+}
+
+/** A finished run in one line (after its name). */
+export const table2RunLine = (r: SsvaeRunResult) =>
+  `test accuracy ${pct(r.test.accuracy)}, ELBO ${r.test.elbo.toFixed(2)} (valid ${r.valid ? pct(r.valid.accuracy) : '–'}) · ${r.steps} steps · ${duration(r.timings.trainSeconds + r.timings.evalSeconds)}`;
 
 export async function reproduceTable2(opts: {
   budget: Table2BudgetName; outDir: string; resume?: boolean; backend?: BackendName; threads?: number; jobs?: number; stderr: Output; command: string; seed?: number;
@@ -121,29 +168,22 @@ export async function reproduceTable2(opts: {
   const b: Table2Budget = TABLE2_BUDGETS[opts.budget];
   const jobs = opts.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new ArgumentError(`--jobs must be an integer >= 1, found ${jobs}`);
-  const plan = TABLE2_ROWS.flatMap((est) => (opts.alphas ?? b.alphas).map((alpha) => ({
-    est, alpha, dir: join(opts.outDir, `${est}-alpha${alpha}`),
-    config: patchConfig(patchConfig(ssvaeConfig({
-      optimizer: { steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch, seed: opts.seed ?? 0 },
-      evaluation: { evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize },
-      runtime: { backend: opts.backend ?? 'wasm', threads: opts.threads ?? 1 },
-    }), opts.config ?? {}), { model: { alpha }, estimator: { name: est } }),
-  })));
+  const plan = table2Runs(b, opts).map((p) => ({ ...p, dir: join(opts.outDir, p.id) }));
   const results = new Map<string, SsvaeRunResult>();
-  const done = (dir: string, r: SsvaeRunResult, alpha: number, est: string) => {
-    results.set(dir, r);
-    opts.stderr.write(`[${results.size}/${plan.length}] ${est} α=${alpha}: test accuracy ${pct(r.test.accuracy)}, ELBO ${r.test.elbo.toFixed(2)} (valid ${r.valid ? pct(r.valid.accuracy) : '–'}) · ${r.steps} steps · ${duration(r.timings.trainSeconds + r.timings.evalSeconds)}\n`);
+  const done = (p: Table2Run, r: SsvaeRunResult) => {
+    results.set(p.id, r);
+    opts.stderr.write(`[${results.size}/${plan.length}] ${p.est} α=${p.alpha}: ${table2RunLine(r)}\n`);
   };
   const todo: (typeof plan[number] & { resume: boolean })[] = [];
   for (const p of plan) {
-    if (opts.resume && (await exists(join(p.dir, FILES.result)))) done(p.dir, await readJson<SsvaeRunResult>(join(p.dir, FILES.result), 'table2 run'), p.alpha, p.est);
+    if (opts.resume && (await exists(join(p.dir, FILES.result)))) done(p, await readJson<SsvaeRunResult>(join(p.dir, FILES.result), 'table2 run'));
     else todo.push({ ...p, resume: !!opts.resume && (await exists(join(p.dir, FILES.checkpoint))) });
   }
   if (jobs === 1) {
     const data = todo.length ? await loadSsvaeData() : undefined;
     for (const p of todo) {
-      const r = await runSsvae({ config: p.config, outDir: p.dir, stderr: opts.stderr, data, resume: p.resume, resumeWith: { steps: p.config.optimizer.steps } });
-      if (r) done(p.dir, r, p.alpha, p.est);
+      const r = await runSsvae({ config: p.config, outDir: p.dir, stderr: opts.stderr, data, resume: p.resume, resumeWith: { steps: p.config.optimizer.steps, threads: p.config.runtime.threads } });
+      if (r) done(p, r);
     }
   } else {
     // What each running child last reported, printed every progressEvery ms.
@@ -156,7 +196,7 @@ export async function reproduceTable2(opts: {
       await runPool(jobs, Math.min(jobs.length, opts.jobs ?? 1), async (job, m) => {
         running.delete(job.id);
         const p = todo.find((q) => q.dir === job.id)!;
-        if (m.type === 'done') done(p.dir, m.result as SsvaeRunResult, p.alpha, p.est);
+        if (m.type === 'done') done(p, m.result as SsvaeRunResult);
         else if (m.type === 'error') failed.push(`${p.est} α = ${p.alpha}: ${m.message} (log: ${join(p.dir, 'log.txt')})`);
       }, {
         signal: opts.signal,
@@ -173,24 +213,7 @@ export async function reproduceTable2(opts: {
     if (failed.length) throw new GumbelError(`reproduce table2: ${failed.length} run${failed.length > 1 ? 's' : ''} failed: ${failed.join('; ')}`);
   }
 
-  const rows: Table2Row[] = [];
-  for (const est of TABLE2_ROWS) {
-    const runs: Table2Row['runs'] = plan.filter((p) => p.est === est && results.has(p.dir)).map((p) => {
-      const r = results.get(p.dir)!;
-      return { alpha: p.alpha, valid: r.valid && { accuracy: r.valid.accuracy, elbo: r.valid.elbo }, test: r.test, steps: r.steps, seconds: r.timings.trainSeconds + r.timings.evalSeconds, stepsPerSec: r.timings.stepsPerSec };
-    });
-    if (!runs.length) continue;
-    // Ties on validation accuracy go to the better validation ELBO.
-    const byValid = [...runs].sort((p, q) => (q.valid?.accuracy ?? -1) - (p.valid?.accuracy ?? -1) || (q.valid?.elbo ?? -Infinity) - (p.valid?.elbo ?? -Infinity))[0];
-    const byTest = [...runs].sort((p, q) => q.test.accuracy - p.test.accuracy || q.test.elbo - p.test.elbo)[0];
-    rows.push({
-      yEstimator: est, alpha: byValid.alpha, test: byValid.test, valid: byValid.valid ?? { accuracy: NaN, elbo: NaN },
-      testSelected: { alpha: byTest.alpha, ...byTest.test }, paper: PAPER_TABLE2[est], runs,
-    });
-  }
-  const complete = results.size === plan.length;
-  const report: Table2Report = { table: 'table2', budget: opts.budget, protocol: b, command: opts.command, rows, complete, targets: { accuracy: 0.92, elboNats: 3 } };
-  await writeAtomic(join(opts.outDir, 'table2.json'), JSON.stringify(report, null, 2) + '\n');
-  await writeAtomic(join(opts.outDir, 'table2.md'), table2Markdown(report));
+  const report = table2Report(opts.budget, b, plan, results, opts.command);
+  await writeTable2(opts.outDir, report);
   return report;
 }

@@ -442,6 +442,17 @@ export interface ZooResult {
 
 export const ZOO_FILES = { md: 'zoo.md', json: 'zoo.json' } as const;
 
+/** The markdown and JSON tables (ZOO_FILES) and one SVG per model into `dir`. */
+export async function writeZoo(dir: string, report: ZooReport): Promise<void> {
+  await writeAtomic(join(dir, ZOO_FILES.json), JSON.stringify(report, null, 2) + '\n');
+  await writeAtomic(join(dir, ZOO_FILES.md), zooMarkdown(report));
+  for (const m of report.models) await writeAtomic(join(dir, m.figure), zooSvg(m, report));
+}
+
+/** A finished cell in one line (after its id). */
+export const zooCellLine = (c: ZooCellResult) =>
+  `${c.status === 'ok' ? `${f2(c.test!.value)}, ${c.msPerStep!.toFixed(1)} ms/step` : `diverged (${c.diverged})`} · ${duration(c.seconds)}`;
+
 export async function reproduceZoo(o: ZooOptions): Promise<ZooResult> {
   const t0 = performance.now();
   const outDir = resolve(o.outDir);
@@ -466,9 +477,7 @@ export async function reproduceZoo(o: ZooOptions): Promise<ZooResult> {
   const command = o.command ?? `gumbel reproduce zoo --budget ${o.budget} --out ${o.outDir}`;
   const write = async () => {
     const report = buildZooReport([...finished.values()], budget, { command, sessionSeconds: (performance.now() - t0) / 1000, jobs: nWorkers, threadsPerJob: threads });
-    await writeAtomic(join(outDir, ZOO_FILES.json), JSON.stringify(report, null, 2) + '\n');
-    await writeAtomic(join(outDir, ZOO_FILES.md), zooMarkdown(report));
-    for (const m of report.models) await writeAtomic(join(outDir, m.figure), zooSvg(m, report));
+    await writeZoo(outDir, report);
     return report;
   };
   o.stderr.write(`estimator zoo, budget ${o.budget}: ${pending.length} of ${cells.length} cells to run` +
@@ -482,7 +491,7 @@ export async function reproduceZoo(o: ZooOptions): Promise<ZooResult> {
       if (msg.type === 'done') {
         const c = msg.result as ZooCellResult;
         finished.set(c.id, c);
-        o.stderr.write(`[${finished.size}/${cells.length}] ${c.id}: ${c.status === 'ok' ? `${f2(c.test!.value)}, ${c.msPerStep!.toFixed(1)} ms/step` : `diverged (${c.diverged})`} · ${duration(c.seconds)}\n`);
+        o.stderr.write(`[${finished.size}/${cells.length}] ${c.id}: ${zooCellLine(c)}\n`);
         await write();
       } else if (msg.type === 'error') {
         failed.push({ id: job.id, message: msg.message });

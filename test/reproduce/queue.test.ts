@@ -7,103 +7,34 @@
 // worker's main process alone leaves no orphan (a child-process sandbox would); a failing cell fails
 // with its id after its attempts and is retried by the next run of the command.
 // The processor runs compiled code: dist/ must be built (npm run build:ts; CI's npm ci does).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { runCell, type CellResult } from '../../src/reproduce/cell.js';
 import { threadsPerJob } from '../../src/reproduce/index.js';
-import type { QueueOptions, QueueResult } from '../../src/reproduce/queue.js';
+import { knownQueues, type QueueResult } from '../../src/reproduce/queue.js';
 import { TABLE_FILES } from '../../src/reproduce/report.js';
 import { BUDGETS, type Budget, CELLS } from '../../src/reproduce/table1.js';
 import { exists } from '../../src/train/files.js';
-import { startRedis, type TestRedis } from '../harness/redis.js';
-import { trainingBackend } from '../train/helpers.js';
-
-// Debian's redis-server: .ci/run installs it (CI=1 there, so it is required); on a machine without
-// it the suite says why it skips.
-const hasRedis = (() => {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasRedis) {
-  if (process.env.CI) throw new Error('redis-server is not installed: CI needs it for the queue tests (.ci/run installs it)');
-  console.warn('test/reproduce/queue.test.ts: skipped, redis-server is not installed (apt-get install redis-server; .ci/run installs it)');
-}
+import { doneHere, hasRedis, type Proc, queueRedis, result, sleep, status, untimed, until, worker } from '../harness/queue.js';
+import { tempDirs, trainingBackend } from '../train/helpers.js';
 
 // Final runs of 300 steps, checkpointed every 50: a few seconds each on one core.
 const budget: Budget = { ...BUDGETS.quick, finalSteps: 300, finalEvalEvery: 50 };
 const CELL_IDS = ['vae-categorical-gumbel_softmax', 'sbn-bernoulli-st', 'vae-bernoulli-sf', 'sbn-categorical-gumbel_softmax'];
 // Short locks so a dead worker's cell comes back within seconds; long enough for a loaded CI machine.
 const FAST = { lockDuration: 8000, stalledInterval: 3000, poll: 300, backoff: 1000 };
-const TIMING = new Set(['seconds', 'trainSeconds', 'evalSeconds', 'stepsPerSec']);
-
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** A copy without the timing fields (they differ between any two runs). */
-const untimed = (x: unknown): unknown =>
-  Array.isArray(x) ? x.map(untimed) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).filter(([k]) => !TIMING.has(k)).map(([k, v]) => [k, untimed(v)])) : x;
-
-interface Proc {
-  child: ChildProcess;
-  err: string;
-  out: string;
-  exit: Promise<number | null>;
-}
-
-/** One worker process in its own process group (a machine). */
-function worker(o: Omit<QueueOptions, 'stderr' | 'signal'>): Proc {
-  const child = spawn(process.execPath, ['--import', tsx, 'test/harness/queue_worker.ts', JSON.stringify(o)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const p: Proc = { child, err: '', out: '', exit: new Promise((res) => child.on('exit', (code) => res(code))) };
-  child.stdout!.on('data', (b: Buffer) => (p.out += b));
-  child.stderr!.on('data', (b: Buffer) => (p.err += b));
-  return p;
-}
-
-const result = (p: Proc) => JSON.parse(p.out.trim().split('\n').pop()!) as QueueResult;
-const doneHere = (ps: Proc[], id: string) => ps.reduce((n, p) => n + p.err.split('\n').filter((l) => l.startsWith('[done here') && l.includes(`] ${id}:`)).length, 0);
-
-async function until<T>(what: string, ms: number, f: () => Promise<T | null | undefined | false>): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
-const dirs: string[] = [];
-const procs: Proc[] = [];
-let redis: TestRedis;
+const redis = queueRedis({ persist: true });
+const tempDir = tempDirs('gumbel-queue-');
 let backend: 'wasm' | 'ref';
 beforeAll(async () => {
-  if (!hasRedis) return;
-  if (!(await exists('dist/reproduce/queue_processor.js'))) throw new Error('dist/reproduce/queue_processor.js is missing: npm run build:ts first');
   backend = (await trainingBackend()).name;
-  redis = await startRedis({ persist: true });
 });
-afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) try { process.kill(-p.child.pid!, 'SIGKILL'); } catch { /* gone */ }
-  await redis?.stop();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-const tempDir = async () => {
-  const d = await mkdtemp(join(tmpdir(), 'gumbel-queue-'));
-  dirs.push(d);
-  return d;
-};
-const options = (store: string, cells: string[]) => ({ url: redis.url, budget, store, jobs: 1, backend, cells, command: 'gumbel reproduce table1 (test)', settings: FAST });
+const options = (store: string, cells: string[]) => ({ url: redis.url, table: 'table1', budget, store, jobs: 1, backend, cells, command: 'gumbel reproduce table1 (test)', settings: FAST });
 
 /** The queue of a store, through BullMQ's own API. */
 async function openQueue(r: QueueResult) {
@@ -121,8 +52,8 @@ async function blockedCell(cell: string) {
 }
 
 async function statusText(): Promise<string> {
-  let out = '';
-  expect(await main(['node', 'gumbel', 'reproduce', 'status', '--queue', redis.url], { stdout: { write: (s: string) => (out += s) }, stderr: process.stderr })).toBe(0);
+  const { code, out } = await status(redis.url);
+  expect(code).toBe(0);
   return out;
 }
 
@@ -158,8 +89,7 @@ describe.skipIf(!hasRedis)('three worker processes, one killed mid-cell, one joi
     // Kill the process running a cell whose final run has written a checkpoint.
     const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
     victim = await until('a final run with a checkpoint', 240_000, async () => {
-      const names = (await conn.keys('bull:gumbel-table1-*:meta')).map((k) => k.slice(5, -5));
-      for (const name of names) {
+      for (const name of await knownQueues(conn)) {
         const q = new Queue(name, { connection: conn });
         const active = await q.getActive();
         await q.close();
