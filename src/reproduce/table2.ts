@@ -111,17 +111,12 @@ export function table2Markdown(r: Table2Report): string {
 export type Table2Run = { id: string; est: Table2Estimator; alpha: number; config: SsvaeConfig };
 
 /** The runs of a budget, in the table's order (estimator, then α). */
-export function table2Runs(
-  b: Table2Budget, o: { seed?: number; config?: SsvaePatch; alphas?: readonly number[]; backend?: BackendName; threads?: number } = {},
-): Table2Run[] {
-  return TABLE2_ROWS.flatMap((est) => (o.alphas ?? b.alphas).map((alpha) => ({
-    id: `${est}-alpha${alpha}`, est, alpha,
-    config: patchConfig(patchConfig(ssvaeConfig({
-      optimizer: { steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch, seed: o.seed ?? 0 },
-      evaluation: { evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize },
-      runtime: { backend: o.backend ?? 'wasm', threads: o.threads ?? 1 },
-    }), o.config ?? {}), { model: { alpha }, estimator: { name: est } }),
-  })));
+export function table2Runs(b: Table2Budget, o: { seed?: number; config?: SsvaePatch; alphas?: readonly number[]; backend?: BackendName; threads?: number } = {}): Table2Run[] {
+  const base = patchConfig(ssvaeConfig({
+    optimizer: { steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch, seed: o.seed ?? 0 },
+    evaluation: { evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize }, runtime: { backend: o.backend ?? 'wasm', threads: o.threads ?? 1 },
+  }), o.config ?? {});
+  return TABLE2_ROWS.flatMap((est) => (o.alphas ?? b.alphas).map((alpha) => ({ id: `${est}-alpha${alpha}`, est, alpha, config: patchConfig(base, { model: { alpha }, estimator: { name: est } }) })));
 }
 
 /** The table from the finished runs (by id): α selected on validation accuracy per estimator. */
