@@ -91,8 +91,8 @@ describe('what a pass must do', () => {
     expect(() => createEstimator('st').objective((latent) => sum(latent(logits(), { kind: 'gaussian' } as never), -1), key(0), OPTS)).toThrow(/spec.kind/);
   });
 
-  it('reach the same stochastic layers every time it runs (muprop and darn run it twice)', () => {
-    for (const name of ['muprop', 'darn'] as const) {
+  it('reach the same stochastic layers every time it runs (muprop runs it twice; darn runs it once since it goes straight through to the mean)', () => {
+    for (const name of ['muprop'] as const) {
       let calls = 0;
       const pass = (latent: Parameters<Parameters<ReturnType<typeof createEstimator>['objective']>[0]>[0]) => {
         let z = latent(logits(), { kind: 'bernoulli' });
