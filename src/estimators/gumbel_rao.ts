@@ -14,31 +14,53 @@ import type { Tensor } from '../tensor.js';
 import { addAll, pathwise, withGradientOf } from './pass.js';
 import type { EstimatorDescriptor } from './registry.js';
 
-/** Conditional noise G given the sample z, from uniforms u (k = 1: Bernoulli, logistic). */
-function conditionalNoise(l: ArrayLike<number>, z: ArrayLike<number>, u: ArrayLike<number>, k: number): number[] {
-  const logit = (p: number) => Math.log(p) - Math.log1p(-p);
-  if (k === 1) return Array.from(l, (v, j) => { const q = 1 / (1 + Math.exp(v)); return logit(z[j] ? q + u[j] * (1 - q) : u[j] * q); });
-  const g = new Array<number>(l.length), e = Array.from(u, (x) => -Math.log(x));
-  for (let o = 0; o < l.length; o += k) {
-    let top = -Infinity, lse = 0, d = 0;
-    for (let j = 0; j < k; j++) top = Math.max(top, l[o + j]);
-    for (let j = 0; j < k; j++) lse += Math.exp(l[o + j] - top);
-    lse = top + Math.log(lse);
-    for (let j = 0; j < k; j++) if (z[o + j] === 1) d = j;
-    for (let j = 0; j < k; j++) {
-      const x = j === d ? -Math.log(e[o + d]) : -Math.log(e[o + j] / Math.exp(l[o + j] - lse) + e[o + d]);
-      g[o + j] = x + lse - l[o + j]; // perturbed logit x + log Z, minus ℓ
-    }
+/**
+ * The parts of the conditional noise that do not depend on the draw, computed once per layer (k = 1:
+ * q = 1 − σ(ℓ); else log Z and π per group and the sample's class d), and `noise` filling G from
+ * uniforms u per draw. Double arithmetic in the order of the plain formula, so G is the same bits.
+ */
+function conditionalNoise(l: ArrayLike<number>, z: ArrayLike<number>, k: number): (u: ArrayLike<number>) => Float64Array {
+  const n = l.length, g = () => new Float64Array(n);
+  if (k === 1) {
+    const q = Float64Array.from(l, (v) => 1 / (1 + Math.exp(v)));
+    return (u) => {
+      const out = g();
+      for (let j = 0; j < n; j++) {
+        const p = z[j] ? q[j] + u[j] * (1 - q[j]) : u[j] * q[j];
+        out[j] = Math.log(p) - Math.log1p(-p);
+      }
+      return out;
+    };
   }
-  return g;
+  const lse = new Float64Array(n / k), pi = new Float64Array(n), d = new Int32Array(n / k);
+  for (let o = 0, c = 0; o < n; o += k, c++) {
+    let top = -Infinity, sum = 0;
+    for (let j = 0; j < k; j++) top = Math.max(top, l[o + j]);
+    for (let j = 0; j < k; j++) sum += Math.exp(l[o + j] - top);
+    lse[c] = top + Math.log(sum);
+    for (let j = 0; j < k; j++) if (z[o + j] === 1) d[c] = j;
+    for (let j = 0; j < k; j++) pi[o + j] = Math.exp(l[o + j] - lse[c]);
+  }
+  return (u) => {
+    const out = g();
+    for (let o = 0, c = 0; o < n; o += k, c++) {
+      const ed = -Math.log(u[o + d[c]]); // E_i
+      for (let j = 0; j < k; j++) {
+        const x = j === d[c] ? -Math.log(ed) : -Math.log(-Math.log(u[o + j]) / pi[o + j] + ed);
+        out[o + j] = x + lse[c] - l[o + j]; // perturbed logit x + log Z, minus ℓ
+      }
+    }
+    return out;
+  };
 }
 
 export const gumbelRao = (samples: number) =>
   pathwise('gumbel_rao', (logits, spec, key, { tau }) => {
-    const D = discrete(logits, spec).sample(key), k = spec.kind === 'bernoulli' ? 1 : spec.k, lv = logits.data(), zv = D.data();
+    const D = discrete(logits, spec).sample(key), k = spec.kind === 'bernoulli' ? 1 : spec.k;
+    const noise = conditionalNoise(logits.data(), D.data(), k);
     const soft = addAll(Array.from({ length: samples }, (_, s): Tensor => {
       const u = uniform(foldIn(key, 1 + s), logits.shape, logits.backend).data();
-      const x = scale(add(logits, tensor(conditionalNoise(lv, zv, u, k), logits.shape, { backend: logits.backend })), 1 / tau);
+      const x = scale(add(logits, tensor(noise(u), logits.shape, { backend: logits.backend })), 1 / tau);
       return k === 1 ? sigmoid(x) : softmax(x, k);
     }))!;
     return withGradientOf(D, scale(soft, 1 / samples));
