@@ -17,14 +17,13 @@ import type { EstimatorDescriptor } from './registry.js';
 /**
  * The parts of the conditional noise that do not depend on the draw, computed once per layer (k = 1:
  * q = 1 − σ(ℓ); else log Z and π per group and the sample's class d), and `noise` filling G from
- * uniforms u per draw. Double arithmetic in the order of the plain formula, so G is the same bits.
+ * uniforms u per draw (into one buffer: tensor() copies it). Double arithmetic in the order of the plain formula, so G is the same bits.
  */
 function conditionalNoise(l: ArrayLike<number>, z: ArrayLike<number>, k: number): (u: ArrayLike<number>) => Float64Array {
-  const n = l.length, g = () => new Float64Array(n);
+  const n = l.length, out = new Float64Array(n);
   if (k === 1) {
     const q = Float64Array.from(l, (v) => 1 / (1 + Math.exp(v)));
     return (u) => {
-      const out = g();
       for (let j = 0; j < n; j++) {
         const p = z[j] ? q[j] + u[j] * (1 - q[j]) : u[j] * q[j];
         out[j] = Math.log(p) - Math.log1p(-p);
@@ -42,7 +41,6 @@ function conditionalNoise(l: ArrayLike<number>, z: ArrayLike<number>, k: number)
     for (let j = 0; j < k; j++) pi[o + j] = Math.exp(l[o + j] - lse[c]);
   }
   return (u) => {
-    const out = g();
     for (let o = 0, c = 0; o < n; o += k, c++) {
       const ed = -Math.log(u[o + d[c]]); // E_i
       for (let j = 0; j < k; j++) {
