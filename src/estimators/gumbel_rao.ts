@@ -22,7 +22,8 @@ import type { EstimatorDescriptor } from './registry.js';
 function conditionalNoise(l: ArrayLike<number>, z: ArrayLike<number>, k: number): (u: ArrayLike<number>) => Float64Array {
   const n = l.length, out = new Float64Array(n);
   if (k === 1) {
-    const q = Float64Array.from(l, (v) => 1 / (1 + Math.exp(v)));
+    const q = new Float64Array(n); // a loop: Float64Array.from with a map function is slow in V8
+    for (let j = 0; j < n; j++) q[j] = 1 / (1 + Math.exp(l[j]));
     return (u) => {
       for (let j = 0; j < n; j++) {
         const p = z[j] ? q[j] + u[j] * (1 - q[j]) : u[j] * q[j];
