@@ -15,9 +15,10 @@ import { addAll, pathwise, withGradientOf } from './pass.js';
 import type { EstimatorDescriptor } from './registry.js';
 
 /**
- * The parts of the conditional noise that do not depend on the draw, computed once per layer (k = 1:
- * q = 1 − σ(ℓ); else log Z and π per group and the sample's class d), and `noise` filling G from
- * uniforms u per draw (into one buffer: tensor() copies it). Double arithmetic in the order of the plain formula, so G is the same bits.
+ * Conditional noise G given the sample z (k = 1: Bernoulli, logistic). What does not depend on the
+ * draw is computed once per layer (k = 1: q = 1 − σ(ℓ); else log Z, π and the sample's class d per
+ * group); the returned function fills G from uniforms u per draw, into one buffer (tensor() copies it).
+ * Double arithmetic in the order of the plain formula, so G has the same bits as computing it per draw.
  */
 function conditionalNoise(l: ArrayLike<number>, z: ArrayLike<number>, k: number): (u: ArrayLike<number>) => Float64Array {
   const n = l.length, out = new Float64Array(n);
