@@ -158,10 +158,12 @@ describe('reproduce zoo, quick budget', () => {
 });
 
 describe('the standard budget', () => {
-  it('is sized to about an hour on 2 jobs from the measured speeds, which cover every estimator', () => {
+  it('is sized to about an hour on 2 jobs from the speeds measured when it was defined', () => {
     const b = ZOO_BUDGETS.standard;
-    expect(Object.keys(MEASURED_MS_PER_STEP).sort()).toEqual(estimatorNames().filter((e) => !estimatorDescriptor(e).maxTerms).sort()); // marginalize: no zoo cell
-    const cells = zooCells().filter((c) => supported(c.estimator, c.latent));
+    // The measured table names registered estimators only; an estimator added later needs no entry
+    // (the zoo orders it by its declared evaluations) — adding one stays one file plus a registry line.
+    for (const e of Object.keys(MEASURED_MS_PER_STEP)) expect(estimatorNames()).toContain(e);
+    const cells = zooCells().filter((c) => supported(c.estimator, c.latent) && MEASURED_MS_PER_STEP[c.estimator] !== undefined);
     expect(cells).toHaveLength(70);
     const seconds = cells.reduce((a, c) => a + (MEASURED_MS_PER_STEP[c.estimator] * b.steps) / 1000 + 25, 0);
     expect(seconds / 2 / 60).toBeGreaterThan(50);
