@@ -1,7 +1,7 @@
 // A child process of `gumbel reproduce`: runs the jobs its parent sends over IPC, one at a time, each
 // into its own folder — a Table 1 cell (cell.ts), a zoo cell (zoo.ts) or a Table 2 M2 run (runSsvae,
 // its whole config travels) — and answers with the result. The parent coordinates
-// Ctrl-C: a {type: 'stop'} message (or SIGINT) lets the running training step finish, checkpoints
+// Ctrl-C: a {type: 'stop'} message (or SIGINT/SIGTERM) lets the running training step finish, checkpoints
 // and answers 'stopped'. The worker exits when the parent disconnects.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -69,7 +69,8 @@ async function run(m: Job): Promise<FromWorker> {
 }
 
 if (process.send) {
-  process.on('SIGINT', () => { stop.stop = true; });
+  // Ctrl-C or a group SIGTERM (`timeout`, a job scheduler) reaches us as well as the parent: checkpoint, don't die.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { stop.stop = true; });
   process.on('disconnect', () => process.exit(0));
   let queue = Promise.resolve();
   process.on('message', (m: ToWorker) => {
