@@ -2,10 +2,17 @@
 // so a reader (or a crash) never sees half a file.
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { isAbsolute, relative } from 'node:path';
 import { FormatError } from '../errors.js';
 
 /** Whether a path exists (file or folder). */
 export const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+
+/** A folder under the working directory as a relative path, so committed results name no machine's paths. */
+export function portablePath(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : dir;
+}
 
 export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -17,7 +17,7 @@ import type { CheckpointState } from './checkpoint.js';
 import { type BackendName, patchConfig, savedConfig, type TrainConfig, validateConfig } from './config.js';
 import { curvesSvg } from './curves.js';
 import { loadData, type RunData } from './data.js';
-import { writeAtomic } from './files.js';
+import { portablePath, writeAtomic } from './files.js';
 import { resumeConfig } from './options.js';
 import { checkRunDir, FILES, readCheckpoint } from './folder.js';
 import { imageGridPng } from './images.js';
@@ -189,7 +189,7 @@ async function writeArtifacts(
     },
     versions: await versions(),
     backend: { name: t.backend.name, variant: t.backend.variant },
-    outDir,
+    outDir: portablePath(outDir),
   };
   await writeAtomic(join(outDir, FILES.result), JSON.stringify(result, null, 2) + '\n');
   return result;

@@ -12,7 +12,7 @@ import { ArgumentError } from '../errors.js';
 import type { SsvaeEvalResult } from '../models/ssvae.js';
 import { PAPER_TABLE2, type Table2Estimator } from '../reproduce/paper.js';
 import { curvesSvg } from './curves.js';
-import { writeAtomic } from './files.js';
+import { portablePath, writeAtomic } from './files.js';
 import { FILES } from './folder.js';
 import { checkFiniteResult, evaluateSliced, type Output, runLoop, withRunFolder } from './loop.js';
 import { versions, warnAbsurd } from './run.js';
@@ -135,7 +135,7 @@ async function writeSsvaeArtifacts(
     paper: { ...(PAPER_TABLE2[y as Table2Estimator] ?? { accuracy: null, elbo: null }), source: 'Jang, Gu & Poole (ICLR 2017), Table 2 (100 labels)' },
     steps: trainer.step, config,
     timings: { loadSeconds: o.loadSeconds, trainSeconds, evalSeconds: o.evalSeconds, stepsPerSec: trainSeconds > 0 ? trainer.step / trainSeconds : 0 },
-    versions: await versions(), backend: { name: o.backend.name, variant: o.backend.variant }, outDir,
+    versions: await versions(), backend: { name: o.backend.name, variant: o.backend.variant }, outDir: portablePath(outDir),
   };
   await writeAtomic(join(outDir, FILES.result), JSON.stringify(result, null, 2) + '\n');
   return result;

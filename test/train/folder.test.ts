@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { patchConfig, type TrainConfig } from '../../src/train/config.js';
 import type { Options } from './helpers.js';
-import { exists } from '../../src/train/files.js';
+import { exists, portablePath } from '../../src/train/files.js';
 import { loadData, type RunData } from '../../src/train/data.js';
 import { FILES, loadRun, runTraining, warnAbsurd } from '../../src/train/run.js';
 import { lockRun, RunLockedError } from '../../src/train/folder.js';
@@ -79,6 +79,14 @@ describe('the run folder lock (issue 15 item 1)', () => {
     } finally {
       run.backend.dispose();
     }
+  });
+});
+
+describe('result.json names its folder portably', () => {
+  it('relative to the working directory when inside it, absolute otherwise', () => {
+    expect(portablePath(join(process.cwd(), 'results', 'a'))).toBe(join('results', 'a'));
+    expect(portablePath('/elsewhere/run')).toBe('/elsewhere/run');
+    expect(portablePath(process.cwd())).toBe(process.cwd());
   });
 });
 
