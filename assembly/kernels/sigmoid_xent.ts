@@ -8,7 +8,7 @@
 import { expf4_nonpos, loadPartial, log1pf4_01, storePartial } from '../simd';
 
 // @ts-ignore: decorator
-@inline export function xent4(l: v128, t: v128): v128 {
+@inline function xent4(l: v128, t: v128): v128 {
   const lin = f32x4.sub(f32x4.pmax(l, f32x4.splat(0.0)), f32x4.mul(t, l));
   return f32x4.add(lin, log1pf4_01(expf4_nonpos(f32x4.neg(f32x4.abs(l)))));
 }
