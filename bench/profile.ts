@@ -9,7 +9,7 @@ export interface Profile {
   reset(): void;
 }
 
-/** With `shapes`, matmul calls are keyed by their m×k×n (and transposes) too. */
+/** With `shapes`, matmul and sparse_matmul calls are keyed by their m×k×n (and transposes) too. */
 export function profile(be: Backend, opts: { shapes?: boolean } = {}): Profile {
   const totals = new Map<string, { ms: number; calls: number }>();
   const wrapped = Object.create(be) as Backend & Record<string, unknown>;
@@ -20,7 +20,7 @@ export function profile(be: Backend, opts: { shapes?: boolean } = {}): Profile {
       f(...args);
       const dt = performance.now() - t0;
       const key = id === 'unary' || id === 'unary_grad' || id === 'binary' ? `${id}:${String(args[0])}`
-        : id === 'matmul' && opts.shapes ? `matmul ${args.slice(3, 6).join('×')}${args[6] ? ' tA' : ''}${args[7] ? ' tB' : ''}` : id;
+        : (id === 'matmul' || id === 'sparse_matmul') && opts.shapes ? `${id} ${args.slice(3, 6).join('×')}${args[6] === true ? ' tA' : ''}${args[7] === true ? ' tB' : ''}` : id;
       const e = totals.get(key) ?? { ms: 0, calls: 0 };
       e.ms += dt;
       e.calls++;
