@@ -11,6 +11,7 @@ import { KERNEL_IDS } from '../../src/kernels.js';
 import type { Backend } from '../../src/backend.js';
 import { SsvaeTrainer, ssvaeConfig } from '../../src/train/ssvae.js';
 import { loadSsvaeData } from '../../src/train/ssvae_run.js';
+import { isConvProduct } from './conv_products.js';
 
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -60,9 +61,7 @@ const ms = (cpuMs() - t0) / steps, wall = (performance.now() - w0) / steps;
 const kernelMs = [...kernels.values()].reduce((s, e) => s + e.ms, 0) / steps;
 console.log(`${method}${moduleFile ? ` (${moduleFile})` : ''}: ${ms.toFixed(1)} CPU ms/step (${(1000 / ms).toFixed(3)} steps per CPU second; wall ${wall.toFixed(0)} ms); kernels ${kernelMs.toFixed(1)} ms, JS/host ${(ms - kernelMs).toFixed(1)} ms`);
 for (const [id, e] of [...kernels].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) console.log(`  ${id.padEnd(24)} ${(e.ms / steps).toFixed(1).padStart(8)} ms ${(e.calls / steps).toFixed(0).padStart(5)} calls`);
-// A conv product has a kh·kw·C side: 25, 800, 1600 (5×5 convs), 288, 576, 1152 (3×3 transposed); no dense layer of the model has one.
-const PATCH = new Set([25, 800, 1600, 288, 576, 1152]);
-const conv = [...shapes].filter(([key]) => key.split(' ')[0].split('x').some((d) => PATCH.has(Number(d))));
+const conv = [...shapes].filter(([key]) => isConvProduct(...(key.split(' ')[0].split('x').map(Number) as [number, number, number])));
 const convMs = conv.reduce((s, [, e]) => s + e.ms, 0) / steps, convFlops = conv.reduce((s, [, e]) => s + e.flops, 0) / steps;
 const patchMs = ['im2col', 'col2im'].reduce((s, id) => s + (kernels.get(id)?.ms ?? 0), 0) / steps;
 const allFlops = [...shapes.values()].reduce((s, e) => s + e.flops, 0) / steps;
