@@ -10,10 +10,10 @@ import { curvesSvg } from '../dist/train/curves.js';
 
 const lines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
-/** Ours per 1,000 steps: { step → { loss, valid } }. */
-function ours(dir) {
+/** Ours per 1,000 steps from a run's metrics.jsonl: { step → { loss, valid } }. */
+function ours(file) {
   const rows = new Map();
-  for (const l of lines(join(dir, 'metrics.jsonl'))) {
+  for (const l of lines(file)) {
     if (typeof l.step !== 'number' || typeof l.loss !== 'number') continue;
     const k = Math.ceil(l.step / 1000) * 1000, r = rows.get(k) ?? { sum: 0, n: 0 };
     r.sum += l.loss;
@@ -33,12 +33,12 @@ function committed(file, id) {
   return new Map(cell.final.curve.map(([k, v]) => [k, { valid: v }]));
 }
 
-/** [label, rows] of one source: TABLE.json#cell (our committed curve), a twin's .jsonl/.log, or our run folder. */
+/** [label, rows] of one source: TABLE.json#cell (our committed curve), a twin's NAME-sSEED.jsonl/.log, or our metrics.jsonl (or its run folder). */
 function side(src) {
   if (src.includes('#')) return ['ours, committed', committed(...src.split('#'))];
   const seed = /-s(\d+)\.(jsonl|log)$/.exec(src);
   if (seed) return [`twin seed ${seed[1]}`, twin(src)];
-  return ['ours, rerun', ours(src)];
+  return ['ours, rerun', ours(src.endsWith('.jsonl') ? src : join(src, 'metrics.jsonl'))];
 }
 
 const [out, ...specs] = process.argv.slice(2);

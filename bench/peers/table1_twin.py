@@ -82,13 +82,13 @@ def sample_onehot(logits, gen):
 class SignalStats:
     """C and VN (signal_stats.ts): the averages of earlier steps only, bias-corrected by 1 - d^t."""
 
-    def __init__(self, decay=0.99):
-        self.d, self.c, self.v, self.t = decay, 0.0, 0.0, 0
+    def __init__(self, decay=0.99, normalise=True):
+        self.d, self.c, self.v, self.t, self.normalise = decay, 0.0, 0.0, 0, normalise
 
     def apply(self, s):
         c = self.c / (1 - self.d ** self.t) if self.t else 0.0
         v = self.v / (1 - self.d ** self.t) if self.t else 0.0
-        m = max(1.0, math.sqrt(v))
+        m = max(1.0, math.sqrt(v)) if self.normalise else 1.0
         s64 = s.double()
         self.c = self.d * self.c + (1 - self.d) * s64.mean().item()
         self.v = self.d * self.v + (1 - self.d) * ((s64 - c) ** 2).mean().item()
@@ -147,6 +147,8 @@ def main():
     ap.add_argument("--steps", type=int, default=20000)
     ap.add_argument("--tau-rate", type=float, default=1e-4)
     ap.add_argument("--tau-every", type=int, default=500)
+    ap.add_argument("--slope-max", type=float, default=5.0, help="slope_st: the cap of a (1: plain straight-through)")
+    ap.add_argument("--normalise", choices=["true", "false"], default="true", help="darn: VN on (ours: --normalise)")
     ap.add_argument("--valid-size", type=int, default=1000)
     ap.add_argument("--valid-samples", type=int, default=100)
     ap.add_argument("--every", type=int, default=1000)
@@ -161,7 +163,7 @@ def main():
     valid = torch.from_numpy(np.load(os.path.join(a.data, "valid.npy"))[:a.valid_size].astype(np.float32))
     model = Vae(train, gen)
     opt = torch.optim.SGD(model.params(), lr=a.lr, momentum=a.momentum)
-    stats = SignalStats()
+    stats = SignalStats(normalise=a.normalise == "true")
     per_epoch = train.shape[0] // a.batch
     out = open(a.out + ".tmp", "w") if a.out else None
     acc, t0, perm = {}, time.time(), None
@@ -171,7 +173,7 @@ def main():
         x = train[perm[(t % per_epoch) * a.batch:(t % per_epoch + 1) * a.batch]]
         sched = {
             "tau": max(0.5, math.exp(-a.tau_rate * a.tau_every * (t // a.tau_every))),
-            "slope": min(5.0, 1 + 0.04 * (t * a.batch // train.shape[0])),
+            "slope": min(a.slope_max, 1 + 0.04 * (t * a.batch // train.shape[0])),
         }
         loss, surrogate, extra = objective(model, x, a.estimator, t, sched, gen, stats)
         opt.zero_grad()
