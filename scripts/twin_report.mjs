@@ -2,7 +2,7 @@
 // (a `gumbel train` run folder's metrics.jsonl) beside the PyTorch twin's (bench/peers/table1_twin.py
 // JSON lines), every 1,000 steps. Our loss lines are 100-step means; each row averages the ten of its
 // 1,000 steps, as the twin's line does. Usage (after npm run build:ts):
-//   node scripts/twin_report.mjs OUT_DIR ESTIMATOR=SOURCE[,SOURCE...] ...   (SOURCE: see side())
+//   node scripts/twin_report.mjs OUT_DIR NAME=SOURCE[,SOURCE...] ...   (SOURCE: see side())
 // prints the Markdown tables and writes OUT_DIR/table1-twin-ESTIMATOR.svg (training −ELBO and validation bound).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,8 +33,13 @@ function committed(file, id) {
   return new Map(cell.final.curve.map(([k, v]) => [k, { valid: v }]));
 }
 
-/** [label, rows] of one source: TABLE.json#cell (our committed curve), a twin's NAME-sSEED.jsonl/.log, or our metrics.jsonl (or its run folder). */
-function side(src) {
+/**
+ * [label, rows] of one source: TABLE.json#cell (our committed curve), a twin's NAME-sSEED.jsonl/.log, or our
+ * metrics.jsonl (or its run folder); LABEL@SOURCE names its columns.
+ */
+function side(spec) {
+  const at = spec.indexOf('@'), src = spec.slice(at + 1);
+  if (at > 0) return [spec.slice(0, at), side(src)[1]];
   if (src.includes('#')) return ['ours, committed', committed(...src.split('#'))];
   const seed = /-s(\d+)\.(jsonl|log)$/.exec(src);
   if (seed) return [`twin seed ${seed[1]}`, twin(src)];
@@ -47,7 +52,7 @@ const f2 = (v) => (v === undefined ? '' : v.toFixed(2));
 const colors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 const FROM = 4000; // the plots start here, so that a rise of a few nats late in training is visible
 for (const spec of specs) {
-  const [name, list] = spec.split('=');
+  const name = spec.slice(0, spec.indexOf('=')), list = spec.slice(spec.indexOf('=') + 1);
   const sides = list.split(',').map(side);
   const steps = [...new Set(sides.flatMap(([, m]) => [...m.keys()]))].sort((a, b) => a - b);
   console.log(`\n### ${name}\n`);
