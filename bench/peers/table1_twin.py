@@ -27,7 +27,9 @@ generator: the same in distribution as ours, not bit for bit.
 Usage (CPU, 1 thread):
   node scripts/export_mnist.mjs runs/mnist-npy
   /usr/bin/python3 bench/peers/table1_twin.py --data runs/mnist-npy --estimator darn --seed 1 --out runs/twins/darn-s1.jsonl
-Prints and writes one JSON line per 1,000 steps (step, train loss averaged over those steps, KL, validation bound).
+Ablations: --normalise false (DARN without VN), --slope-max 1 (slope-ST with a = 1, i.e. ST).
+Prints and writes one JSON line per 1,000 steps (step, train loss averaged over those steps, KL, encoder
+gradient norm, validation bound). Findings: results/twins/table1-darn-slope-st.md.
 """
 import argparse
 import json
