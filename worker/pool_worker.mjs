@@ -1,13 +1,15 @@
 // A worker of the wasm thread pool (src/backends/wasm/pool.ts). Plain JavaScript on purpose: it is
 // loaded by path from the installed package, in Node (worker_threads) and in Web Workers alike.
-// It instantiates the shared module against the shared memory and runs its share of each job:
-// the output columns [n0, n1) of a matmul. Layout of the control block: see pool.ts.
-const GEN = 0, DONE = 1, QUIT = 2, KIND = 3, ARGS = 4, WS = 20;
+// It instantiates the shared module against the shared memory and runs its piece of each job:
+// export fns[FN] called with this thread's arguments. Layout of the control block: see pool.ts.
+const GEN = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, ACTIVE = 32, ARGS_BYTE = 256, MAX_ARGS = 16;
 const SPIN_MS = 2; // spin this long before sleeping: waking a sleeping worker costs 100+ µs
 
-async function start({ module, memory, index, threads, ctrl }) {
+async function start({ module, memory, index, ctrl, fns }) {
   const { exports } = await WebAssembly.instantiate(module, { env: { memory } });
-  const w = new Int32Array(memory.buffer, ctrl, 64);
+  const w = new Int32Array(memory.buffer, ctrl, ARGS_BYTE / 4);
+  const args = new Float64Array(memory.buffer, ctrl + ARGS_BYTE + 8 * MAX_ARGS * index, MAX_ARGS);
+  const table = fns.map((name) => exports[name]);
   let seen = Atomics.load(w, GEN);
   return () => {
     for (;;) {
@@ -17,12 +19,7 @@ async function start({ module, memory, index, threads, ctrl }) {
       }
       seen = Atomics.load(w, GEN);
       if (Atomics.load(w, QUIT)) return;
-      if (Atomics.load(w, KIND) === 1) {
-        const [a, b, c, m, k, n, ta, tb, acc, bias] = w.subarray(ARGS, ARGS + 10);
-        const chunk = Math.ceil(n / threads / 16) * 16;
-        const n0 = Math.min(n, index * chunk), n1 = Math.min(n, (index + 1) * chunk);
-        if (n1 > n0) exports.matmul_f32(a, b, c, m, k, n, ta, tb, acc, bias, w[WS + index], n0, n1);
-      }
+      if (w[ACTIVE + index]) table[w[FN]].apply(null, args.subarray(0, w[NARGS]));
       Atomics.add(w, DONE, 1);
       Atomics.notify(w, DONE);
     }
