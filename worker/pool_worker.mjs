@@ -1,27 +1,44 @@
 // A worker of the wasm thread pool (src/backends/wasm/pool.ts). Plain JavaScript on purpose: it is
 // loaded by path from the installed package, in Node (worker_threads) and in Web Workers alike.
-// It instantiates the shared module against the shared memory and runs its piece of each job:
-// export fns[FN] called with this thread's arguments. Layout of the control block: see pool.ts.
-const GEN = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, ACTIVE = 32, ARGS_BYTE = 256, MAX_ARGS = 16;
+// It instantiates the shared module against the shared memory and, for each job, claims chunks
+// and calls export fns[FN] on each with the chunk's arguments. Control block layout: see pool.ts.
+const JOB = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, WSARG = 5, WS_BYTE = 256, ARGS_BYTE = 512, MAX_ARGS = 16;
 const SPIN_MS = 2; // spin this long before sleeping: waking a sleeping worker costs 100+ µs
+
+// pool.ts' claim(): the next chunk of job `gen`, or −1.
+function claim(w, gen) {
+  for (;;) {
+    const v = Atomics.load(w, JOB);
+    if (v >>> 12 !== gen || (v & 63) >= ((v >>> 6) & 63)) return -1;
+    if (Atomics.compareExchange(w, JOB, v, v + 1) === v) return v & 63;
+  }
+}
 
 async function start({ module, memory, index, ctrl, fns }) {
   const { exports } = await WebAssembly.instantiate(module, { env: { memory } });
-  const w = new Int32Array(memory.buffer, ctrl, ARGS_BYTE / 4);
-  const args = new Float64Array(memory.buffer, ctrl + ARGS_BYTE + 8 * MAX_ARGS * index, MAX_ARGS);
+  const w = new Int32Array(memory.buffer, ctrl, WS_BYTE / 4);
+  const ws = new Float64Array(memory.buffer, ctrl + WS_BYTE, index + 1);
+  const chunkArgs = new Float64Array(memory.buffer, ctrl + ARGS_BYTE, MAX_ARGS * 32);
   const table = fns.map((name) => exports[name]);
-  let seen = Atomics.load(w, GEN);
+  const args = new Array(MAX_ARGS);
+  let seen = Atomics.load(w, JOB) >>> 12;
   return () => {
     for (;;) {
       const t0 = performance.now();
-      while (Atomics.load(w, GEN) === seen) {
-        if (performance.now() - t0 > SPIN_MS) Atomics.wait(w, GEN, seen, 1000);
+      for (let v = Atomics.load(w, JOB); v >>> 12 === seen; v = Atomics.load(w, JOB)) {
+        if (performance.now() - t0 > SPIN_MS) Atomics.wait(w, JOB, v, 1000);
       }
-      seen = Atomics.load(w, GEN);
       if (Atomics.load(w, QUIT)) return;
-      if (w[ACTIVE + index]) table[w[FN]].apply(null, args.subarray(0, w[NARGS]));
-      Atomics.add(w, DONE, 1);
-      Atomics.notify(w, DONE);
+      seen = Atomics.load(w, JOB) >>> 12;
+      for (let c = claim(w, seen); c >= 0; c = claim(w, seen)) {
+        const n = w[NARGS], wsArg = w[WSARG];
+        args.length = n;
+        for (let i = 0; i < n; i++) args[i] = chunkArgs[MAX_ARGS * c + i];
+        if (wsArg >= 0) args[wsArg] = ws[index];
+        table[w[FN]].apply(null, args);
+        Atomics.add(w, DONE, 1);
+        Atomics.notify(w, DONE);
+      }
     }
   };
 }

@@ -18,8 +18,8 @@ const index = (b: Buf): number => p(b) / 4;
 
 /** First bytes of memory are never handed out: pointer 0 means "none" (e.g. no bias). */
 const RESERVED_PAGES = 1;
-/** The thread pool's control block (4.3 KiB) lives in the reserved page. */
-const CTRL = 256;
+/** The thread pool's control block (4.5 KiB) lives in the reserved page, past the module's static data (1024 to ≈ 1.5 KiB). */
+const CTRL = 32768;
 // Split a kernel only when one thread would take ≳ 20 µs (a pool round trip costs a few µs):
 // matmuls from PARALLEL_FLOPS, one-operation streams from CHEAP_MIN elements, kernels with a
 // transcendental per element (and the row kernels, counted in elements) from COSTLY_MIN.
@@ -110,17 +110,17 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   const pool = threads > 1 ? await createPool(module, memory, threads, CTRL) : null;
   const jobs = new Map(KERNEL_IDS.map((id) => [id, pool?.exportIndex(`${id}_f32`) ?? -1]));
   /**
-   * Runs kernel `id` on one thread, or, with `units` ≥ `min`, on all of them: thread t's piece
-   * [u0, u1) of the units (cut at multiples of `grain`) moves argument i by stride[i]·u0 bytes and
-   * sets argument `count` to u1 − u0. Pieces are whole rows or elements, so no sum is ever split.
+   * Runs kernel `id` on one thread, or, with `units` ≥ `min`, on all of them: chunk [u0, u1) of the
+   * units (one per thread, cut at multiples of `grain`) moves argument i by stride[i]·u0 bytes and
+   * sets argument `count` to u1 − u0. Chunks are whole rows or elements, so no sum is ever split.
    */
   const split = (id: KernelId, args: number[], units: number, min: number, grain: number, stride: number[], count: number): void => {
     if (!pool || units < min) {
       k[id](...args);
       return;
     }
-    const parts = pieces(units, grain, threads).map(([u0, u1]) => (u1 > u0 ? args.map((a, i) => (i === count ? u1 - u0 : a + (stride[i] ?? 0) * u0)) : null));
-    pool.run(jobs.get(id)!, parts, () => k[id](...parts[0]!));
+    const chunks = pieces(units, grain, threads).map(([u0, u1]) => args.map((a, i) => (i === count ? u1 - u0 : a + (stride[i] ?? 0) * u0)));
+    pool.run(jobs.get(id)!, chunks, -1, [], (a) => k[id](...a));
   };
   // Elementwise kernels: arguments [first, first + pointers) are pointers (4 bytes per element), the count follows them.
   const elementwise = (id: KernelId, args: number[], min: number, first: number, pointers: number) =>
@@ -144,12 +144,10 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
       return;
     }
     const wsList = ws.map((_, t) => matmulWs(m, kk, n, t));
-    const parts = pieces(byRows ? m : n, 16, threads).map(([u0, u1], t) => {
-      if (u1 <= u0) return null;
-      if (byRows) return [a + u0 * kk * 4, b, c + u0 * n * 4, u1 - u0, kk, n, ta, tb, acc, bias, wsList[t], 0, n];
-      return [a, b, c, m, kk, n, ta, tb, acc, bias, wsList[t], u0, u1];
-    });
-    pool.run(jobs.get('matmul')!, parts, () => k.matmul(...parts[0]!));
+    const chunks = pieces(byRows ? m : n, 16, threads).map(([u0, u1]) =>
+      byRows ? [a + u0 * kk * 4, b, c + u0 * n * 4, u1 - u0, kk, n, ta, tb, acc, bias, 0, 0, n] : [a, b, c, m, kk, n, ta, tb, acc, bias, 0, u0, u1],
+    );
+    pool.run(jobs.get('matmul')!, chunks, 10, wsList, (args) => k.matmul(...args));
   };
 
   // One line per kernel: unwrap buffers to byte offsets, booleans and enums to integers.

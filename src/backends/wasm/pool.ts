@@ -1,19 +1,31 @@
 // The thread pool of the wasm backend: one shared WebAssembly.Memory, the same compiled module
 // instantiated in N−1 workers (worker/pool_worker.mjs) plus the calling thread. A job is "call
-// export F once per thread, each with its own arguments": the caller cuts the output into disjoint
-// pieces (rows, columns or element ranges; never a reduction), so results are bitwise identical for
-// any thread count. Workers spin ~2 ms after a job, then sleep in Atomics.wait.
+// export F once per chunk, each chunk with its own arguments": the caller cuts the output into
+// disjoint chunks (rows, columns or element ranges; never a reduction), so results are bitwise
+// identical for any thread count. Threads claim chunks (compare-and-swap on the job word), the
+// caller too: a worker that is late (descheduled on a busy machine) leaves its chunk to the caller
+// instead of stalling the job. Workers spin ~2 ms after a job, then sleep in Atomics.wait.
 //
 // Control block at byte offset `ctrl` (inside the reserved first page):
-//   Int32 words: 0 generation (bumped per job)  1 done count  2 quit  3 export index  4 argument count
-//                32 + t: thread t has a piece (1) or none (0)
-//   Float64 at byte 256 + 8·(MAX_ARGS·t + i): argument i of thread t (pointers, counts and the
-//                f32/f64 scalars all round-trip exactly through a double); 4.3 KiB at 32 threads
-const GEN = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, ACTIVE = 32, ARGS_BYTE = 256;
+//   Int32 words: 0 job word: generation (20 bits) << 12 | chunks << 6 | chunks claimed
+//                1 chunks done  2 quit  3 export index  4 argument count  5 workspace argument (−1: none)
+//   Float64 at byte 256 + 8·t: thread t's workspace (set as the workspace argument of its chunks)
+//   Float64 at byte 512 + 8·(MAX_ARGS·c + i): argument i of chunk c (pointers, counts and the
+//                f32/f64 scalars all round-trip exactly through a double); 4.5 KiB in all
+const JOB = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, WSARG = 5, WS_BYTE = 256, ARGS_BYTE = 512;
 export const MAX_THREADS = 32;
 export const MAX_ARGS = 16;
-/** The caller spins this long for the workers' share before it sleeps (a futex wake costs 50+ µs). */
+/** The caller spins this long for the workers' chunks before it sleeps (a futex wake costs 50+ µs). */
 const SPIN_MS = 1;
+
+/** Claims the next chunk of job `gen`: its index, or −1 when the job is over or fully claimed. */
+export function claim(w: Int32Array, gen: number): number {
+  for (;;) {
+    const v = Atomics.load(w, JOB);
+    if (v >>> 12 !== gen || (v & 63) >= ((v >>> 6) & 63)) return -1;
+    if (Atomics.compareExchange(w, JOB, v, v + 1) === v) return v & 63;
+  }
+}
 
 interface PoolWorker {
   terminate(): unknown;
@@ -23,15 +35,18 @@ export interface Pool {
   readonly threads: number;
   /** The job number of a function export of the module. */
   exportIndex(name: string): number;
-  /** Calls export number `fn` once per thread with `args[t]` (null: no piece); `own` runs the caller's piece. */
-  run(fn: number, args: (number[] | null)[], own: () => void): void;
+  /**
+   * Calls export number `fn` once per chunk with `chunks[c]` (at most MAX_THREADS chunks), argument
+   * `wsArg` (−1: none) set to the running thread's `ws`; `own` runs a chunk the caller claimed.
+   */
+  run(fn: number, chunks: number[][], wsArg: number, ws: number[], own: (args: number[]) => void): void;
   dispose(): void;
 }
 
-/** [u0, u1) of each thread: near-equal pieces of `units`, cut at multiples of `grain`. */
-export function pieces(units: number, grain: number, threads: number): [number, number][] {
-  const cut = (t: number) => (t >= threads ? units : Math.min(units, Math.round((t * units) / (threads * grain)) * grain));
-  return Array.from({ length: threads }, (_, t) => [cut(t), cut(t + 1)]);
+/** [u0, u1) of each of `count` chunks: near-equal non-empty pieces of `units`, cut at multiples of `grain`. */
+export function pieces(units: number, grain: number, count: number): [number, number][] {
+  const cut = (t: number) => (t >= count ? units : Math.min(units, Math.round((t * units) / (count * grain)) * grain));
+  return Array.from({ length: count }, (_, t): [number, number] => [cut(t), cut(t + 1)]).filter(([u0, u1]) => u1 > u0);
 }
 
 async function spawn(url: URL, data: Record<string, unknown>): Promise<PoolWorker> {
@@ -56,40 +71,43 @@ async function spawn(url: URL, data: Record<string, unknown>): Promise<PoolWorke
 }
 
 export async function createPool(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, ctrl: number): Promise<Pool> {
-  const w = new Int32Array(memory.buffer, ctrl, ARGS_BYTE / 4);
+  const w = new Int32Array(memory.buffer, ctrl, WS_BYTE / 4);
+  const wsOf = new Float64Array(memory.buffer, ctrl + WS_BYTE, MAX_THREADS);
   const f64 = new Float64Array(memory.buffer, ctrl + ARGS_BYTE, MAX_ARGS * MAX_THREADS);
   const fns = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
   const url = new URL('../../../worker/pool_worker.mjs', import.meta.url);
   const workers = await Promise.all(Array.from({ length: threads - 1 }, (_, i) => spawn(url, { module, memory, index: i + 1, ctrl, fns })));
+  let gen = Atomics.load(w, JOB) >>> 12;
+  const publish = (chunks: number) => {
+    gen = (gen + 1) & 0xfffff;
+    Atomics.store(w, JOB, (gen << 12) | (chunks << 6));
+    Atomics.notify(w, JOB);
+  };
   return {
     threads,
     exportIndex: (name) => fns.indexOf(name),
-    run(fn, args, own) {
-      let nargs = 0;
-      for (let t = 1; t < threads; t++) {
-        const a = args[t];
-        w[ACTIVE + t] = a ? 1 : 0;
-        if (a) {
-          f64.set(a, t * MAX_ARGS);
-          nargs = a.length;
-        }
-      }
+    run(fn, chunks, wsArg, ws, own) {
+      chunks.forEach((a, c) => f64.set(a, c * MAX_ARGS));
+      wsOf.set(ws);
       w[FN] = fn;
-      w[NARGS] = nargs;
+      w[NARGS] = chunks[0].length;
+      w[WSARG] = wsArg;
       Atomics.store(w, DONE, 0);
-      Atomics.add(w, GEN, 1);
-      Atomics.notify(w, GEN);
-      if (args[0]) own();
+      publish(chunks.length);
+      for (let c = claim(w, gen); c >= 0; c = claim(w, gen)) {
+        if (wsArg >= 0) chunks[c][wsArg] = ws[0];
+        own(chunks[c]);
+        Atomics.add(w, DONE, 1);
+      }
       const t0 = performance.now();
-      for (let d = Atomics.load(w, DONE); d < threads - 1; d = Atomics.load(w, DONE)) {
-        // The workers usually finish within microseconds of us: spin, then sleep.
+      for (let d = Atomics.load(w, DONE); d < chunks.length; d = Atomics.load(w, DONE)) {
+        // A worker is running the rest and usually finishes within microseconds of us: spin, then sleep.
         if (performance.now() - t0 > SPIN_MS) Atomics.wait(w, DONE, d, 50);
       }
     },
     dispose() {
       Atomics.store(w, QUIT, 1);
-      Atomics.add(w, GEN, 1);
-      Atomics.notify(w, GEN);
+      publish(0);
       for (const wk of workers) wk.terminate();
     },
   };
