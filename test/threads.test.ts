@@ -62,6 +62,14 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
     be.kl_bernoulli_grad(a, b, upload(be, fillRandom(N, 16)), da, db, N);
     return [y, da, db];
   }],
+  ['random', (be, out) => {
+    const ys = [out(N), out(N), out(N), out(N)];
+    be.random_uniform(ys[0], N, 7, -3);
+    be.random_gumbel(ys[1], N, 8, 2);
+    be.random_logistic(ys[2], N, 9, 1);
+    be.bernoulli_sample(upload(be, fillRandom(N, 23)), ys[3], N, 10, 4);
+    return ys;
+  }],
   ['adam and sgd_momentum', (be, out) => {
     const pa = upload(be, fillRandom(N, 17)), m = upload(be, fillRandom(N, 18)), v = upload(be, fillRandom(N, 19, 0, 1)), g = upload(be, fillRandom(N, 20));
     be.adam(pa, g, m, v, N, 1e-3, 0.9, 0.999, 1e-8, 7);

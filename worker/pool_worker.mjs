@@ -2,7 +2,7 @@
 // loaded by path from the installed package, in Node (worker_threads) and in Web Workers alike.
 // It instantiates the shared module against the shared memory and, for each job, claims chunks
 // and calls export fns[FN] on each with the chunk's arguments. Control block layout: see pool.ts.
-const JOB = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, WSARG = 5, WS_BYTE = 256, ARGS_BYTE = 512, MAX_ARGS = 16;
+const JOB = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, WSARG = 5, ASLEEP = 6, CALLER_ASLEEP = 7, WS_BYTE = 256, ARGS_BYTE = 512, MAX_ARGS = 16;
 const SPIN_MS = 2; // spin this long before sleeping: waking a sleeping worker costs 100+ µs
 
 // pool.ts' claim(): the next chunk of job `gen`, or −1.
@@ -26,7 +26,11 @@ async function start({ module, memory, index, ctrl, fns }) {
     for (;;) {
       const t0 = performance.now();
       for (let v = Atomics.load(w, JOB); v >>> 12 === seen; v = Atomics.load(w, JOB)) {
-        if (performance.now() - t0 > SPIN_MS) Atomics.wait(w, JOB, v, 1000);
+        if (performance.now() - t0 > SPIN_MS) {
+          Atomics.add(w, ASLEEP, 1);
+          Atomics.wait(w, JOB, v, 1000);
+          Atomics.sub(w, ASLEEP, 1);
+        }
       }
       if (Atomics.load(w, QUIT)) return;
       seen = Atomics.load(w, JOB) >>> 12;
@@ -37,7 +41,7 @@ async function start({ module, memory, index, ctrl, fns }) {
         if (wsArg >= 0) args[wsArg] = ws[index];
         table[w[FN]].apply(null, args);
         Atomics.add(w, DONE, 1);
-        Atomics.notify(w, DONE);
+        if (Atomics.load(w, CALLER_ASLEEP)) Atomics.notify(w, DONE);
       }
     }
   };

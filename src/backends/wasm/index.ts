@@ -20,12 +20,14 @@ const index = (b: Buf): number => p(b) / 4;
 const RESERVED_PAGES = 1;
 /** The thread pool's control block (4.5 KiB) lives in the reserved page, past the module's static data (1024 to ≈ 1.5 KiB). */
 const CTRL = 32768;
-// Split a kernel only when one thread would take ≳ 20 µs (a pool round trip costs a few µs):
-// matmuls from PARALLEL_FLOPS, one-operation streams from CHEAP_MIN elements, kernels with a
-// transcendental per element (and the row kernels, counted in elements) from COSTLY_MIN.
-const PARALLEL_FLOPS = 4e6;
-const CHEAP_MIN = 1 << 16;
-const COSTLY_MIN = 1 << 13;
+// Split a kernel only when one thread would take ≳ 10 µs (a pool round trip costs 2–3 µs with the
+// workers awake; measured in bench/threads.ts): matmuls from PARALLEL_FLOPS, streams of one cheap
+// operation (≈ 0.1 ns per element) from CHEAP_MIN elements, kernels with a transcendental per
+// element (0.5–2 ns: Adam, sigmoid, the cross-entropies, KLs; the row kernels counted in elements)
+// from COSTLY_MIN.
+const PARALLEL_FLOPS = 1e6;
+const CHEAP_MIN = 1 << 17;
+const COSTLY_MIN = 1 << 14;
 const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'square', 'relu']);
 /** 4 GiB of 64 KiB pages: the wasm32 address space (shared memories declare it as their maximum). */
 const MAX_PAGES = 65536;
@@ -128,6 +130,9 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   // Row kernels (x[rows, k] → y[rows, k] or y[rows]): `widths` gives each pointer's floats per row; rows then k follow them.
   const rowwise = (id: KernelId, args: number[], rows: number, kk: number, widths: number[]) =>
     split(id, [...args, rows, kk], rows, COSTLY_MIN / Math.max(kk, 1), 4, widths.map((w) => w * 4), args.length);
+  // Random kernels: a chunk [u0, u1) is the stream's elements from `start` = u0 (a multiple of 16).
+  const random = (id: KernelId, ptrs: number[], n: number, k0: number, k1: number) =>
+    split(id, [...ptrs, n, k0 | 0, k1 | 0, 0], n, COSTLY_MIN, 16, [...ptrs.map(() => 4), 0, 0, 0, 1], ptrs.length);
   // binary: by elements where b is whole or a scalar (the kernel runs those flat), else by rows.
   const binary = (op: number, a: number, b: number, y: number, r: number, c: number, bc: number) => {
     if (bc === Bcast.None || bc === Bcast.Scalar) split('binary', [op, a, b, y, r * c, 1, bc], r * c, CHEAP_MIN, 16, [0, 4, bc === Bcast.None ? 4 : 0, 4], 4);
@@ -175,10 +180,10 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     kl_categorical_grad: (q, pp, dy, dq, dp, r, kk) => rowwise('kl_categorical_grad', [p(q), p(pp), p(dy), p(dq), p(dp)], r, kk, [kk, kk, 1, kk, kk]),
     kl_bernoulli: (a, b, y, n) => elementwise('kl_bernoulli', [p(a), p(b), p(y), n], COSTLY_MIN, 0, 3),
     kl_bernoulli_grad: (a, b, dy, da, db, n) => elementwise('kl_bernoulli_grad', [p(a), p(b), p(dy), p(da), p(db), n], COSTLY_MIN, 0, 5),
-    random_uniform: (y, n, k0, k1) => void k.random_uniform(p(y), n, k0 | 0, k1 | 0),
-    random_gumbel: (y, n, k0, k1) => void k.random_gumbel(p(y), n, k0 | 0, k1 | 0),
-    random_logistic: (y, n, k0, k1) => void k.random_logistic(p(y), n, k0 | 0, k1 | 0),
-    bernoulli_sample: (l, y, n, k0, k1) => void k.bernoulli_sample(p(l), p(y), n, k0 | 0, k1 | 0),
+    random_uniform: (y, n, k0, k1) => random('random_uniform', [p(y)], n, k0, k1),
+    random_gumbel: (y, n, k0, k1) => random('random_gumbel', [p(y)], n, k0, k1),
+    random_logistic: (y, n, k0, k1) => random('random_logistic', [p(y)], n, k0, k1),
+    bernoulli_sample: (l, y, n, k0, k1) => random('bernoulli_sample', [p(l), p(y)], n, k0, k1),
     argmax_onehot: (x, y, r, kk) => rowwise('argmax_onehot', [p(x), p(y)], r, kk, [kk, kk]),
     sgd_momentum: (pp, g, v, n, lr, mu) => elementwise('sgd_momentum', [p(pp), p(g), p(v), n, lr, mu], CHEAP_MIN, 0, 3),
     adam: (pp, g, m, v, n, lr, b1, b2, eps, t) => elementwise('adam', [p(pp), p(g), p(m), p(v), n, lr, b1, b2, eps, t], COSTLY_MIN, 0, 4),

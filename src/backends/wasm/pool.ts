@@ -9,10 +9,11 @@
 // Control block at byte offset `ctrl` (inside the reserved first page):
 //   Int32 words: 0 job word: generation (20 bits) << 12 | chunks << 6 | chunks claimed
 //                1 chunks done  2 quit  3 export index  4 argument count  5 workspace argument (−1: none)
+//                6 workers asleep  7 caller asleep (notify only when someone sleeps: a notify costs ~1 µs)
 //   Float64 at byte 256 + 8·t: thread t's workspace (set as the workspace argument of its chunks)
 //   Float64 at byte 512 + 8·(MAX_ARGS·c + i): argument i of chunk c (pointers, counts and the
 //                f32/f64 scalars all round-trip exactly through a double); 4.5 KiB in all
-const JOB = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, WSARG = 5, WS_BYTE = 256, ARGS_BYTE = 512;
+const JOB = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, WSARG = 5, ASLEEP = 6, CALLER_ASLEEP = 7, WS_BYTE = 256, ARGS_BYTE = 512;
 export const MAX_THREADS = 32;
 export const MAX_ARGS = 16;
 /** The caller spins this long for the workers' chunks before it sleeps (a futex wake costs 50+ µs). */
@@ -81,7 +82,7 @@ export async function createPool(module: WebAssembly.Module, memory: WebAssembly
   const publish = (chunks: number) => {
     gen = (gen + 1) & 0xfffff;
     Atomics.store(w, JOB, (gen << 12) | (chunks << 6));
-    Atomics.notify(w, JOB);
+    if (Atomics.load(w, ASLEEP)) Atomics.notify(w, JOB);
   };
   return {
     threads,
@@ -102,12 +103,17 @@ export async function createPool(module: WebAssembly.Module, memory: WebAssembly
       const t0 = performance.now();
       for (let d = Atomics.load(w, DONE); d < chunks.length; d = Atomics.load(w, DONE)) {
         // A worker is running the rest and usually finishes within microseconds of us: spin, then sleep.
-        if (performance.now() - t0 > SPIN_MS) Atomics.wait(w, DONE, d, 50);
+        if (performance.now() - t0 > SPIN_MS) {
+          Atomics.store(w, CALLER_ASLEEP, 1);
+          Atomics.wait(w, DONE, d, 50);
+          Atomics.store(w, CALLER_ASLEEP, 0);
+        }
       }
     },
     dispose() {
       Atomics.store(w, QUIT, 1);
       publish(0);
+      Atomics.notify(w, JOB);
       for (const wk of workers) wk.terminate();
     },
   };
