@@ -3,8 +3,8 @@
 // export F once per chunk, each chunk with its own arguments": the caller cuts the output into
 // disjoint chunks (rows, columns or element ranges; never a reduction), so results are bitwise
 // identical for any thread count. Threads claim chunks (compare-and-swap on the job word), the
-// caller too: a worker that is late (descheduled on a busy machine) leaves its chunk to the caller
-// instead of stalling the job. Workers spin ~2 ms after a job, then sleep in Atomics.wait.
+// caller too: a worker that is late (asleep, or descheduled on a busy machine) leaves its chunk to
+// the caller instead of stalling the job. Workers spin 0.5 ms after a job, then sleep in Atomics.wait.
 //
 // Control block at byte offset `ctrl` (inside the reserved first page):
 //   Int32 words: 0 job word: generation (20 bits) << 12 | chunks << 6 | chunks claimed
@@ -16,8 +16,12 @@
 const JOB = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, WSARG = 5, ASLEEP = 6, CALLER_ASLEEP = 7, WS_BYTE = 256, ARGS_BYTE = 512;
 export const MAX_THREADS = 32;
 export const MAX_ARGS = 16;
-/** The caller spins this long for the workers' chunks before it sleeps (a futex wake costs 50+ µs). */
-const SPIN_MS = 1;
+/**
+ * The caller spins this long for the workers' chunks before it sleeps (a futex wake costs 50+ µs),
+ * or until a gap of PREEMPTED_MS between two looks at the clock says it was descheduled (the
+ * workers do the same: on oversubscribed cores a spinning thread takes CPU time from its siblings).
+ */
+const SPIN_MS = 0.5, PREEMPTED_MS = 0.2;
 
 /** Claims the next chunk of job `gen`: its index, or −1 when the job is over or fully claimed. */
 export function claim(w: Int32Array, gen: number): number {
@@ -101,13 +105,16 @@ export async function createPool(module: WebAssembly.Module, memory: WebAssembly
         Atomics.add(w, DONE, 1);
       }
       const t0 = performance.now();
+      let last = t0;
       for (let d = Atomics.load(w, DONE); d < chunks.length; d = Atomics.load(w, DONE)) {
         // A worker is running the rest and usually finishes within microseconds of us: spin, then sleep.
-        if (performance.now() - t0 > SPIN_MS) {
+        const now = performance.now();
+        if (now - t0 > SPIN_MS || now - last > PREEMPTED_MS) {
           Atomics.store(w, CALLER_ASLEEP, 1);
           Atomics.wait(w, DONE, d, 50);
           Atomics.store(w, CALLER_ASLEEP, 0);
         }
+        last = performance.now();
       }
     },
     dispose() {
