@@ -5,9 +5,13 @@
 //     (reps back to back, so the workers stay awake as they do within a step; the minimum, because
 //     on a shared machine a worker is often descheduled);
 //   models: examples/s of one training step (vae-cat, vae-mlp, sbn-bern; batch 100), the median
-//     over interleaved rounds (every root, 1 and 2 threads, each model), and the ratio 2T/1T.
+//     over interleaved rounds (every root, 1 and 2 threads, each model), and the ratio 2T/1T; on
+//     Linux also from the main thread's CPU time per step (/proc/self/task/<pid>/stat), which on a
+//     busy machine tracks the quiet machine's wall time better (it leaves out the time the thread
+//     waits for a core; it counts the caller's spin and the chunks it takes over from a late worker).
 // Compare an old build with the new one side by side: copy the old dist/ build/ worker/ package.json
 // to a folder (node_modules linked) and pass both folders.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -24,6 +28,15 @@ interface Lib {
 const opt = (k: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+/** CPU milliseconds of the main thread (utime + stime, in 10 ms ticks); NaN where there is no /proc. */
+function mainThreadCpu(): number {
+  try {
+    const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 
 async function load(root: string): Promise<Lib> {
   const imp = (p: string) => import(pathToFileURL(resolve(root, 'dist', p)).href);
@@ -106,7 +119,7 @@ async function kernels(libs: Lib[], reps: number): Promise<void> {
 
 async function models(libs: Lib[], rounds: number, seconds: number): Promise<void> {
   const x = new Float32Array(1000 * 784).map((_, i) => (((i * 2654435761) >>> 0) % 8 === 0 ? 1 : 0));
-  const ms = new Map<string, number[]>();
+  const ms = new Map<string, number[]>(), cpu = new Map<string, number[]>();
   for (let r = 0; r < rounds; r++) {
     for (const L of libs) {
       for (const threads of [1, 2]) {
@@ -116,23 +129,26 @@ async function models(libs: Lib[], rounds: number, seconds: number): Promise<voi
           const t = new L.Trainer(m.config, L.makeDataset(x, 784), be);
           for (let i = 0; i < 30; i++) t.trainStep(); // V8 tier-up
           let steps = 0;
-          const t0 = performance.now();
+          const t0 = performance.now(), c0 = mainThreadCpu();
           do {
             t.trainStep();
             steps++;
           } while (performance.now() - t0 < seconds * 1000);
           const key = `${L.name} ${m.name} ${threads}T`;
           ms.set(key, [...(ms.get(key) ?? []), (performance.now() - t0) / steps]);
+          cpu.set(key, [...(cpu.get(key) ?? []), (mainThreadCpu() - c0) / steps]);
         }
         be.dispose();
       }
     }
   }
-  console.log(`\nexamples/s, median of ${rounds} rounds`);
-  for (const L of libs) {
-    for (const m of L.MODELS) {
-      const one = median(ms.get(`${L.name} ${m.name} 1T`)!), two = median(ms.get(`${L.name} ${m.name} 2T`)!);
-      console.log(`${L.name.padEnd(16)} ${m.name.padEnd(9)} 1T ${Math.round(1e5 / one).toString().padStart(7)}   2T ${Math.round(1e5 / two).toString().padStart(7)}   2T/1T ${(one / two).toFixed(2)}`);
+  for (const [what, t] of [['wall time', ms], ['main-thread CPU time', cpu]] as const) {
+    console.log(`\nexamples/s from the ${what}, median of ${rounds} rounds`);
+    for (const L of libs) {
+      for (const m of L.MODELS) {
+        const one = median(t.get(`${L.name} ${m.name} 1T`)!), two = median(t.get(`${L.name} ${m.name} 2T`)!);
+        console.log(`${L.name.padEnd(16)} ${m.name.padEnd(9)} 1T ${Math.round(1e5 / one).toString().padStart(7)}   2T ${Math.round(1e5 / two).toString().padStart(7)}   2T/1T ${(one / two).toFixed(2)}`);
+      }
     }
   }
 }

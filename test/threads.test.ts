@@ -80,7 +80,7 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
   }],
 ];
 
-const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const same = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe('threads', () => {
   it('the -mt build runs on 2 and 3 threads and says so in its variant', async () => {
