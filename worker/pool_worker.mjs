@@ -2,22 +2,11 @@
 // loaded by path from the installed package, in Node (worker_threads) and in Web Workers alike.
 // It instantiates the shared module against the shared memory and, for each job, claims chunks
 // and calls export fns[FN] on each with the chunk's arguments. Control block layout: see pool.ts.
-const JOB = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, WSARG = 5, ASLEEP = 6, CALLER_ASLEEP = 7, WS_BYTE = 256, ARGS_BYTE = 512, MAX_ARGS = 16;
-// Spin this long for the next job before sleeping (waking a sleeping worker costs 50+ µs; within a
-// training step the next split kernel comes sooner), and sleep at once after a gap of PREEMPTED_MS
-// between two looks at the clock: the thread was descheduled, the cores are oversubscribed, and a
-// spinning thread would only take CPU time from the caller (measured: with 2 ms of spin on a busy
-// 2-core machine, 2 threads ran a step 1.8× slower than 1).
-const SPIN_MS = 0.5, PREEMPTED_MS = 0.2;
+import { ARGS_BYTE, CALLER_ASLEEP, DONE, FN, JOB, MAX_ARGS, NARGS, QUIT, WORKERS_ASLEEP, WSARG, WS_BYTE, claim, waitFor } from './pool_sync.mjs';
 
-// pool.ts' claim(): the next chunk of job `gen`, or −1.
-function claim(w, gen) {
-  for (;;) {
-    const v = Atomics.load(w, JOB);
-    if (v >>> 12 !== gen || (v & 63) >= ((v >>> 6) & 63)) return -1;
-    if (Atomics.compareExchange(w, JOB, v, v + 1) === v) return v & 63;
-  }
-}
+// Spin this long for the next job before sleeping: waking a sleeping worker costs 50+ µs, and
+// within a training step the next split kernel comes sooner.
+const SPIN_MS = 0.5;
 
 async function start({ module, memory, index, ctrl, fns }) {
   const { exports } = await WebAssembly.instantiate(module, { env: { memory } });
@@ -29,17 +18,7 @@ async function start({ module, memory, index, ctrl, fns }) {
   let seen = Atomics.load(w, JOB) >>> 12;
   return () => {
     for (;;) {
-      const t0 = performance.now();
-      let last = t0;
-      for (let v = Atomics.load(w, JOB); v >>> 12 === seen; v = Atomics.load(w, JOB)) {
-        const now = performance.now();
-        if (now - t0 > SPIN_MS || now - last > PREEMPTED_MS) {
-          Atomics.add(w, ASLEEP, 1);
-          Atomics.wait(w, JOB, v, 1000);
-          Atomics.sub(w, ASLEEP, 1);
-        }
-        last = performance.now();
-      }
+      waitFor(w, JOB, (v) => v >>> 12 !== seen, SPIN_MS, WORKERS_ASLEEP, 1000);
       if (Atomics.load(w, QUIT)) return;
       seen = Atomics.load(w, JOB) >>> 12;
       for (let c = claim(w, seen); c >= 0; c = claim(w, seen)) {

@@ -13,24 +13,12 @@
 //   Float64 at byte 256 + 8·t: thread t's workspace (set as the workspace argument of its chunks)
 //   Float64 at byte 512 + 8·(MAX_ARGS·c + i): argument i of chunk c (pointers, counts and the
 //                f32/f64 scalars all round-trip exactly through a double); 4.5 KiB in all
-const JOB = 0, DONE = 1, QUIT = 2, FN = 3, NARGS = 4, WSARG = 5, ASLEEP = 6, CALLER_ASLEEP = 7, WS_BYTE = 256, ARGS_BYTE = 512;
-export const MAX_THREADS = 32;
-export const MAX_ARGS = 16;
-/**
- * The caller spins this long for the workers' chunks before it sleeps (a futex wake costs 50+ µs),
- * or until a gap of PREEMPTED_MS between two looks at the clock says it was descheduled (the
- * workers do the same: on oversubscribed cores a spinning thread takes CPU time from its siblings).
- */
-const SPIN_MS = 0.5, PREEMPTED_MS = 0.2;
+// The word indices, offsets, claiming and waiting are in worker/pool_sync.mjs, shared with the workers.
+import { ARGS_BYTE, CALLER_ASLEEP, DONE, FN, JOB, MAX_ARGS, NARGS, QUIT, WORKERS_ASLEEP, WSARG, WS_BYTE, claim, waitFor } from '../../../worker/pool_sync.mjs';
 
-/** Claims the next chunk of job `gen`: its index, or −1 when the job is over or fully claimed. */
-export function claim(w: Int32Array, gen: number): number {
-  for (;;) {
-    const v = Atomics.load(w, JOB);
-    if (v >>> 12 !== gen || (v & 63) >= ((v >>> 6) & 63)) return -1;
-    if (Atomics.compareExchange(w, JOB, v, v + 1) === v) return v & 63;
-  }
-}
+export const MAX_THREADS = 32;
+/** The caller spins this long for the workers' chunks before it sleeps (a futex wake costs 50+ µs). */
+const SPIN_MS = 0.5;
 
 interface PoolWorker {
   terminate(): unknown;
@@ -86,7 +74,7 @@ export async function createPool(module: WebAssembly.Module, memory: WebAssembly
   const publish = (chunks: number) => {
     gen = (gen + 1) & 0xfffff;
     Atomics.store(w, JOB, (gen << 12) | (chunks << 6));
-    if (Atomics.load(w, ASLEEP)) Atomics.notify(w, JOB);
+    if (Atomics.load(w, WORKERS_ASLEEP)) Atomics.notify(w, JOB);
   };
   return {
     threads,
@@ -104,18 +92,8 @@ export async function createPool(module: WebAssembly.Module, memory: WebAssembly
         own(chunks[c]);
         Atomics.add(w, DONE, 1);
       }
-      const t0 = performance.now();
-      let last = t0;
-      for (let d = Atomics.load(w, DONE); d < chunks.length; d = Atomics.load(w, DONE)) {
-        // A worker is running the rest and usually finishes within microseconds of us: spin, then sleep.
-        const now = performance.now();
-        if (now - t0 > SPIN_MS || now - last > PREEMPTED_MS) {
-          Atomics.store(w, CALLER_ASLEEP, 1);
-          Atomics.wait(w, DONE, d, 50);
-          Atomics.store(w, CALLER_ASLEEP, 0);
-        }
-        last = performance.now();
-      }
+      // A worker is running the rest and usually finishes within microseconds of us.
+      waitFor(w, DONE, (d) => d >= chunks.length, SPIN_MS, CALLER_ASLEEP, 50);
     },
     dispose() {
       Atomics.store(w, QUIT, 1);
