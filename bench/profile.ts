@@ -9,7 +9,8 @@ export interface Profile {
   reset(): void;
 }
 
-export function profile(be: Backend): Profile {
+/** With `shapes`, matmul and sparse_matmul calls are keyed by their m×k×n (and transposes) too. */
+export function profile(be: Backend, opts: { shapes?: boolean } = {}): Profile {
   const totals = new Map<string, { ms: number; calls: number }>();
   const wrapped = Object.create(be) as Backend & Record<string, unknown>;
   for (const id of KERNEL_IDS) {
@@ -18,7 +19,8 @@ export function profile(be: Backend): Profile {
       const t0 = performance.now();
       f(...args);
       const dt = performance.now() - t0;
-      const key = id === 'unary' || id === 'unary_grad' || id === 'binary' ? `${id}:${String(args[0])}` : id;
+      const key = id === 'unary' || id === 'unary_grad' || id === 'binary' ? `${id}:${String(args[0])}`
+        : (id === 'matmul' || id === 'sparse_matmul') && opts.shapes ? `${id} ${args.slice(3, 6).join('×')}${args[6] === true ? ' tA' : ''}${args[7] === true ? ' tB' : ''}` : id;
       const e = totals.get(key) ?? { ms: 0, calls: 0 };
       e.ms += dt;
       e.calls++;

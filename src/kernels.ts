@@ -58,6 +58,12 @@ export interface Kernels {
    */
   matmul(a: Buf, b: Buf, c: Buf, m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate: boolean, bias: Buf | null): void;
   /**
+   * C[i,:] = bias + Σ_{j: A[i,j] ≠ 0} A[i,j]·B[j,:] (j ascending; A [m,k], B [k,n]; bias [n] or null, then from +0):
+   * A·B for an A of mostly zero rows (one-hot or binary samples). Rows of B where A is 0 are not read
+   * (0·Inf counts as 0); one thread, so bitwise the same for any thread count.
+   */
+  sparse_matmul(a: Buf, b: Buf, c: Buf, m: number, k: number, n: number, bias: Buf | null): void;
+  /**
    * The patches of a batched NHWC image as rows (convolution as one matmul): x is [n,h,w,c], cols is
    * [n·ho·wo, kh·kw·c] with cols[(b·ho+oy)·wo+ox, (ky·kw+kx)·c+ci] = x[b, oy·stride−pad+ky, ox·stride−pad+kx, ci],
    * and 0 where that position is outside [0,h)×[0,w).
@@ -80,6 +86,8 @@ export interface Kernels {
   logsumexp(x: Buf, y: Buf, rows: number, k: number): void;
   /** Bernoulli negative log-likelihood with logits: y = softplus(l) − t·l = −[t·log σ(l) + (1−t)·log σ(−l)]. */
   sigmoid_xent(logits: Buf, targets: Buf, y: Buf, n: number): void;
+  /** y[i] = Σ_j sigmoid_xent(logits[i,j], targets[⌊i/s⌋,j]): logits [rows, cols], targets [rows/s, cols] (rows a multiple of s), y [rows]. */
+  sigmoid_xent_rows(logits: Buf, targets: Buf, y: Buf, rows: number, cols: number, s: number): void;
   /** dl = dy·(σ(l) − t). (The gradient for t, −dy·l, is composed in autograd.) */
   sigmoid_xent_grad(logits: Buf, targets: Buf, dy: Buf, dl: Buf, n: number): void;
   /** y[r] = KL(q‖p) = Σ_j q_j (log q_j − log p_j) with q = softmax(lq[r,:]), p = softmax(lp[r,:]). */
@@ -126,6 +134,7 @@ export const KERNELS: Record<KernelId, KernelInfo> = {
   binary: { differentiable: true, inplace: true },
   reduce_sum: { differentiable: true, inplace: false },
   matmul: { differentiable: true, inplace: false },
+  sparse_matmul: { differentiable: false, inplace: false },
   im2col: { differentiable: true, inplace: false },
   col2im: { differentiable: true, inplace: false },
   softmax: { differentiable: true, inplace: false },
@@ -135,6 +144,7 @@ export const KERNELS: Record<KernelId, KernelInfo> = {
   logsumexp: { differentiable: true, inplace: false },
   sigmoid_xent: { differentiable: true, inplace: false },
   sigmoid_xent_grad: { differentiable: false, inplace: false },
+  sigmoid_xent_rows: { differentiable: false, inplace: false },
   kl_categorical: { differentiable: true, inplace: false },
   kl_categorical_grad: { differentiable: false, inplace: false },
   kl_bernoulli: { differentiable: true, inplace: false },

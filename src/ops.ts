@@ -224,6 +224,22 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor): Tensor {
   return y;
 }
 
+/**
+ * a·w + bias for an `a` [m, k] of mostly zeros (one-hot or binary samples): only a's non-zeros are
+ * visited, one thread (w [k, n], bias [n]). Not differentiable (no gradient is recorded).
+ */
+export function sparseMatmul(a: Tensor, w: Tensor, bias?: Tensor): Tensor {
+  const be = bias ? backendOf('sparseMatmul', a, w, bias) : backendOf('sparseMatmul', a, w);
+  if (a.rank !== 2 || w.rank !== 2 || a.shape[1] !== w.shape[0]) {
+    throw new ShapeError(`sparseMatmul: a has ${a.shape[a.rank - 1]} columns but w expects ${w.shape[0]} (a: ${fmtShape(a.shape)}, w: ${fmtShape(w.shape)})`);
+  }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== w.shape[1])) throw new ShapeError(`sparseMatmul: bias must be [${w.shape[1]}], found ${fmtShape(bias.shape)}`);
+  const [m, k] = a.shape, n = w.shape[1];
+  const y = out(be, [m, n]);
+  be.sparse_matmul(a.buf, w.buf, y.buf, m, k, n, bias ? bias.buf : null);
+  return y;
+}
+
 // ---------------------------------------------------------------- convolutions (NHWC, im2col + matmul)
 
 export interface Conv2dOptions {
@@ -379,6 +395,24 @@ export function sigmoidCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
   const y = out(be, logits.shape);
   be.sigmoid_xent(logits.buf, targets.buf, y.buf, logits.size);
   record('sigmoid_xent', [logits, targets], y, {});
+  return y;
+}
+
+/**
+ * Row sums of sigmoidCrossEntropy with each target row shared by `repeat` consecutive logit rows:
+ * y[i] = Σ_j softplus(l[i,j]) − t[⌊i/repeat⌋, j]·l[i,j] (logits [R, D], targets [R/repeat, D], y [R]);
+ * −y is the Bernoulli log-likelihood of the samples of the importance-sampled evaluation. Not differentiable.
+ */
+export function sigmoidCrossEntropyRows(logits: Tensor, targets: Tensor, repeat = 1): Tensor {
+  const be = backendOf('sigmoidCrossEntropyRows', logits, targets);
+  checkNumber('sigmoidCrossEntropyRows', 'repeat', repeat, { integer: true, positive: true });
+  if (logits.rank !== 2) throw new ShapeError(`sigmoidCrossEntropyRows: logits must be 2-D, found ${fmtShape(logits.shape)}`);
+  const [rows, cols] = logits.shape;
+  if (rows % repeat || targets.rank !== 2 || targets.shape[0] !== rows / repeat || targets.shape[1] !== cols) {
+    throw new ShapeError(`sigmoidCrossEntropyRows: targets must be [${rows / repeat}, ${cols}] (logits ${fmtShape(logits.shape)}, each target row for ${repeat}), found ${fmtShape(targets.shape)}`);
+  }
+  const y = out(be, [rows]);
+  be.sigmoid_xent_rows(logits.buf, targets.buf, y.buf, rows, cols, repeat);
   return y;
 }
 

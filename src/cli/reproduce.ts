@@ -57,12 +57,12 @@ function parseClasses(v: string): number[] {
 }
 
 /** `reproduce <table> --queue URL`: this process's share of the table's cells; the table when every cell is done. */
-async function reproduceThroughQueue(io: IO, setCode: (code: number) => void, o: ReproduceOpts, table: string, budget: string, store: string): Promise<void> {
+async function reproduceThroughQueue(io: IO, setCode: (code: number) => void, o: ReproduceOpts, table: string, budget: string, store: string, threads?: number): Promise<void> {
   const t = QUEUE_TABLES[table];
   const ctl = new AbortController();
   await onInterrupt(io, async (stop) => {
     const q = await reproduceQueue({
-      url: o.queue!, table, budget: t.budgets[budget], store, jobs: o.jobs ?? availableParallelism(), backend: o.backend, stderr: io.stderr, signal: ctl.signal,
+      url: o.queue!, table, budget: t.budgets[budget], store, jobs: o.jobs ?? availableParallelism(), threads, backend: o.backend, stderr: io.stderr, signal: ctl.signal,
       command: ['gumbel', 'reproduce', table, '--budget', budget, '--store', store, '--queue', o.queue, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' '),
     });
     if (q.interrupted) {
@@ -89,7 +89,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .option('--classes <list>', 'speed: class counts k', parseClasses, [5, 10, 100])
     .addOption(cliOption(numberSpec('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', 'number', 0, 86_400), 20, false))
     .addOption(cliOption({ ...optionSpec('batch'), help: 'speed: unlabeled rows per step' }, 100, false))
-    .addOption(cliOption({ ...optionSpec('threads'), help: 'table2, speed, zoo: wasm threads (0: one per core, up to 4; zoo default: the cores shared among the jobs)' }, 1, false))
+    .addOption(cliOption({ ...optionSpec('threads'), help: 'table2, speed, zoo, and every table with --queue: wasm threads (0: one per core, up to 4; zoo and --queue default: the cores shared among the jobs)' }, 1, false))
     .addOption(cliOption(numberSpec('--jobs <n>', `table1, zoo: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process; with --queue one per core)`, 'int', 1, 64), null, false))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
@@ -118,7 +118,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const budget = o.budget as Table2BudgetName;
         if (!(TABLE2_BUDGET_NAMES as string[]).includes(budget)) throw new CliError(`table2 budgets are ${TABLE2_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
         const outDir = o.out ?? `runs/table2-${budget}`;
-        if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir);
+        if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir, cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined);
         const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, '--out', outDir, ...(o.threads !== 1 ? ['--threads', o.threads] : [])].join(' ');
         const jobs = o.jobs ?? 1;
         const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, stderr: io.stderr, command });
@@ -133,7 +133,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const outDir = o.out ?? `runs/zoo-${o.budget}`;
         const budget = (await ownBudget(outDir)) as ZooBudgetName;
         if (!(ZOO_BUDGET_NAMES as readonly string[]).includes(budget)) throw new CliError(`zoo budgets are ${ZOO_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
-        if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir);
+        if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir, cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined);
         const threads = cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined;
         const command = ['gumbel', 'reproduce', 'zoo', '--budget', budget, '--out', outDir, ...(o.jobs ? ['--jobs', o.jobs] : []), ...(threads !== undefined ? ['--threads', threads] : []),
           ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
@@ -155,7 +155,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
       if (!(BUDGET_NAMES as readonly string[]).includes(o.budget)) throw new CliError(`table1 budgets are ${BUDGET_NAMES.join(', ')}, found --budget ${o.budget}`, EXIT.usage);
       const outDir = o.out ?? `runs/table1-${o.budget}`;
       const budget = (await ownBudget(outDir)) as BudgetName;
-      if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir);
+      if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir, cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined);
       const command = ['gumbel', 'reproduce', table, '--budget', budget, '--out', outDir, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' ');
       const ctl = new AbortController();
       await onInterrupt(io, async (stop) => {

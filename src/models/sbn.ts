@@ -12,7 +12,7 @@ import { ShapeError, checkNumber, fmtShape } from '../errors.js';
 import type { Latent, LatentSpec, Pass } from '../estimators/estimator.js';
 import { Linear } from '../nn/linear.js';
 import { Params } from '../nn/params.js';
-import { matmul, neg, sigmoid, tensor } from '../ops.js';
+import { neg, sigmoid, sigmoidCrossEntropyRows, sparseMatmul, tensor } from '../ops.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import {
@@ -101,9 +101,11 @@ export class SBN implements Model {
       const { upper, lower } = this.split(rows, e);
       const [k1, k2] = [foldIn(key, 1), foldIn(key, 2)];
       // The first layer's logits are the same for every sample of an example: compute once, repeat.
-      const h1 = discrete(matmul(repeat, this.layers[0].forward(upper)), this.spec).sample(k1);
-      const h2 = discrete(this.layers[1].forward(h1), this.spec).sample(k2);
-      return bernoulliLogLik(this.layers[2].forward(h2), matmul(repeat, lower));
+      // One-hot h: layers 1 and 2 visit only its non-zeros (binary h is about half ones: the threaded matmul).
+      const layer = (i: 1 | 2, h: Tensor) => (this.spec.kind === 'categorical' ? sparseMatmul(h, this.layers[i].w, this.layers[i].b) : this.layers[i].forward(h));
+      const h1 = discrete(sparseMatmul(repeat, this.layers[0].forward(upper)), this.spec).sample(k1);
+      const h2 = discrete(layer(1, h1), this.spec).sample(k2);
+      return neg(sigmoidCrossEntropyRows(layer(2, h2), lower, h1.shape[0] / e));
     });
   }
 

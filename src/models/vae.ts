@@ -18,7 +18,7 @@ import { ArgumentError, ShapeError, checkNumber, fmtShape } from '../errors.js';
 import type { LatentSpec, Pass } from '../estimators/estimator.js';
 import { MLP } from '../nn/linear.js';
 import { Params } from '../nn/params.js';
-import { add, klBernoulli, klCategorical, logSoftmax, matmul, mul, neg, reshape, sigmoid, softplus, sub, sum, tensor, zeros } from '../ops.js';
+import { add, klBernoulli, klCategorical, logSoftmax, mul, neg, relu, reshape, sigmoid, sigmoidCrossEntropyRows, softplus, sparseMatmul, sub, sum, tensor, zeros } from '../ops.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import {
@@ -119,11 +119,23 @@ export class VAE implements Model {
       // categorical a = log softmax(p) − log softmax(q), c = 0; Bernoulli a = p − q, c = Σ softplus(q) − softplus(p).
       const k = this.spec.kind === 'categorical' ? this.spec.k : 0;
       const a = k ? sub(logSoftmax(p, k), logSoftmax(q, k)) : sub(p, q);
-      const z = discrete(matmul(repeat, q), this.spec).sample(key);
-      let logRatio = sum(mul(z, matmul(repeat, a)), -1);
-      if (!k) logRatio = add(logRatio, reshape(matmul(repeat, reshape(sub(sum(softplus(q), -1), sum(softplus(p), -1)), [e, 1])), [z.shape[0]]));
-      return add(bernoulliLogLik(this.decoder.forward(z), matmul(repeat, x)), logRatio);
+      const z = discrete(sparseMatmul(repeat, q), this.spec).sample(key);
+      let logRatio = sum(mul(z, sparseMatmul(repeat, a)), -1);
+      if (!k) logRatio = add(logRatio, reshape(sparseMatmul(repeat, reshape(sub(sum(softplus(q), -1), sum(softplus(p), -1)), [e, 1])), [z.shape[0]]));
+      return sub(logRatio, sigmoidCrossEntropyRows(this.decodeSamples(z), x, z.shape[0] / e));
     });
+  }
+
+  /**
+   * decoder(z) for discrete z. One-hot z: the first layer visits only z's non-zeros (20 of 200).
+   * Binary z is about half ones: a sparse product saves little there and would give up the threaded matmul.
+   */
+  private decodeSamples(z: Tensor): Tensor {
+    if (this.spec.kind === 'bernoulli') return this.decoder.forward(z);
+    const [first, ...rest] = this.decoder.layers;
+    let h = sparseMatmul(z, first.w, first.b);
+    for (const l of rest) h = l.forward(relu(h));
+    return h;
   }
 
   /** n images of pixel probabilities σ(decoder(z)), z ~ p(z) discrete: [n, dim]. */

@@ -64,6 +64,8 @@ export interface QueueOptions {
   store: string;
   /** Cells this process runs at once, each in a worker thread. */
   jobs: number;
+  /** Wasm threads per cell (default: this machine's cores shared among the jobs, up to 4). */
+  threads?: number;
   backend: BackendName;
   /** Cell ids to reproduce (default: every cell of the table). */
   cells?: readonly string[];
@@ -173,7 +175,7 @@ export async function reproduceQueue(o: QueueOptions): Promise<QueueResult> {
   await checkPlan(store, table.id, o.budget, o.backend);
   const processor = await processorFile();
   const name = queueName(table.id, o.budget, o.backend, store, ids, await gumbelVersion());
-  const me: ProcessorData = { threads: threadsPerJob(o.jobs), worker: `${hostname()}-${process.pid}`, jobs: o.jobs };
+  const me: ProcessorData = { threads: o.threads ?? threadsPerJob(o.jobs), worker: `${hostname()}-${process.pid}`, jobs: o.jobs };
 
   const conn = connect(o.url);
   const workerConn = connect(o.url);

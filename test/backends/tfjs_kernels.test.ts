@@ -159,6 +159,26 @@ function cases(): Case[] {
       }
     }
   }
+  // sparse_matmul: A with zeros (and a NaN), with and without bias; sigmoid_xent_rows: cols around 4, s ∈ {1, 2}
+  for (const [m, k, n] of [[1, 1, 1], [3, 4, 5], [4, 6, 9], [2, 0, 3], [0, 3, 2]]) {
+    for (const bias of [false, true]) {
+      const a = data(m * k, { nan: m * k > 6 }).map((v, i) => (i % 3 ? 0 : v));
+      const bufs: Record<string, ArrayLike<number>> = { a, b: data(k * n), c: data(m * n) };
+      if (bias) bufs.bias = data(n);
+      add({
+        id: 'sparse_matmul', label: `${m}x${k}x${n} bias=${bias}`, bufs, outs: ['c'],
+        call: (be, b) => be.sparse_matmul(b.a, b.b, b.c, m, k, n, bias ? b.bias : null), tol: { atol: 1e-5, rtol: 1e-5 },
+      });
+    }
+  }
+  for (const cols of [0, 1, 3, 4, 5, 9]) {
+    for (const s of [1, 2]) {
+      add({
+        id: 'sigmoid_xent_rows', label: `4x${cols} s=${s}`, bufs: { l: data(4 * cols, { nan: cols > 4 }), t: data((4 / s) * cols, { lo: 0, hi: 1 }), y: data(4) }, outs: ['y'],
+        call: (be, b) => be.sigmoid_xent_rows(b.l, b.t, b.y, 4, cols, s), tol: { atol: 1e-5, rtol: 1e-5 },
+      });
+    }
+  }
   // im2col / col2im: channels below/at/above 4, stride 1 and 2, pad 0–2, n = 0, a NaN (exact copies for im2col)
   for (const [n, h, w, c, kh, kw, stride, pad] of [[1, 4, 5, 3, 3, 3, 1, 1], [2, 5, 4, 4, 2, 3, 2, 0], [1, 5, 5, 5, 3, 3, 2, 2], [0, 3, 3, 2, 2, 2, 1, 0], [1, 3, 3, 1, 1, 1, 2, 2]]) {
     const ho = Math.floor((h + 2 * pad - kh) / stride) + 1, wo = Math.floor((w + 2 * pad - kw) / stride) + 1;

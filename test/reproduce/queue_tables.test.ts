@@ -40,7 +40,7 @@ describe.skipIf(!hasRedis)('Table 2 through the queue', () => {
     expect(CELL_IDS).toHaveLength(6);
     store = join(await tempDir(), 'store');
     const o = { url: redis.url, table: 'table2', budget, store, jobs: 1, backend: 'wasm' as const, cells: CELL_IDS, command: 'gumbel reproduce table2 (test)', settings: FAST };
-    ps = [worker(o), worker(o)];
+    ps = [worker({ ...o, threads: 1 }), worker(o)]; // --threads 1 on one: the same numbers at any thread count
     // Meanwhile: the same runs without a queue, in this process, as `--jobs 1` runs them.
     baseline = await reproduceTable2({ budget: 'quick', alphas: ALPHAS, outDir: await tempDir(), jobs: 1, threads: threadsPerJob(1), backend: 'wasm', stderr: { write: () => true }, command: 'test' });
     for (const p of ps) await p.exit;
@@ -50,6 +50,7 @@ describe.skipIf(!hasRedis)('Table 2 through the queue', () => {
     for (const p of ps) expect(p.child.exitCode, p.err).toBe(0);
     for (const id of CELL_IDS) expect(doneHere(ps, id), id).toBe(1);
     for (const p of ps) expect(p.err, 'each worker took a run').toMatch(/^\[done here 1\] \S+-alpha\S+: test accuracy/m);
+    expect(ps[0].err).toMatch(/: 6 cells, 1 here × 1 thread \(worker /);
   });
 
   it('the table equals the one without a queue (timings and command aside), the same bytes from both workers', async () => {

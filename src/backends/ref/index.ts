@@ -22,8 +22,10 @@ import { scale } from './kernels/scale.js';
 import { sgd_momentum } from './kernels/sgd_momentum.js';
 import { sigmoid_xent } from './kernels/sigmoid_xent.js';
 import { sigmoid_xent_grad } from './kernels/sigmoid_xent_grad.js';
+import { sigmoid_xent_rows } from './kernels/sigmoid_xent_rows.js';
 import { softmax } from './kernels/softmax.js';
 import { softmax_grad } from './kernels/softmax_grad.js';
+import { sparse_matmul } from './kernels/sparse_matmul.js';
 import { unary } from './kernels/unary.js';
 import { unary_grad } from './kernels/unary_grad.js';
 
@@ -45,6 +47,7 @@ const kernels: Kernels = {
   binary: (op, a, b, y, r, c, bc) => binary(op, d(a), d(b), d(y), r, c, bc),
   reduce_sum: (x, y, r, c, axis) => reduce_sum(d(x), d(y), r, c, axis),
   matmul: (a, b, c, m, k, n, ta, tb, acc, bias) => matmul(d(a), d(b), d(c), m, k, n, ta, tb, acc, bias && d(bias)),
+  sparse_matmul: (a, b, c, m, k, n, bias) => sparse_matmul(d(a), d(b), d(c), m, k, n, bias && d(bias)),
   im2col: (x, cols, n, h, w, c, kh, kw, s, pad, ho, wo) => im2col(d(x), d(cols), n, h, w, c, kh, kw, s, pad, ho, wo),
   col2im: (cols, x, n, h, w, c, kh, kw, s, pad, ho, wo) => col2im(d(cols), d(x), n, h, w, c, kh, kw, s, pad, ho, wo),
   softmax: (x, y, r, k) => softmax(d(x), d(y), r, k),
@@ -54,6 +57,7 @@ const kernels: Kernels = {
   logsumexp: (x, y, r, k) => logsumexp(d(x), d(y), r, k),
   sigmoid_xent: (l, t, y, n) => sigmoid_xent(d(l), d(t), d(y), n),
   sigmoid_xent_grad: (l, t, dy, dl, n) => sigmoid_xent_grad(d(l), d(t), d(dy), d(dl), n),
+  sigmoid_xent_rows: (l, t, y, r, c, s) => sigmoid_xent_rows(d(l), d(t), d(y), r, c, s),
   kl_categorical: (q, p, y, r, k) => kl_categorical(d(q), d(p), d(y), r, k),
   kl_categorical_grad: (q, p, dy, dq, dp, r, k) => kl_categorical_grad(d(q), d(p), d(dy), d(dq), d(dp), r, k),
   kl_bernoulli: (a, b, y, n) => kl_bernoulli(d(a), d(b), d(y), n),

@@ -185,6 +185,12 @@ export const TFJS_KERNELS: Table = {
     if (bias) y = tf.add(y, get(bias, [n]));
     set(c, acc ? tf.add(get(c, [m, n]), y) : y);
   },
+  // The dense product: the same values wherever B is finite (the contract skips B's rows where A is 0).
+  sparse_matmul: ({ tf, get, set }, a, b, c, m, k, n, bias) => {
+    if (m * n === 0) return;
+    const y = k === 0 ? tf.zeros([m, n]) : tf.matMul(get(a, [m, k]), get(b, [k, n]));
+    set(c, bias ? tf.add(y, get(bias, [n])) : y);
+  },
   im2col: ({ tf, get, set }, x, cols, ...g) => {
     const [n, h, w, c, kh, kw, , , ho, wo] = g;
     const total = n * ho * wo * kh * kw * c;
@@ -215,6 +221,12 @@ export const TFJS_KERNELS: Table = {
   sigmoid_xent: ({ tf, get, set }, l, t, y, n) => {
     const lv = get(l, [n]);
     set(y, tf.sub(tf.softplus(lv), tf.mul(get(t, [n]), lv)));
+  },
+  sigmoid_xent_rows: ({ tf, get, set }, l, t, y, r, c, s) => {
+    if (r === 0) return;
+    if (c === 0) return set(y, tf.zeros([r])); // tfjs-backend-wasm's sum over an empty axis is not 0
+    const lv = get(l, [r / s, s, c]);
+    set(y, tf.reshape(tf.sum(tf.sub(tf.softplus(lv), tf.mul(get(t, [r / s, 1, c]), lv)), 2), [r]));
   },
   sigmoid_xent_grad: ({ tf, get, set }, l, t, dy, dl, n) => set(dl, tf.mul(get(dy, [n]), tf.sub(tf.sigmoid(get(l, [n])), get(t, [n])))),
   kl_categorical: ({ tf, get, set }, lq, lp, y, r, k) => set(y, klParts(tf, get(lq, [r, k]), get(lp, [r, k])).kl),
