@@ -1,30 +1,35 @@
 // A worker of the wasm thread pool (src/backends/wasm/pool.ts). Plain JavaScript on purpose: it is
 // loaded by path from the installed package, in Node (worker_threads) and in Web Workers alike.
-// It instantiates the shared module against the shared memory and runs its share of each job:
-// the output columns [n0, n1) of a matmul. Layout of the control block: see pool.ts.
-const GEN = 0, DONE = 1, QUIT = 2, KIND = 3, ARGS = 4, WS = 20;
-const SPIN_MS = 2; // spin this long before sleeping: waking a sleeping worker costs 100+ µs
+// It instantiates the shared module against the shared memory and, for each job, claims chunks
+// and calls export fns[FN] on each with the chunk's arguments. Control block layout: see pool.ts.
+import { ARGS_BYTE, CALLER_ASLEEP, DONE, FN, JOB, MAX_ARGS, NARGS, QUIT, WORKERS_ASLEEP, WSARG, WS_BYTE, claim, waitFor } from './pool_sync.mjs';
 
-async function start({ module, memory, index, threads, ctrl }) {
+// Spin this long for the next job before sleeping: waking a sleeping worker costs 50+ µs, and
+// within a training step the next split kernel comes sooner.
+const SPIN_MS = 0.5;
+
+async function start({ module, memory, index, ctrl, fns }) {
   const { exports } = await WebAssembly.instantiate(module, { env: { memory } });
-  const w = new Int32Array(memory.buffer, ctrl, 64);
-  let seen = Atomics.load(w, GEN);
+  const w = new Int32Array(memory.buffer, ctrl, WS_BYTE / 4);
+  const ws = new Float64Array(memory.buffer, ctrl + WS_BYTE, index + 1);
+  const chunkArgs = new Float64Array(memory.buffer, ctrl + ARGS_BYTE, MAX_ARGS * 32);
+  const table = fns.map((name) => exports[name]);
+  const args = new Array(MAX_ARGS);
+  let seen = Atomics.load(w, JOB) >>> 12;
   return () => {
     for (;;) {
-      const t0 = performance.now();
-      while (Atomics.load(w, GEN) === seen) {
-        if (performance.now() - t0 > SPIN_MS) Atomics.wait(w, GEN, seen, 1000);
-      }
-      seen = Atomics.load(w, GEN);
+      waitFor(w, JOB, (v) => v >>> 12 !== seen, SPIN_MS, WORKERS_ASLEEP, 1000);
       if (Atomics.load(w, QUIT)) return;
-      if (Atomics.load(w, KIND) === 1) {
-        const [a, b, c, m, k, n, ta, tb, acc, bias] = w.subarray(ARGS, ARGS + 10);
-        const chunk = Math.ceil(n / threads / 16) * 16;
-        const n0 = Math.min(n, index * chunk), n1 = Math.min(n, (index + 1) * chunk);
-        if (n1 > n0) exports.matmul_f32(a, b, c, m, k, n, ta, tb, acc, bias, w[WS + index], n0, n1);
+      seen = Atomics.load(w, JOB) >>> 12;
+      for (let c = claim(w, seen); c >= 0; c = claim(w, seen)) {
+        const n = w[NARGS], wsArg = w[WSARG];
+        args.length = n;
+        for (let i = 0; i < n; i++) args[i] = chunkArgs[MAX_ARGS * c + i];
+        if (wsArg >= 0) args[wsArg] = ws[index];
+        table[w[FN]].apply(null, args);
+        Atomics.add(w, DONE, 1);
+        if (Atomics.load(w, CALLER_ASLEEP)) Atomics.notify(w, DONE);
       }
-      Atomics.add(w, DONE, 1);
-      Atomics.notify(w, DONE);
     }
   };
 }

@@ -1,11 +1,13 @@
 // Random kernels: random_uniform, random_gumbel, random_logistic, bernoulli_sample.
 //
-//   w_i = Philox4x32-10(counter (⌊i/4⌋, 0, 0, 0), key (k0, k1))[i mod 4]    element i's word
+//   w_i = Philox4x32-10(counter (⌊(start + i)/4⌋, 0, 0, 0), key (k0, k1))[(start + i) mod 4]
 //   u_i = ((w_i >>> 9) + 0.5)·2⁻²³ ∈ [2⁻²⁴, 1 − 2⁻²⁴]                       never 0 or 1, exact in f32
 //   random_uniform    y_i = u_i
 //   random_gumbel     y_i = −ln(−ln u_i)                                   ∈ [−2.81, 16.64]
 //   random_logistic   y_i = ln u_i − ln(1 − u_i) = ln(u_i / (1 − u_i))     ∈ ±16.64
 //   bernoulli_sample  y_i = [l_i + L_i > 0] (L_i = random_logistic's value) ~ Bernoulli(σ(l_i))
+// for y[i], i < n. `start` (a multiple of 4) is y[0]'s place in the stream: the thread pool fills
+// element ranges of one stream. Calls that leave it out (from JavaScript) pass 0.
 //
 // Philox-4x32-10: Salmon, Moraes, Dror & Shaw, "Parallel random numbers: as easy as 1, 2, 3",
 // SC'11. The words are bit-identical to src/random/philox.ts on every build (tests compare
@@ -129,9 +131,9 @@ function bernoulliExact(y: usize, l: usize, i: i32, n: i32, w: u32): void {
 }
 
 // @ts-ignore: decorator
-@inline function randomScalar(kind: i32, y: usize, l: usize, n: i32, k0: u32, k1: u32): void {
+@inline function randomScalar(kind: i32, y: usize, l: usize, n: i32, k0: u32, k1: u32, start: u32): void {
   for (let i = 0; i < n; i += 4) {
-    let x0 = <u32>i >>> 2, x1: u32 = 0, x2: u32 = 0, x3: u32 = 0;
+    let x0 = (<u32>i >>> 2) + (start >>> 2), x1: u32 = 0, x2: u32 = 0, x3: u32 = 0;
     let ka = k0, kb = k1;
     for (let r = 0; r < 10; r++) {
       const hi0 = mulhi(M0, x0), lo0 = M0 * x0;
@@ -226,7 +228,7 @@ function bernoulliExact(y: usize, l: usize, i: i32, n: i32, w: u32): void {
 }
 
 // @ts-ignore: decorator
-@inline function randomSimd(kind: i32, y: usize, l: usize, n: i32, k0: u32, k1: u32): void {
+@inline function randomSimd(kind: i32, y: usize, l: usize, n: i32, k0: u32, k1: u32, start: u32): void {
   if (n <= 0) return;
   const vM0 = i32x4.splat(M0), vM1 = i32x4.splat(M1);
   // Round keys: a_r = k0 + (r−1)·W0, b_r = k1 + (r−1)·W1.
@@ -240,7 +242,7 @@ function bernoulliExact(y: usize, l: usize, i: i32, n: i32, w: u32): void {
   // round 2 gives x2 = x3 ^ (hi(M0·k0) ^ b2) and x3 = lo(M0·k0); round 3 xors that x3 with b3.
   const c2 = i32x4.splat(mulhi(M0, k0) ^ (k1 + W1));
   const c3 = i32x4.splat((M0 * k0) ^ (k1 + 2 * W1));
-  let ctr = i32x4(0, 1, 2, 3);
+  let ctr = i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(start >>> 2));
   // NOTE: a do-while whose only exit is at the bottom, and no branch before the last use of a
   // constant: TurboFan hoists loop-invariant values (round keys, v128 constants) only out of
   // blocks that dominate every loop exit; anywhere else it re-materialises them every iteration.
@@ -313,47 +315,47 @@ function bernoulliExact(y: usize, l: usize, i: i32, n: i32, w: u32): void {
 // ---------------------------------------------------------------------------------------------
 // Variants and canonical exports.
 
-export function random_uniform_f32__scalar(y: usize, n: i32, k0: u32, k1: u32): void {
-  randomScalar(UNIFORM, y, 0, n, k0, k1);
+export function random_uniform_f32__scalar(y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  randomScalar(UNIFORM, y, 0, n, k0, k1, start);
 }
-export function random_gumbel_f32__scalar(y: usize, n: i32, k0: u32, k1: u32): void {
-  randomScalar(GUMBEL, y, 0, n, k0, k1);
+export function random_gumbel_f32__scalar(y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  randomScalar(GUMBEL, y, 0, n, k0, k1, start);
 }
-export function random_logistic_f32__scalar(y: usize, n: i32, k0: u32, k1: u32): void {
-  randomScalar(LOGISTIC, y, 0, n, k0, k1);
+export function random_logistic_f32__scalar(y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  randomScalar(LOGISTIC, y, 0, n, k0, k1, start);
 }
-export function bernoulli_sample_f32__scalar(logits: usize, y: usize, n: i32, k0: u32, k1: u32): void {
-  randomScalar(BERNOULLI, y, logits, n, k0, k1);
-}
-
-export function random_uniform_f32__simd128(y: usize, n: i32, k0: u32, k1: u32): void {
-  randomSimd(UNIFORM, y, 0, n, k0, k1);
-}
-export function random_gumbel_f32__simd128(y: usize, n: i32, k0: u32, k1: u32): void {
-  randomSimd(GUMBEL, y, 0, n, k0, k1);
-}
-export function random_logistic_f32__simd128(y: usize, n: i32, k0: u32, k1: u32): void {
-  randomSimd(LOGISTIC, y, 0, n, k0, k1);
-}
-export function bernoulli_sample_f32__simd128(logits: usize, y: usize, n: i32, k0: u32, k1: u32): void {
-  randomSimd(BERNOULLI, y, logits, n, k0, k1);
+export function bernoulli_sample_f32__scalar(logits: usize, y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  randomScalar(BERNOULLI, y, logits, n, k0, k1, start);
 }
 
-export function random_uniform_f32(y: usize, n: i32, k0: u32, k1: u32): void {
-  if (ASC_FEATURE_SIMD) random_uniform_f32__simd128(y, n, k0, k1);
-  else random_uniform_f32__scalar(y, n, k0, k1);
+export function random_uniform_f32__simd128(y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  randomSimd(UNIFORM, y, 0, n, k0, k1, start);
 }
-export function random_gumbel_f32(y: usize, n: i32, k0: u32, k1: u32): void {
-  if (ASC_FEATURE_SIMD) random_gumbel_f32__simd128(y, n, k0, k1);
-  else random_gumbel_f32__scalar(y, n, k0, k1);
+export function random_gumbel_f32__simd128(y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  randomSimd(GUMBEL, y, 0, n, k0, k1, start);
 }
-export function random_logistic_f32(y: usize, n: i32, k0: u32, k1: u32): void {
-  if (ASC_FEATURE_SIMD) random_logistic_f32__simd128(y, n, k0, k1);
-  else random_logistic_f32__scalar(y, n, k0, k1);
+export function random_logistic_f32__simd128(y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  randomSimd(LOGISTIC, y, 0, n, k0, k1, start);
 }
-export function bernoulli_sample_f32(logits: usize, y: usize, n: i32, k0: u32, k1: u32): void {
-  if (ASC_FEATURE_SIMD) bernoulli_sample_f32__simd128(logits, y, n, k0, k1);
-  else bernoulli_sample_f32__scalar(logits, y, n, k0, k1);
+export function bernoulli_sample_f32__simd128(logits: usize, y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  randomSimd(BERNOULLI, y, logits, n, k0, k1, start);
+}
+
+export function random_uniform_f32(y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  if (ASC_FEATURE_SIMD) random_uniform_f32__simd128(y, n, k0, k1, start);
+  else random_uniform_f32__scalar(y, n, k0, k1, start);
+}
+export function random_gumbel_f32(y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  if (ASC_FEATURE_SIMD) random_gumbel_f32__simd128(y, n, k0, k1, start);
+  else random_gumbel_f32__scalar(y, n, k0, k1, start);
+}
+export function random_logistic_f32(y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  if (ASC_FEATURE_SIMD) random_logistic_f32__simd128(y, n, k0, k1, start);
+  else random_logistic_f32__scalar(y, n, k0, k1, start);
+}
+export function bernoulli_sample_f32(logits: usize, y: usize, n: i32, k0: u32, k1: u32, start: u32): void {
+  if (ASC_FEATURE_SIMD) bernoulli_sample_f32__simd128(logits, y, n, k0, k1, start);
+  else bernoulli_sample_f32__scalar(logits, y, n, k0, k1, start);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 //   mul+add, so it is compared with a tolerance.
 // - The plain SIMD build has no relaxed ops, so it must be bitwise equal in all three runtimes.
 // - Threads: Deno runs the pool in Web Workers (type: module) and must equal single-threaded Node
-//   bitwise (matmul is split by output columns only). Bun: see BUN_POOL below.
+//   bitwise (kernels are split by output rows, columns or elements only). Bun: see BUN_POOL below.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, lastJson, maxRelDiff, requireBuilt, run } from './helpers.js';
 

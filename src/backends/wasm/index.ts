@@ -3,10 +3,10 @@
 // `<kernel id>_f32`, and nothing else.
 import type { Backend } from '../../backend.js';
 import { NotImplementedError } from '../../errors.js';
-import { BINARY_OPS, type BinaryOp, type Buf, KERNEL_IDS, type KernelId, type Kernels, UNARY_OPS, type UnaryOp } from '../../kernels.js';
+import { BINARY_OPS, Bcast, type BinaryOp, type Buf, KERNEL_IDS, type KernelId, type Kernels, UNARY_OPS, type UnaryOp } from '../../kernels.js';
 import { Region, grower } from './arena.js';
 import { type BuildName, bestBuild, detectFeatures } from './features.js';
-import { MAX_THREADS, createPool } from './pool.js';
+import { MAX_THREADS, createPool, pieces } from './pool.js';
 
 class WasmBuf implements Buf {
   constructor(readonly ptr: number, readonly size: number, readonly persistent: boolean) {}
@@ -18,9 +18,17 @@ const index = (b: Buf): number => p(b) / 4;
 
 /** First bytes of memory are never handed out: pointer 0 means "none" (e.g. no bias). */
 const RESERVED_PAGES = 1;
-/** The thread pool's control block lives in the reserved page. */
-const CTRL = 256;
-const PARALLEL_FLOPS = 4e6;
+/** The thread pool's control block (4.5 KiB) lives in the reserved page, past the module's static data (1024 to ≈ 1.5 KiB). */
+const CTRL = 32768;
+// Split a kernel only when one thread would take ≳ 10 µs (a pool round trip costs 2–3 µs with the
+// workers awake; measured in bench/threads.ts): matmuls from PARALLEL_FLOPS, streams of one cheap
+// operation (≈ 0.1 ns per element) from CHEAP_MIN elements, kernels with a transcendental per
+// element (0.5–2 ns: Adam, sigmoid, the cross-entropies, KLs; the row kernels counted in elements)
+// from COSTLY_MIN.
+const PARALLEL_FLOPS = 1e6;
+const CHEAP_MIN = 1 << 17;
+const COSTLY_MIN = 1 << 14;
+const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'square', 'relu']);
 /** 4 GiB of 64 KiB pages: the wasm32 address space (shared memories declare it as their maximum). */
 const MAX_PAGES = 65536;
 
@@ -102,14 +110,49 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     return w.ptr;
   };
   const pool = threads > 1 ? await createPool(module, memory, threads, CTRL) : null;
-  // Split a matmul across threads only when it is worth a round trip (≈ 50+ µs of work on one core).
+  const jobs = new Map(KERNEL_IDS.map((id) => [id, pool?.exportIndex(`${id}_f32`) ?? -1]));
+  /**
+   * Runs kernel `id` on one thread, or, with `units` ≥ `min`, on all of them: chunk [u0, u1) of the
+   * units (one per thread, cut at multiples of `grain`) moves argument i by stride[i]·u0 bytes and
+   * sets argument `count` to u1 − u0. Chunks are whole rows or elements, so no sum is ever split.
+   */
+  const split = (id: KernelId, args: number[], units: number, min: number, grain: number, stride: number[], count: number): void => {
+    if (!pool || units < min) {
+      k[id](...args);
+      return;
+    }
+    const chunks = pieces(units, grain, threads).map(([u0, u1]) => args.map((a, i) => (i === count ? u1 - u0 : a + (stride[i] ?? 0) * u0)));
+    pool.run(jobs.get(id)!, chunks, -1, [], (a) => k[id](...a));
+  };
+  // Elementwise kernels: arguments [first, first + pointers) are pointers (4 bytes per element), the count follows them.
+  const elementwise = (id: KernelId, args: number[], min: number, first: number, pointers: number) =>
+    split(id, args, args[first + pointers], min, 16, [...Array(first).fill(0), ...Array(pointers).fill(4)], first + pointers);
+  // Row kernels (x[rows, k] → y[rows, k] or y[rows]): `widths` gives each pointer's floats per row; rows then k follow them.
+  const rowwise = (id: KernelId, args: number[], rows: number, kk: number, widths: number[]) =>
+    split(id, [...args, rows, kk], rows, COSTLY_MIN / Math.max(kk, 1), 4, widths.map((w) => w * 4), args.length);
+  // Random kernels: a chunk [u0, u1) is the stream's elements from `start` = u0 (a multiple of 16).
+  const random = (id: KernelId, ptrs: number[], n: number, k0: number, k1: number) =>
+    split(id, [...ptrs, n, k0 | 0, k1 | 0, 0], n, COSTLY_MIN, 16, [...ptrs.map(() => 4), 0, 0, 0, 1], ptrs.length);
+  // binary: by elements where b is whole or a scalar (the kernel runs those flat), else by rows.
+  const binary = (op: number, a: number, b: number, y: number, r: number, c: number, bc: number) => {
+    if (bc === Bcast.None || bc === Bcast.Scalar) split('binary', [op, a, b, y, r * c, 1, bc], r * c, CHEAP_MIN, 16, [0, 4, bc === Bcast.None ? 4 : 0, 4], 4);
+    else split('binary', [op, a, b, y, r, c, bc], r, CHEAP_MIN / Math.max(c, 1), 1, [0, 4 * c, bc === Bcast.Col ? 4 : 0, 4 * c], 4);
+  };
+
+  // A matmul is split when it is worth a round trip: by output columns (16-column boundaries), or
+  // for A·B and A·Bᵀ with n < m by rows of C (whole rows, each piece ≥ 16 rows so it takes the
+  // same kernel path as the full product; each thread then packs only its rows of A).
   const matmul = (a: number, b: number, c: number, m: number, kk: number, n: number, ta: number, tb: number, acc: number, bias: number) => {
-    if (!pool || 2 * m * kk * n < PARALLEL_FLOPS || n < 32) {
+    const byRows = !ta && n < m && m >= 32 * threads;
+    if (!pool || 2 * m * kk * n < PARALLEL_FLOPS || (!byRows && n < 32)) {
       k.matmul(a, b, c, m, kk, n, ta, tb, acc, bias, matmulWs(m, kk, n), 0, n);
       return;
     }
     const wsList = ws.map((_, t) => matmulWs(m, kk, n, t));
-    pool.matmul([a, b, c, m, kk, n, ta, tb, acc, bias], wsList, (n0, n1) => k.matmul(a, b, c, m, kk, n, ta, tb, acc, bias, wsList[0], n0, n1));
+    const chunks = pieces(byRows ? m : n, 16, threads).map(([u0, u1]) =>
+      byRows ? [a + u0 * kk * 4, b, c + u0 * n * 4, u1 - u0, kk, n, ta, tb, acc, bias, 0, 0, n] : [a, b, c, m, kk, n, ta, tb, acc, bias, 0, u0, u1],
+    );
+    pool.run(jobs.get('matmul')!, chunks, 10, wsList, (args) => k.matmul(...args));
   };
 
   // One line per kernel: unwrap buffers to byte offsets, booleans and enums to integers.
@@ -118,34 +161,34 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   ) as Record<KernelId, (...args: number[]) => number | void>;
   const kernels: Kernels = {
     fill: (y, n, v) => void k.fill(p(y), n, v),
-    scale: (x, y, n, a, b) => void k.scale(p(x), p(y), n, a, b),
-    unary: (op, x, y, n) => void k.unary(unaryCode(op), p(x), p(y), n),
-    unary_grad: (op, x, y, dy, dx, n) => void k.unary_grad(unaryCode(op), p(x), p(y), p(dy), p(dx), n),
-    binary: (op, a, b, y, r, c, bc) => void k.binary(binaryCode(op), p(a), p(b), p(y), r, c, bc),
+    scale: (x, y, n, a, b) => elementwise('scale', [p(x), p(y), n, a, b], CHEAP_MIN, 0, 2),
+    unary: (op, x, y, n) => elementwise('unary', [unaryCode(op), p(x), p(y), n], CHEAP_UNARY.has(op) ? CHEAP_MIN : COSTLY_MIN, 1, 2),
+    unary_grad: (op, x, y, dy, dx, n) => elementwise('unary_grad', [unaryCode(op), p(x), p(y), p(dy), p(dx), n], CHEAP_MIN, 1, 4),
+    binary: (op, a, b, y, r, c, bc) => binary(binaryCode(op), p(a), p(b), p(y), r, c, bc),
     reduce_sum: (x, y, r, c, axis) => void k.reduce_sum(p(x), p(y), r, c, axis),
     matmul: (a, b, c, m, kk, n, ta, tb, acc, bias) => matmul(p(a), p(b), p(c), m, kk, n, +ta, +tb, +acc, bias ? p(bias) : 0),
     sparse_matmul: (a, b, c, m, kk, n, bias) => void k.sparse_matmul(p(a), p(b), p(c), m, kk, n, bias ? p(bias) : 0),
     im2col: (x, cols, n, h, w, c, kh, kw, s, pad, ho, wo) => void k.im2col(p(x), p(cols), n, h, w, c, kh, kw, s, pad, ho, wo),
     col2im: (cols, x, n, h, w, c, kh, kw, s, pad, ho, wo) => void k.col2im(p(cols), p(x), n, h, w, c, kh, kw, s, pad, ho, wo),
-    softmax: (x, y, r, kk) => void k.softmax(p(x), p(y), r, kk),
-    softmax_grad: (y, dy, dx, r, kk) => void k.softmax_grad(p(y), p(dy), p(dx), r, kk),
-    log_softmax: (x, y, r, kk) => void k.log_softmax(p(x), p(y), r, kk),
-    log_softmax_grad: (y, dy, dx, r, kk) => void k.log_softmax_grad(p(y), p(dy), p(dx), r, kk),
-    logsumexp: (x, y, r, kk) => void k.logsumexp(p(x), p(y), r, kk),
-    sigmoid_xent: (l, t, y, n) => void k.sigmoid_xent(p(l), p(t), p(y), n),
-    sigmoid_xent_grad: (l, t, dy, dl, n) => void k.sigmoid_xent_grad(p(l), p(t), p(dy), p(dl), n),
+    softmax: (x, y, r, kk) => rowwise('softmax', [p(x), p(y)], r, kk, [kk, kk]),
+    softmax_grad: (y, dy, dx, r, kk) => rowwise('softmax_grad', [p(y), p(dy), p(dx)], r, kk, [kk, kk, kk]),
+    log_softmax: (x, y, r, kk) => rowwise('log_softmax', [p(x), p(y)], r, kk, [kk, kk]),
+    log_softmax_grad: (y, dy, dx, r, kk) => rowwise('log_softmax_grad', [p(y), p(dy), p(dx)], r, kk, [kk, kk, kk]),
+    logsumexp: (x, y, r, kk) => rowwise('logsumexp', [p(x), p(y)], r, kk, [kk, 1]),
+    sigmoid_xent: (l, t, y, n) => elementwise('sigmoid_xent', [p(l), p(t), p(y), n], COSTLY_MIN, 0, 3),
+    sigmoid_xent_grad: (l, t, dy, dl, n) => elementwise('sigmoid_xent_grad', [p(l), p(t), p(dy), p(dl), n], COSTLY_MIN, 0, 4),
     sigmoid_xent_rows: (l, t, y, r, c, s) => void k.sigmoid_xent_rows(p(l), p(t), p(y), r, c, s),
-    kl_categorical: (q, pp, y, r, kk) => void k.kl_categorical(p(q), p(pp), p(y), r, kk),
-    kl_categorical_grad: (q, pp, dy, dq, dp, r, kk) => void k.kl_categorical_grad(p(q), p(pp), p(dy), p(dq), p(dp), r, kk),
-    kl_bernoulli: (a, b, y, n) => void k.kl_bernoulli(p(a), p(b), p(y), n),
-    kl_bernoulli_grad: (a, b, dy, da, db, n) => void k.kl_bernoulli_grad(p(a), p(b), p(dy), p(da), p(db), n),
-    random_uniform: (y, n, k0, k1) => void k.random_uniform(p(y), n, k0 | 0, k1 | 0),
-    random_gumbel: (y, n, k0, k1) => void k.random_gumbel(p(y), n, k0 | 0, k1 | 0),
-    random_logistic: (y, n, k0, k1) => void k.random_logistic(p(y), n, k0 | 0, k1 | 0),
-    bernoulli_sample: (l, y, n, k0, k1) => void k.bernoulli_sample(p(l), p(y), n, k0 | 0, k1 | 0),
-    argmax_onehot: (x, y, r, kk) => void k.argmax_onehot(p(x), p(y), r, kk),
-    sgd_momentum: (pp, g, v, n, lr, mu) => void k.sgd_momentum(p(pp), p(g), p(v), n, lr, mu),
-    adam: (pp, g, m, v, n, lr, b1, b2, eps, t) => void k.adam(p(pp), p(g), p(m), p(v), n, lr, b1, b2, eps, t),
+    kl_categorical: (q, pp, y, r, kk) => rowwise('kl_categorical', [p(q), p(pp), p(y)], r, kk, [kk, kk, 1]),
+    kl_categorical_grad: (q, pp, dy, dq, dp, r, kk) => rowwise('kl_categorical_grad', [p(q), p(pp), p(dy), p(dq), p(dp)], r, kk, [kk, kk, 1, kk, kk]),
+    kl_bernoulli: (a, b, y, n) => elementwise('kl_bernoulli', [p(a), p(b), p(y), n], COSTLY_MIN, 0, 3),
+    kl_bernoulli_grad: (a, b, dy, da, db, n) => elementwise('kl_bernoulli_grad', [p(a), p(b), p(dy), p(da), p(db), n], COSTLY_MIN, 0, 5),
+    random_uniform: (y, n, k0, k1) => random('random_uniform', [p(y)], n, k0, k1),
+    random_gumbel: (y, n, k0, k1) => random('random_gumbel', [p(y)], n, k0, k1),
+    random_logistic: (y, n, k0, k1) => random('random_logistic', [p(y)], n, k0, k1),
+    bernoulli_sample: (l, y, n, k0, k1) => random('bernoulli_sample', [p(l), p(y)], n, k0, k1),
+    argmax_onehot: (x, y, r, kk) => rowwise('argmax_onehot', [p(x), p(y)], r, kk, [kk, kk]),
+    sgd_momentum: (pp, g, v, n, lr, mu) => elementwise('sgd_momentum', [p(pp), p(g), p(v), n, lr, mu], CHEAP_MIN, 0, 3),
+    adam: (pp, g, m, v, n, lr, b1, b2, eps, t) => elementwise('adam', [p(pp), p(g), p(m), p(v), n, lr, b1, b2, eps, t], COSTLY_MIN, 0, 4),
   };
 
   return {

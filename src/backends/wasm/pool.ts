@@ -1,14 +1,24 @@
 // The thread pool of the wasm backend: one shared WebAssembly.Memory, the same compiled module
-// instantiated in N−1 workers (worker/pool_worker.mjs) plus the calling thread. A matmul is split
-// by output columns at 16-column boundaries (never the k reduction), so results are bitwise
-// identical for any thread count. Workers spin ~2 ms after a job, then sleep in Atomics.wait.
+// instantiated in N−1 workers (worker/pool_worker.mjs) plus the calling thread. A job is "call
+// export F once per chunk, each chunk with its own arguments": the caller cuts the output into
+// disjoint chunks (rows, columns or element ranges; never a reduction), so results are bitwise
+// identical for any thread count. Threads claim chunks (compare-and-swap on the job word), the
+// caller too: a worker that is late (asleep, or descheduled on a busy machine) leaves its chunk to
+// the caller instead of stalling the job. Workers spin 0.5 ms after a job, then sleep in Atomics.wait.
 //
-// Control block (Int32 words at byte offset `ctrl`, inside the reserved first page):
-//   0 generation (bumped per job)  1 done count  2 quit  3 job kind (1 = matmul)
-//   4..13 matmul args (a, b, c, m, k, n, transA, transB, accumulate, bias)
-//   20..20+T per-thread workspace pointers
-const GEN = 0, DONE = 1, QUIT = 2, KIND = 3, ARGS = 4, WS = 20;
+// Control block at byte offset `ctrl` (inside the reserved first page):
+//   Int32 words: 0 job word: generation (20 bits) << 12 | chunks << 6 | chunks claimed
+//                1 chunks done  2 quit  3 export index  4 argument count  5 workspace argument (−1: none)
+//                6 workers asleep  7 caller asleep (notify only when someone sleeps: a notify costs ~1 µs)
+//   Float64 at byte 256 + 8·t: thread t's workspace (set as the workspace argument of its chunks)
+//   Float64 at byte 512 + 8·(MAX_ARGS·c + i): argument i of chunk c (pointers, counts and the
+//                f32/f64 scalars all round-trip exactly through a double); 4.5 KiB in all
+// The word indices, offsets, claiming and waiting are in worker/pool_sync.mjs, shared with the workers.
+import { ARGS_BYTE, CALLER_ASLEEP, DONE, FN, JOB, MAX_ARGS, NARGS, QUIT, WORKERS_ASLEEP, WSARG, WS_BYTE, claim, waitFor } from '../../../worker/pool_sync.mjs';
+
 export const MAX_THREADS = 32;
+/** The caller spins this long for the workers' chunks before it sleeps (a futex wake costs 50+ µs). */
+const SPIN_MS = 0.5;
 
 interface PoolWorker {
   terminate(): unknown;
@@ -16,14 +26,20 @@ interface PoolWorker {
 
 export interface Pool {
   readonly threads: number;
-  /** Runs matmul on every thread; `ws` gives each thread's workspace (index 0 is the caller's). */
-  matmul(args: number[], ws: number[], own: (n0: number, n1: number) => void): void;
+  /** The job number of a function export of the module. */
+  exportIndex(name: string): number;
+  /**
+   * Calls export number `fn` once per chunk with `chunks[c]` (at most MAX_THREADS chunks), argument
+   * `wsArg` (−1: none) set to the running thread's `ws`; `own` runs a chunk the caller claimed.
+   */
+  run(fn: number, chunks: number[][], wsArg: number, ws: number[], own: (args: number[]) => void): void;
   dispose(): void;
 }
 
-export function columnRange(n: number, threads: number, index: number): [number, number] {
-  const chunk = Math.ceil(n / threads / 16) * 16;
-  return [Math.min(n, index * chunk), Math.min(n, (index + 1) * chunk)];
+/** [u0, u1) of each of `count` chunks: near-equal non-empty pieces of `units`, cut at multiples of `grain`. */
+export function pieces(units: number, grain: number, count: number): [number, number][] {
+  const cut = (t: number) => (t >= count ? units : Math.min(units, Math.round((t * units) / (count * grain)) * grain));
+  return Array.from({ length: count }, (_, t): [number, number] => [cut(t), cut(t + 1)]).filter(([u0, u1]) => u1 > u0);
 }
 
 async function spawn(url: URL, data: Record<string, unknown>): Promise<PoolWorker> {
@@ -48,29 +64,41 @@ async function spawn(url: URL, data: Record<string, unknown>): Promise<PoolWorke
 }
 
 export async function createPool(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, ctrl: number): Promise<Pool> {
-  const w = new Int32Array(memory.buffer, ctrl, 64);
+  const w = new Int32Array(memory.buffer, ctrl, WS_BYTE / 4);
+  const wsOf = new Float64Array(memory.buffer, ctrl + WS_BYTE, MAX_THREADS);
+  const f64 = new Float64Array(memory.buffer, ctrl + ARGS_BYTE, MAX_ARGS * MAX_THREADS);
+  const fns = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
   const url = new URL('../../../worker/pool_worker.mjs', import.meta.url);
-  const workers = await Promise.all(Array.from({ length: threads - 1 }, (_, i) => spawn(url, { module, memory, index: i + 1, threads, ctrl })));
+  const workers = await Promise.all(Array.from({ length: threads - 1 }, (_, i) => spawn(url, { module, memory, index: i + 1, ctrl, fns })));
+  let gen = Atomics.load(w, JOB) >>> 12;
+  const publish = (chunks: number) => {
+    gen = (gen + 1) & 0xfffff;
+    Atomics.store(w, JOB, (gen << 12) | (chunks << 6));
+    if (Atomics.load(w, WORKERS_ASLEEP)) Atomics.notify(w, JOB);
+  };
   return {
     threads,
-    matmul(args, ws, own) {
-      for (let i = 0; i < 10; i++) w[ARGS + i] = args[i];
-      for (let i = 0; i < threads; i++) w[WS + i] = ws[i];
-      Atomics.store(w, KIND, 1);
+    exportIndex: (name) => fns.indexOf(name),
+    run(fn, chunks, wsArg, ws, own) {
+      chunks.forEach((a, c) => f64.set(a, c * MAX_ARGS));
+      wsOf.set(ws);
+      w[FN] = fn;
+      w[NARGS] = chunks[0].length;
+      w[WSARG] = wsArg;
       Atomics.store(w, DONE, 0);
-      Atomics.add(w, GEN, 1);
-      Atomics.notify(w, GEN);
-      const [n0, n1] = columnRange(args[5], threads, 0);
-      if (n1 > n0) own(n0, n1);
-      for (let d = Atomics.load(w, DONE); d < threads - 1; d = Atomics.load(w, DONE)) {
-        // The workers are usually still spinning and finish within microseconds of us.
-        Atomics.wait(w, DONE, d, 50);
+      publish(chunks.length);
+      for (let c = claim(w, gen); c >= 0; c = claim(w, gen)) {
+        if (wsArg >= 0) chunks[c][wsArg] = ws[0];
+        own(chunks[c]);
+        Atomics.add(w, DONE, 1);
       }
+      // A worker is running the rest and usually finishes within microseconds of us.
+      waitFor(w, DONE, (d) => d >= chunks.length, SPIN_MS, CALLER_ASLEEP, 50);
     },
     dispose() {
       Atomics.store(w, QUIT, 1);
-      Atomics.add(w, GEN, 1);
-      Atomics.notify(w, GEN);
+      publish(0);
+      Atomics.notify(w, JOB);
       for (const wk of workers) wk.terminate();
     },
   };
