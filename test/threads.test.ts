@@ -50,6 +50,16 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
     be.sigmoid_xent_grad(l, t, upload(be, fillRandom(N, 10)), dl, N);
     return [y, dl];
   }],
+  ['sigmoid_xent_rows', (be, out) => {
+    const s = 7, rows = 7 * 3001, c = 37, y = out(rows);
+    be.sigmoid_xent_rows(upload(be, fillRandom(rows * c, 24)), upload(be, fillRandom(3001 * c, 25, 0, 1)), y, rows, c, s);
+    return [y];
+  }],
+  ['sparse_matmul', (be, out) => {
+    const m = 2003, kk = 60, n = 301, a = fillRandom(m * kk, 26).map((v, i) => (i % 10 === 3 ? v : 0)), c = out(m * n);
+    be.sparse_matmul(upload(be, a), upload(be, fillRandom(kk * n, 27)), c, m, kk, n, upload(be, fillRandom(n, 28)));
+    return [c];
+  }],
   ['kl_categorical', (be, out) => {
     const k = 10, q = upload(be, fillRandom(R * k, 11)), pp = upload(be, fillRandom(R * k, 12)), y = out(R), dq = out(R * k), dp = out(R * k);
     be.kl_categorical(q, pp, y, R, k);

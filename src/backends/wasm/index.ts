@@ -139,6 +139,16 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     else split('binary', [op, a, b, y, r, c, bc], r, CHEAP_MIN / Math.max(c, 1), 1, [0, 4 * c, bc === Bcast.Col ? 4 : 0, 4 * c], 4);
   };
 
+  // sigmoid_xent_rows: row i reads target row ⌊i/s⌋, so pieces start at multiples of s.
+  const sigmoidXentRows = (l: number, t: number, y: number, r: number, c: number, s: number) => {
+    if (!pool || r * c < COSTLY_MIN || r < 2 * s) {
+      k.sigmoid_xent_rows(l, t, y, r, c, s);
+      return;
+    }
+    const chunks = pieces(r, s, threads).map(([u0, u1]) => [l + 4 * u0 * c, t + 4 * (u0 / s) * c, y + 4 * u0, u1 - u0, c, s]);
+    pool.run(jobs.get('sigmoid_xent_rows')!, chunks, -1, [], (a) => k.sigmoid_xent_rows(...a));
+  };
+
   // A matmul is split when it is worth a round trip: by output columns (16-column boundaries), or
   // for A·B and A·Bᵀ with n < m by rows of C (whole rows, each piece ≥ 16 rows so it takes the
   // same kernel path as the full product; each thread then packs only its rows of A).
@@ -167,7 +177,8 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     binary: (op, a, b, y, r, c, bc) => binary(binaryCode(op), p(a), p(b), p(y), r, c, bc),
     reduce_sum: (x, y, r, c, axis) => void k.reduce_sum(p(x), p(y), r, c, axis),
     matmul: (a, b, c, m, kk, n, ta, tb, acc, bias) => matmul(p(a), p(b), p(c), m, kk, n, +ta, +tb, +acc, bias ? p(bias) : 0),
-    sparse_matmul: (a, b, c, m, kk, n, bias) => void k.sparse_matmul(p(a), p(b), p(c), m, kk, n, bias ? p(bias) : 0),
+    // By rows of A and C: a row costs about its non-zeros × n, taken as kk × n / 10 (one-hot rows).
+    sparse_matmul: (a, b, c, m, kk, n, bias) => split('sparse_matmul', [p(a), p(b), p(c), m, kk, n, bias ? p(bias) : 0], m, (10 * PARALLEL_FLOPS) / Math.max(2 * kk * n, 1), 4, [4 * kk, 0, 4 * n], 3),
     im2col: (x, cols, n, h, w, c, kh, kw, s, pad, ho, wo) => void k.im2col(p(x), p(cols), n, h, w, c, kh, kw, s, pad, ho, wo),
     col2im: (cols, x, n, h, w, c, kh, kw, s, pad, ho, wo) => void k.col2im(p(cols), p(x), n, h, w, c, kh, kw, s, pad, ho, wo),
     softmax: (x, y, r, kk) => rowwise('softmax', [p(x), p(y)], r, kk, [kk, kk]),
@@ -177,7 +188,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     logsumexp: (x, y, r, kk) => rowwise('logsumexp', [p(x), p(y)], r, kk, [kk, 1]),
     sigmoid_xent: (l, t, y, n) => elementwise('sigmoid_xent', [p(l), p(t), p(y), n], COSTLY_MIN, 0, 3),
     sigmoid_xent_grad: (l, t, dy, dl, n) => elementwise('sigmoid_xent_grad', [p(l), p(t), p(dy), p(dl), n], COSTLY_MIN, 0, 4),
-    sigmoid_xent_rows: (l, t, y, r, c, s) => void k.sigmoid_xent_rows(p(l), p(t), p(y), r, c, s),
+    sigmoid_xent_rows: (l, t, y, r, c, s) => sigmoidXentRows(p(l), p(t), p(y), r, c, s),
     kl_categorical: (q, pp, y, r, kk) => rowwise('kl_categorical', [p(q), p(pp), p(y)], r, kk, [kk, kk, 1]),
     kl_categorical_grad: (q, pp, dy, dq, dp, r, kk) => rowwise('kl_categorical_grad', [p(q), p(pp), p(dy), p(dq), p(dp)], r, kk, [kk, kk, 1, kk, kk]),
     kl_bernoulli: (a, b, y, n) => elementwise('kl_bernoulli', [p(a), p(b), p(y), n], COSTLY_MIN, 0, 3),
