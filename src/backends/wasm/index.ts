@@ -115,28 +115,30 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
    * Runs kernel `id` on one thread, or, with `units` ≥ `min`, on all of them: chunk [u0, u1) of the
    * units (one per thread, cut at multiples of `grain`) moves argument i by stride[i]·u0 bytes and
    * sets argument `count` to u1 − u0. Chunks are whole rows or elements, so no sum is ever split.
+   * `stride` is a function so that the calls that run on one thread (most, at training sizes) build nothing.
    */
-  const split = (id: KernelId, args: number[], units: number, min: number, grain: number, stride: number[], count: number): void => {
+  const split = (id: KernelId, args: number[], units: number, min: number, grain: number, stride: () => number[], count: number): void => {
     if (!pool || units < min) {
       k[id](...args);
       return;
     }
-    const chunks = pieces(units, grain, threads).map(([u0, u1]) => args.map((a, i) => (i === count ? u1 - u0 : a + (stride[i] ?? 0) * u0)));
+    const st = stride();
+    const chunks = pieces(units, grain, threads).map(([u0, u1]) => args.map((a, i) => (i === count ? u1 - u0 : a + (st[i] ?? 0) * u0)));
     pool.run(jobs.get(id)!, chunks, -1, [], (a) => k[id](...a));
   };
   // Elementwise kernels: arguments [first, first + pointers) are pointers (4 bytes per element), the count follows them.
   const elementwise = (id: KernelId, args: number[], min: number, first: number, pointers: number) =>
-    split(id, args, args[first + pointers], min, 16, [...Array(first).fill(0), ...Array(pointers).fill(4)], first + pointers);
+    split(id, args, args[first + pointers], min, 16, () => [...Array(first).fill(0), ...Array(pointers).fill(4)], first + pointers);
   // Row kernels (x[rows, k] → y[rows, k] or y[rows]): `widths` gives each pointer's floats per row; rows then k follow them.
   const rowwise = (id: KernelId, args: number[], rows: number, kk: number, widths: number[]) =>
-    split(id, [...args, rows, kk], rows, COSTLY_MIN / Math.max(kk, 1), 4, widths.map((w) => w * 4), args.length);
+    split(id, [...args, rows, kk], rows, COSTLY_MIN / Math.max(kk, 1), 4, () => widths.map((w) => w * 4), args.length);
   // Random kernels: a chunk [u0, u1) is the stream's elements from `start` = u0 (a multiple of 16).
   const random = (id: KernelId, ptrs: number[], n: number, k0: number, k1: number) =>
-    split(id, [...ptrs, n, k0 | 0, k1 | 0, 0], n, COSTLY_MIN, 16, [...ptrs.map(() => 4), 0, 0, 0, 1], ptrs.length);
+    split(id, [...ptrs, n, k0 | 0, k1 | 0, 0], n, COSTLY_MIN, 16, () => [...ptrs.map(() => 4), 0, 0, 0, 1], ptrs.length);
   // binary: by elements where b is whole or a scalar (the kernel runs those flat), else by rows.
   const binary = (op: number, a: number, b: number, y: number, r: number, c: number, bc: number) => {
-    if (bc === Bcast.None || bc === Bcast.Scalar) split('binary', [op, a, b, y, r * c, 1, bc], r * c, CHEAP_MIN, 16, [0, 4, bc === Bcast.None ? 4 : 0, 4], 4);
-    else split('binary', [op, a, b, y, r, c, bc], r, CHEAP_MIN / Math.max(c, 1), 1, [0, 4 * c, bc === Bcast.Col ? 4 : 0, 4 * c], 4);
+    if (bc === Bcast.None || bc === Bcast.Scalar) split('binary', [op, a, b, y, r * c, 1, bc], r * c, CHEAP_MIN, 16, () => [0, 4, bc === Bcast.None ? 4 : 0, 4], 4);
+    else split('binary', [op, a, b, y, r, c, bc], r, CHEAP_MIN / Math.max(c, 1), 1, () => [0, 4 * c, bc === Bcast.Col ? 4 : 0, 4 * c], 4);
   };
 
   // sigmoid_xent_rows: row i reads target row ⌊i/s⌋, so pieces start at multiples of s.
@@ -178,7 +180,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     reduce_sum: (x, y, r, c, axis) => void k.reduce_sum(p(x), p(y), r, c, axis),
     matmul: (a, b, c, m, kk, n, ta, tb, acc, bias) => matmul(p(a), p(b), p(c), m, kk, n, +ta, +tb, +acc, bias ? p(bias) : 0),
     // By rows of A and C: a row costs about its non-zeros × n, taken as kk × n / 10 (one-hot rows).
-    sparse_matmul: (a, b, c, m, kk, n, bias) => split('sparse_matmul', [p(a), p(b), p(c), m, kk, n, bias ? p(bias) : 0], m, (10 * PARALLEL_FLOPS) / Math.max(2 * kk * n, 1), 4, [4 * kk, 0, 4 * n], 3),
+    sparse_matmul: (a, b, c, m, kk, n, bias) => split('sparse_matmul', [p(a), p(b), p(c), m, kk, n, bias ? p(bias) : 0], m, (10 * PARALLEL_FLOPS) / Math.max(2 * kk * n, 1), 4, () => [4 * kk, 0, 4 * n], 3),
     im2col: (x, cols, n, h, w, c, kh, kw, s, pad, ho, wo) => void k.im2col(p(x), p(cols), n, h, w, c, kh, kw, s, pad, ho, wo),
     col2im: (cols, x, n, h, w, c, kh, kw, s, pad, ho, wo) => void k.col2im(p(cols), p(x), n, h, w, c, kh, kw, s, pad, ho, wo),
     softmax: (x, y, r, kk) => rowwise('softmax', [p(x), p(y)], r, kk, [kk, kk]),
