@@ -84,7 +84,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
       'speed measures training steps/s of marginalization against Gumbel-Softmax for k classes (Fig. 5a: speed.json, speed.svg); ' +
       'zoo trains every registered estimator on the four Table 1 models under one protocol (zoo.md, zoo.json, one SVG per model)')
     .addArgument(new Argument('<table>', 'which result (speed: Fig. 5a; zoo: every estimator)').choices(['table1', 'table2', 'speed', 'zoo', 'status']))
-    .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), long (table1: days, Adam, 100k steps per cell), paper (table1: about 550k steps per cell)')
+    .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), long (table1: days, Adam, 100k steps per cell; table2: 20k steps, one α per row), paper (table1: about 550k steps per cell)')
       .choices([...new Set([...BUDGET_NAMES, ...TABLE2_BUDGET_NAMES])]).default('standard'))
     .option('--classes <list>', 'speed: class counts k', parseClasses, [5, 10, 100])
     .addOption(cliOption(numberSpec('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', 'number', 0, 86_400), 20, false))

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { reproduceTable2, type Table2Report } from '../../src/reproduce/table2.js';
+import { reproduceTable2, TABLE2_BUDGETS, type Table2Report, table2Runs } from '../../src/reproduce/table2.js';
 import { tempDirs } from '../train/helpers.js';
 
 const tempDir = tempDirs('gumbel-table2-');
@@ -25,3 +25,10 @@ it('--jobs 1 and --jobs 2 give identical tables on the quick budget with labels 
   const run = JSON.parse(await readFile(join(two.dir, 'gumbel_softmax-alpha0.3', 'result.json'), 'utf8'));
   expect(run.config).toMatchObject({ model: { labels: 20, alpha: 0.3 }, optimizer: { lr: 1e-3 } });
 }, 600_000);
+
+it('the long budget trains each row at its own α, 20,000 steps', () => {
+  const runs = table2Runs(TABLE2_BUDGETS.long);
+  expect(runs.map((r) => r.id)).toEqual(['marginalize-alpha0.3', 'gumbel_softmax-alpha0.3', 'st_gumbel_softmax-alpha1']);
+  expect(runs.map((r) => [r.config.model.alpha, r.config.estimator.name, r.config.optimizer.steps])).toEqual([[0.3, 'marginalize', 20_000], [0.3, 'gumbel_softmax', 20_000], [1, 'st_gumbel_softmax', 20_000]]);
+  expect(table2Runs(TABLE2_BUDGETS.long, { alphas: [0.1] }).map((r) => r.id)).toEqual(['marginalize-alpha0.1', 'gumbel_softmax-alpha0.1', 'st_gumbel_softmax-alpha0.1']);
+});
