@@ -104,6 +104,16 @@ export interface Kernels {
   random_gumbel(y: Buf, n: number, k0: number, k1: number): void;
   /** y[i] = log u_i − log(1 − u_i), within ±16.64 (1 − u is exact in f32). */
   random_logistic(y: Buf, n: number, k0: number, k1: number): void;
+  /** Gumbel-Softmax sample, fused: y[r,:] = softmax((logits[r,:] + g[r,:])·invTau) per group of k, g the noise random_gumbel
+   *  draws for y[0..rows·k) with this key, rounded after the add and the scale as add, scale and softmax round them. */
+  gumbel_softmax(logits: Buf, y: Buf, rows: number, k: number, invTau: number, k0: number, k1: number): void;
+  /** dl = invTau·(y ⊙ (dy − Σ_j dy_j·y_j)) per group, given y = gumbel_softmax(...): softmax_grad, then scale by invTau. */
+  gumbel_softmax_grad(y: Buf, dy: Buf, dl: Buf, rows: number, k: number, invTau: number): void;
+  /** Relaxed Bernoulli (BinConcrete) sample, fused: y = σ((logits + L)·invTau), L the noise random_logistic draws with this key,
+   *  rounded after the add and the scale as add, scale and sigmoid round them. */
+  gumbel_sigmoid(logits: Buf, y: Buf, n: number, invTau: number, k0: number, k1: number): void;
+  /** dl = invTau·(dy·y(1 − y)), given y = gumbel_sigmoid(...): unary_grad's sigmoid, then scale by invTau. */
+  gumbel_sigmoid_grad(y: Buf, dy: Buf, dl: Buf, n: number, invTau: number): void;
   /** y[i] = 1 if logits[i] + logistic_i > 0 else 0, i.e. Bernoulli(σ(logits[i])); NaN where logits[i] is NaN. */
   bernoulli_sample(logits: Buf, y: Buf, n: number, k0: number, k1: number): void;
   /** y[r,:] = one_hot(argmax_j x[r,j]); the first index attaining the max wins ties; a group holding a NaN becomes all NaN
@@ -153,6 +163,10 @@ export const KERNELS: Record<KernelId, KernelInfo> = {
   random_gumbel: { differentiable: false, inplace: false },
   random_logistic: { differentiable: false, inplace: false },
   bernoulli_sample: { differentiable: false, inplace: false },
+  gumbel_softmax: { differentiable: true, inplace: false },
+  gumbel_softmax_grad: { differentiable: false, inplace: false },
+  gumbel_sigmoid: { differentiable: true, inplace: false },
+  gumbel_sigmoid_grad: { differentiable: false, inplace: false },
   argmax_onehot: { differentiable: false, inplace: false },
   sgd_momentum: { differentiable: false, inplace: true },
   adam: { differentiable: false, inplace: true },

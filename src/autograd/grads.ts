@@ -161,6 +161,16 @@ export const GRADS: GradTable = {
     return firstOrderOnly('kl_bernoulli', [dy, a, b], [da, db]);
   },
 
+  // y = softmax(invTau·(l + g)): dl = invTau·y ⊙ (dy − Σ dy⊙y) (the softmax rule, then the scale rule)
+  gumbel_softmax: (dy, [l], y, { k, invTau }) => [
+    recording() ? scale(mul(y, sub(dy, groupSum(mul(dy, y), k))), invTau) : kernel(l, (be, dl) => be.gumbel_softmax_grad(y.buf, dy.buf, dl.buf, l.size / k, k, invTau)),
+  ],
+
+  // y = σ(invTau·(l + L)): dl = invTau·dy·y(1 − y)
+  gumbel_sigmoid: (dy, [l], y, { invTau }) => [
+    recording() ? scale(mul(dy, derivative('sigmoid', l, y)!), invTau) : kernel(l, (be, dl) => be.gumbel_sigmoid_grad(y.buf, dy.buf, dl.buf, l.size, invTau)),
+  ],
+
   // d/dl (softplus(l) − t·l) = σ(l) − t;  d/dt = −l
   sigmoid_xent: (dy, [l, t]) => [
     !wantsGrad(l) ? null : recording() ? mul(dy, sub(sigmoid(l), t)) : kernel(l, (be, d) => be.sigmoid_xent_grad(l.buf, t.buf, dy.buf, d.buf, l.size)),

@@ -32,6 +32,8 @@ export interface OpAttrs {
   kl_categorical: { k: number };
   kl_bernoulli: {};
   sigmoid_xent: {};
+  gumbel_softmax: { k: number; invTau: number };
+  gumbel_sigmoid: { invTau: number };
 }
 
 export type OpName = keyof OpAttrs;

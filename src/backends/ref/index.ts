@@ -7,6 +7,10 @@ import { argmax_onehot } from './kernels/argmax_onehot.js';
 import { binary } from './kernels/binary.js';
 import { col2im } from './kernels/col2im.js';
 import { fill } from './kernels/fill.js';
+import { gumbel_sigmoid } from './kernels/gumbel_sigmoid.js';
+import { gumbel_sigmoid_grad } from './kernels/gumbel_sigmoid_grad.js';
+import { gumbel_softmax } from './kernels/gumbel_softmax.js';
+import { gumbel_softmax_grad } from './kernels/gumbel_softmax_grad.js';
 import { im2col } from './kernels/im2col.js';
 import { kl_bernoulli } from './kernels/kl_bernoulli.js';
 import { kl_bernoulli_grad } from './kernels/kl_bernoulli_grad.js';
@@ -66,6 +70,10 @@ const kernels: Kernels = {
   random_gumbel: (y, n, k0, k1) => random_gumbel(d(y), n, k0, k1),
   random_logistic: (y, n, k0, k1) => random_logistic(d(y), n, k0, k1),
   bernoulli_sample: (l, y, n, k0, k1) => bernoulli_sample(d(l), d(y), n, k0, k1),
+  gumbel_softmax: (l, y, r, k, a, k0, k1) => gumbel_softmax(d(l), d(y), r, k, a, k0, k1),
+  gumbel_softmax_grad: (y, dy, dl, r, k, a) => gumbel_softmax_grad(d(y), d(dy), d(dl), r, k, a),
+  gumbel_sigmoid: (l, y, n, a, k0, k1) => gumbel_sigmoid(d(l), d(y), n, a, k0, k1),
+  gumbel_sigmoid_grad: (y, dy, dl, n, a) => gumbel_sigmoid_grad(d(y), d(dy), d(dl), n, a),
   argmax_onehot: (x, y, r, k) => argmax_onehot(d(x), d(y), r, k),
   sgd_momentum: (p, g, v, n, lr, mu) => sgd_momentum(d(p), d(g), d(v), n, lr, mu),
   adam: (p, g, m, v, n, lr, b1, b2, eps, t) => adam(d(p), d(g), d(m), d(v), n, lr, b1, b2, eps, t),

@@ -249,6 +249,20 @@ export const TFJS_KERNELS: Table = {
   random_uniform: ({ set, noise }, y, n, k0, k1) => set(y, noise('uniform', n, k0, k1)),
   random_gumbel: ({ set, noise }, y, n, k0, k1) => set(y, noise('gumbel', n, k0, k1)),
   random_logistic: ({ set, noise }, y, n, k0, k1) => set(y, noise('logistic', n, k0, k1)),
+  // the fused samples: the noise, add, scale and softmax/sigmoid of the unfused entries, as tf ops
+  gumbel_softmax: ({ tf, get, set, noise }, l, y, r, k, a, k0, k1) => {
+    if (r * k === 0) return;
+    set(y, tf.softmax(tf.mul(tf.add(get(l, [r, k]), tf.reshape(noise('gumbel', r * k, k0, k1), [r, k])), a)));
+  },
+  gumbel_softmax_grad: ({ tf, get, set }, y, dy, dl, r, k, a) => {
+    const yv = get(y, [r, k]), dyv = get(dy, [r, k]);
+    set(dl, tf.mul(tf.mul(yv, tf.sub(dyv, sumLast(tf, tf.mul(dyv, yv)))), a));
+  },
+  gumbel_sigmoid: ({ tf, get, set, noise }, l, y, n, a, k0, k1) => set(y, tf.sigmoid(tf.mul(tf.add(get(l, [n]), noise('logistic', n, k0, k1)), a))),
+  gumbel_sigmoid_grad: ({ tf, get, set }, y, dy, dl, n, a) => {
+    const yv = get(y, [n]);
+    set(dl, tf.mul(UNARY_GRAD.sigmoid(tf, yv, yv, get(dy, [n])), a));
+  },
   // [l + L > 0], NaN stays NaN (the f32 sum is rounded exactly as ref rounds it)
   bernoulli_sample: ({ tf, get, set, noise }, l, y, n, k0, k1) => {
     const s = tf.add(get(l, [n]), noise('logistic', n, k0, k1));
