@@ -28,6 +28,7 @@ export { sgd_momentum_f32 } from './kernels/sgd_momentum';
 export { sigmoid_xent_f32 } from './kernels/sigmoid_xent';
 export { sigmoid_xent_grad_f32 } from './kernels/sigmoid_xent_grad';
 export { sigmoid_xent_rows_f32 } from './kernels/sigmoid_xent_rows';
+export { sigmoid_xent_rows_grad_f32 } from './kernels/sigmoid_xent_rows_grad';
 export { softmax_f32 } from './kernels/softmax';
 export { softmax_grad_f32 } from './kernels/softmax_grad';
 export { sparse_matmul_f32 } from './kernels/sparse_matmul';

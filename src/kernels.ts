@@ -88,6 +88,8 @@ export interface Kernels {
   sigmoid_xent(logits: Buf, targets: Buf, y: Buf, n: number): void;
   /** y[i] = Σ_j sigmoid_xent(logits[i,j], targets[⌊i/s⌋,j]): logits [rows, cols], targets [rows/s, cols] (rows a multiple of s), y [rows]. */
   sigmoid_xent_rows(logits: Buf, targets: Buf, y: Buf, rows: number, cols: number, s: number): void;
+  /** dl[i,j] = dy[i]·(σ(l[i,j]) − t[⌊i/s⌋,j]): sigmoid_xent_rows' gradient for the logits (dy [rows]), per element bitwise sigmoid_xent_grad with dy[i]. */
+  sigmoid_xent_rows_grad(logits: Buf, targets: Buf, dy: Buf, dl: Buf, rows: number, cols: number, s: number): void;
   /** dl = dy·(σ(l) − t). (The gradient for t, −dy·l, is composed in autograd.) */
   sigmoid_xent_grad(logits: Buf, targets: Buf, dy: Buf, dl: Buf, n: number): void;
   /** y[r] = KL(q‖p) = Σ_j q_j (log q_j − log p_j) with q = softmax(lq[r,:]), p = softmax(lp[r,:]). */
@@ -154,7 +156,8 @@ export const KERNELS: Record<KernelId, KernelInfo> = {
   logsumexp: { differentiable: true, inplace: false },
   sigmoid_xent: { differentiable: true, inplace: false },
   sigmoid_xent_grad: { differentiable: false, inplace: false },
-  sigmoid_xent_rows: { differentiable: false, inplace: false },
+  sigmoid_xent_rows: { differentiable: true, inplace: false },
+  sigmoid_xent_rows_grad: { differentiable: false, inplace: false },
   kl_categorical: { differentiable: true, inplace: false },
   kl_categorical_grad: { differentiable: false, inplace: false },
   kl_bernoulli: { differentiable: true, inplace: false },

@@ -401,7 +401,8 @@ export function sigmoidCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
 /**
  * Row sums of sigmoidCrossEntropy with each target row shared by `repeat` consecutive logit rows:
  * y[i] = Σ_j softplus(l[i,j]) − t[⌊i/repeat⌋, j]·l[i,j] (logits [R, D], targets [R/repeat, D], y [R]);
- * −y is the Bernoulli log-likelihood of the samples of the importance-sampled evaluation. Not differentiable.
+ * −y is the Bernoulli log-likelihood of a batch (repeat 1, training) or of the samples of the
+ * importance-sampled evaluation. Differentiable in the logits (and in the targets for repeat 1).
  */
 export function sigmoidCrossEntropyRows(logits: Tensor, targets: Tensor, repeat = 1): Tensor {
   const be = backendOf('sigmoidCrossEntropyRows', logits, targets);
@@ -413,6 +414,7 @@ export function sigmoidCrossEntropyRows(logits: Tensor, targets: Tensor, repeat 
   }
   const y = out(be, [rows]);
   be.sigmoid_xent_rows(logits.buf, targets.buf, y.buf, rows, cols, repeat);
+  record('sigmoid_xent_rows', [logits, targets], y, { s: repeat });
   return y;
 }
 

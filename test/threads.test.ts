@@ -60,8 +60,10 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
   }],
   ['sigmoid_xent_rows', (be, out) => {
     const s = 7, rows = 7 * 3001, c = 37, y = out(rows);
-    be.sigmoid_xent_rows(upload(be, fillRandom(rows * c, 24)), upload(be, fillRandom(3001 * c, 25, 0, 1)), y, rows, c, s);
-    return [y];
+    const l = upload(be, fillRandom(rows * c, 24)), t = upload(be, fillRandom(3001 * c, 25, 0, 1)), dl = out(rows * c);
+    be.sigmoid_xent_rows(l, t, y, rows, c, s);
+    be.sigmoid_xent_rows_grad(l, t, upload(be, fillRandom(rows, 29)), dl, rows, c, s);
+    return [y, dl];
   }],
   ['sparse_matmul', (be, out) => {
     const m = 2003, kk = 60, n = 301, a = fillRandom(m * kk, 26).map((v, i) => (i % 10 === 3 ? v : 0)), c = out(m * n);

@@ -27,6 +27,7 @@ import { sgd_momentum } from './kernels/sgd_momentum.js';
 import { sigmoid_xent } from './kernels/sigmoid_xent.js';
 import { sigmoid_xent_grad } from './kernels/sigmoid_xent_grad.js';
 import { sigmoid_xent_rows } from './kernels/sigmoid_xent_rows.js';
+import { sigmoid_xent_rows_grad } from './kernels/sigmoid_xent_rows_grad.js';
 import { softmax } from './kernels/softmax.js';
 import { softmax_grad } from './kernels/softmax_grad.js';
 import { sparse_matmul } from './kernels/sparse_matmul.js';
@@ -62,6 +63,7 @@ const kernels: Kernels = {
   sigmoid_xent: (l, t, y, n) => sigmoid_xent(d(l), d(t), d(y), n),
   sigmoid_xent_grad: (l, t, dy, dl, n) => sigmoid_xent_grad(d(l), d(t), d(dy), d(dl), n),
   sigmoid_xent_rows: (l, t, y, r, c, s) => sigmoid_xent_rows(d(l), d(t), d(y), r, c, s),
+  sigmoid_xent_rows_grad: (l, t, dy, dl, r, c, s) => sigmoid_xent_rows_grad(d(l), d(t), d(dy), d(dl), r, c, s),
   kl_categorical: (q, p, y, r, k) => kl_categorical(d(q), d(p), d(y), r, k),
   kl_categorical_grad: (q, p, dy, dq, dp, r, k) => kl_categorical_grad(d(q), d(p), d(dy), d(dq), d(dp), r, k),
   kl_bernoulli: (a, b, y, n) => kl_bernoulli(d(a), d(b), d(y), n),

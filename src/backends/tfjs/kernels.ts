@@ -228,6 +228,10 @@ export const TFJS_KERNELS: Table = {
     const lv = get(l, [r / s, s, c]);
     set(y, tf.reshape(tf.sum(tf.sub(tf.softplus(lv), tf.mul(get(t, [r / s, 1, c]), lv)), 2), [r]));
   },
+  sigmoid_xent_rows_grad: ({ tf, get, set }, l, t, dy, dl, r, c, s) => {
+    if (r * c === 0) return;
+    set(dl, tf.mul(get(dy, [r / s, s, 1]), tf.sub(tf.sigmoid(get(l, [r / s, s, c])), get(t, [r / s, 1, c]))));
+  },
   sigmoid_xent_grad: ({ tf, get, set }, l, t, dy, dl, n) => set(dl, tf.mul(get(dy, [n]), tf.sub(tf.sigmoid(get(l, [n])), get(t, [n])))),
   kl_categorical: ({ tf, get, set }, lq, lp, y, r, k) => set(y, klParts(tf, get(lq, [r, k]), get(lp, [r, k])).kl),
   kl_categorical_grad: ({ tf, get, set }, lq, lp, dy, dlq, dlp, r, k) => {

@@ -146,14 +146,16 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     else split('binary', [op, a, b, y, r, c, bc], r, CHEAP_MIN / Math.max(c, 1), 1, () => [0, 4 * c, bc === Bcast.Col ? 4 : 0, 4 * c], 4);
   };
 
-  // sigmoid_xent_rows: row i reads target row ⌊i/s⌋, so pieces start at multiples of s.
-  const sigmoidXentRows = (l: number, t: number, y: number, r: number, c: number, s: number) => {
+  // sigmoid_xent_rows(_grad): row i reads target row ⌊i/s⌋, so pieces start at multiples of s.
+  // `rowPtrs` are the row-indexed pointers after l and t, with their floats per row (1 for y and dy, c for dl).
+  const sigmoidXentRows = (id: 'sigmoid_xent_rows' | 'sigmoid_xent_rows_grad', l: number, t: number, rowPtrs: [number, number][], r: number, c: number, s: number) => {
+    const args = [l, t, ...rowPtrs.map(([ptr]) => ptr), r, c, s];
     if (!pool || r * c < COSTLY_MIN || r < 2 * s) {
-      k.sigmoid_xent_rows(l, t, y, r, c, s);
+      k[id](...args);
       return;
     }
-    const chunks = pieces(r, s, threads).map(([u0, u1]) => [l + 4 * u0 * c, t + 4 * (u0 / s) * c, y + 4 * u0, u1 - u0, c, s]);
-    pool.run(jobs.get('sigmoid_xent_rows')!, chunks, -1, [], (a) => k.sigmoid_xent_rows(...a));
+    const chunks = pieces(r, s, threads).map(([u0, u1]) => [l + 4 * u0 * c, t + 4 * (u0 / s) * c, ...rowPtrs.map(([ptr, w]) => ptr + 4 * u0 * w), u1 - u0, c, s]);
+    pool.run(jobs.get(id)!, chunks, -1, [], (a) => k[id](...a));
   };
 
   // A matmul is split when it is worth a round trip: by output columns (16-column boundaries), or
@@ -195,7 +197,8 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     logsumexp: (x, y, r, kk) => rowwise('logsumexp', [p(x), p(y)], r, kk, [kk, 1]),
     sigmoid_xent: (l, t, y, n) => elementwise('sigmoid_xent', [p(l), p(t), p(y), n], COSTLY_MIN, 0, 3),
     sigmoid_xent_grad: (l, t, dy, dl, n) => elementwise('sigmoid_xent_grad', [p(l), p(t), p(dy), p(dl), n], COSTLY_MIN, 0, 4),
-    sigmoid_xent_rows: (l, t, y, r, c, s) => sigmoidXentRows(p(l), p(t), p(y), r, c, s),
+    sigmoid_xent_rows: (l, t, y, r, c, s) => sigmoidXentRows('sigmoid_xent_rows', p(l), p(t), [[p(y), 1]], r, c, s),
+    sigmoid_xent_rows_grad: (l, t, dy, dl, r, c, s) => sigmoidXentRows('sigmoid_xent_rows_grad', p(l), p(t), [[p(dy), 1], [p(dl), c]], r, c, s),
     kl_categorical: (q, pp, y, r, kk) => rowwise('kl_categorical', [p(q), p(pp), p(y)], r, kk, [kk, kk, 1]),
     kl_categorical_grad: (q, pp, dy, dq, dp, r, kk) => rowwise('kl_categorical_grad', [p(q), p(pp), p(dy), p(dq), p(dp)], r, kk, [kk, kk, 1, kk, kk]),
     kl_bernoulli: (a, b, y, n) => elementwise('kl_bernoulli', [p(a), p(b), p(y), n], COSTLY_MIN, 0, 3),
