@@ -88,6 +88,8 @@ export interface Kernels {
   sigmoid_xent(logits: Buf, targets: Buf, y: Buf, n: number): void;
   /** y[i] = Σ_j sigmoid_xent(logits[i,j], targets[⌊i/s⌋,j]): logits [rows, cols], targets [rows/s, cols] (rows a multiple of s), y [rows]. */
   sigmoid_xent_rows(logits: Buf, targets: Buf, y: Buf, rows: number, cols: number, s: number): void;
+  /** dl[i,j] = dy[i]·(σ(l[i,j]) − t[⌊i/s⌋,j]): sigmoid_xent_rows' gradient for the logits (dy [rows]), per element bitwise sigmoid_xent_grad with dy[i]. */
+  sigmoid_xent_rows_grad(logits: Buf, targets: Buf, dy: Buf, dl: Buf, rows: number, cols: number, s: number): void;
   /** dl = dy·(σ(l) − t). (The gradient for t, −dy·l, is composed in autograd.) */
   sigmoid_xent_grad(logits: Buf, targets: Buf, dy: Buf, dl: Buf, n: number): void;
   /** y[r] = KL(q‖p) = Σ_j q_j (log q_j − log p_j) with q = softmax(lq[r,:]), p = softmax(lp[r,:]). */
@@ -104,6 +106,16 @@ export interface Kernels {
   random_gumbel(y: Buf, n: number, k0: number, k1: number): void;
   /** y[i] = log u_i − log(1 − u_i), within ±16.64 (1 − u is exact in f32). */
   random_logistic(y: Buf, n: number, k0: number, k1: number): void;
+  /** Gumbel-Softmax sample, fused: y[r,:] = softmax((logits[r,:] + g[r,:])·invTau) per group of k, g the noise random_gumbel
+   *  draws for y[0..rows·k) with this key, rounded after the add and the scale as add, scale and softmax round them. */
+  gumbel_softmax(logits: Buf, y: Buf, rows: number, k: number, invTau: number, k0: number, k1: number): void;
+  /** dl = invTau·(y ⊙ (dy − Σ_j dy_j·y_j)) per group, given y = gumbel_softmax(...): softmax_grad, then scale by invTau. */
+  gumbel_softmax_grad(y: Buf, dy: Buf, dl: Buf, rows: number, k: number, invTau: number): void;
+  /** Relaxed Bernoulli (BinConcrete) sample, fused: y = σ((logits + L)·invTau), L the noise random_logistic draws with this key,
+   *  rounded after the add and the scale as add, scale and sigmoid round them. */
+  gumbel_sigmoid(logits: Buf, y: Buf, n: number, invTau: number, k0: number, k1: number): void;
+  /** dl = invTau·(dy·y(1 − y)), given y = gumbel_sigmoid(...): unary_grad's sigmoid, then scale by invTau. */
+  gumbel_sigmoid_grad(y: Buf, dy: Buf, dl: Buf, n: number, invTau: number): void;
   /** y[i] = 1 if logits[i] + logistic_i > 0 else 0, i.e. Bernoulli(σ(logits[i])); NaN where logits[i] is NaN. */
   bernoulli_sample(logits: Buf, y: Buf, n: number, k0: number, k1: number): void;
   /** y[r,:] = one_hot(argmax_j x[r,j]); the first index attaining the max wins ties; a group holding a NaN becomes all NaN
@@ -144,7 +156,8 @@ export const KERNELS: Record<KernelId, KernelInfo> = {
   logsumexp: { differentiable: true, inplace: false },
   sigmoid_xent: { differentiable: true, inplace: false },
   sigmoid_xent_grad: { differentiable: false, inplace: false },
-  sigmoid_xent_rows: { differentiable: false, inplace: false },
+  sigmoid_xent_rows: { differentiable: true, inplace: false },
+  sigmoid_xent_rows_grad: { differentiable: false, inplace: false },
   kl_categorical: { differentiable: true, inplace: false },
   kl_categorical_grad: { differentiable: false, inplace: false },
   kl_bernoulli: { differentiable: true, inplace: false },
@@ -153,6 +166,10 @@ export const KERNELS: Record<KernelId, KernelInfo> = {
   random_gumbel: { differentiable: false, inplace: false },
   random_logistic: { differentiable: false, inplace: false },
   bernoulli_sample: { differentiable: false, inplace: false },
+  gumbel_softmax: { differentiable: true, inplace: false },
+  gumbel_softmax_grad: { differentiable: false, inplace: false },
+  gumbel_sigmoid: { differentiable: true, inplace: false },
+  gumbel_sigmoid_grad: { differentiable: false, inplace: false },
   argmax_onehot: { differentiable: false, inplace: false },
   sgd_momentum: { differentiable: false, inplace: true },
   adam: { differentiable: false, inplace: true },

@@ -401,7 +401,8 @@ export function sigmoidCrossEntropy(logits: Tensor, targets: Tensor): Tensor {
 /**
  * Row sums of sigmoidCrossEntropy with each target row shared by `repeat` consecutive logit rows:
  * y[i] = Σ_j softplus(l[i,j]) − t[⌊i/repeat⌋, j]·l[i,j] (logits [R, D], targets [R/repeat, D], y [R]);
- * −y is the Bernoulli log-likelihood of the samples of the importance-sampled evaluation. Not differentiable.
+ * −y is the Bernoulli log-likelihood of a batch (repeat 1, training) or of the samples of the
+ * importance-sampled evaluation. Differentiable in the logits (and in the targets for repeat 1).
  */
 export function sigmoidCrossEntropyRows(logits: Tensor, targets: Tensor, repeat = 1): Tensor {
   const be = backendOf('sigmoidCrossEntropyRows', logits, targets);
@@ -413,6 +414,7 @@ export function sigmoidCrossEntropyRows(logits: Tensor, targets: Tensor, repeat 
   }
   const y = out(be, [rows]);
   be.sigmoid_xent_rows(logits.buf, targets.buf, y.buf, rows, cols, repeat);
+  record('sigmoid_xent_rows', [logits, targets], y, { s: repeat });
   return y;
 }
 
@@ -429,7 +431,7 @@ export function argmaxOneHot(x: Tensor, k = x.shape[x.rank - 1]): Tensor {
 
 function randomOp(where: string, shape: Shape, key: Key, backend: Backend | undefined, run: (be: Backend, y: Tensor) => void): Tensor {
   checkShape(where, shape);
-  if (!Array.isArray(key) || key.length !== 2) throw new ArgumentError(`${where}: key must be a Key ([u32, u32]) from key(seed) or split(), found ${JSON.stringify(key)}`);
+  checkKey(where, key);
   const be = backend ?? getBackend();
   const y = out(be, shape);
   run(be, y);
@@ -445,6 +447,37 @@ export const gumbel = (key: Key, shape: Shape, backend?: Backend) =>
 /** Logistic(0, 1) noise, finite for every random word. */
 export const logistic = (key: Key, shape: Shape, backend?: Backend) =>
   randomOp('logistic', shape, key, backend, (be, y) => be.random_logistic(y.buf, y.size, key[0], key[1]));
+
+/** The key, checked as the random ops check it. */
+function checkKey(where: string, key: Key): void {
+  if (!Array.isArray(key) || key.length !== 2) throw new ArgumentError(`${where}: key must be a Key ([u32, u32]) from key(seed) or split(), found ${JSON.stringify(key)}`);
+}
+
+/**
+ * The Gumbel-Softmax sample softmax((logits + g)/τ) over groups of k in one kernel, g = gumbel(key, logits.shape):
+ * bitwise softmax(scale(add(logits, gumbel(key, …)), 1/τ), k). Differentiable in the logits (τ a number).
+ */
+export function gumbelSoftmax(logits: Tensor, key: Key, tau: number, k = logits.shape[logits.rank - 1]): Tensor {
+  const be = backendOf('gumbelSoftmax', logits);
+  const rows = groups('gumbelSoftmax', logits, k);
+  checkKey('gumbelSoftmax', key);
+  checkNumber('gumbelSoftmax', 'tau', tau, { positive: true });
+  const y = out(be, logits.shape), invTau = 1 / tau;
+  be.gumbel_softmax(logits.buf, y.buf, rows, k, invTau, key[0], key[1]);
+  record('gumbel_softmax', [logits], y, { k, invTau });
+  return y;
+}
+
+/** The relaxed Bernoulli sample σ((logits + L)/τ) in one kernel, L = logistic(key, logits.shape): bitwise sigmoid(scale(add(logits, L), 1/τ)). */
+export function gumbelSigmoid(logits: Tensor, key: Key, tau: number): Tensor {
+  const be = backendOf('gumbelSigmoid', logits);
+  checkKey('gumbelSigmoid', key);
+  checkNumber('gumbelSigmoid', 'tau', tau, { positive: true });
+  const y = out(be, logits.shape), invTau = 1 / tau;
+  be.gumbel_sigmoid(logits.buf, y.buf, y.size, invTau, key[0], key[1]);
+  record('gumbel_sigmoid', [logits], y, { invTau });
+  return y;
+}
 
 /** z ~ Bernoulli(σ(logits)) as 0/1, via z = [logits + L > 0]. Not differentiable. */
 export function bernoulliSample(logits: Tensor, key: Key): Tensor {

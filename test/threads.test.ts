@@ -44,6 +44,14 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
     be.argmax_onehot(x, a, R, k);
     return [y, dx, l, a];
   }])),
+  ...[1, 3, 10].map((k): [string, (be: Backend, out: (n: number) => Buf) => Buf[]] => [`gumbel_softmax and gumbel_sigmoid k=${k}`, (be, out) => {
+    const l = upload(be, fillRandom(R * k, 26)), y = out(R * k), dl = out(R * k), s = out(R * k), ds = out(R * k);
+    be.gumbel_softmax(l, y, R, k, 1.7, 5, -9);
+    be.gumbel_softmax_grad(y, upload(be, fillRandom(R * k, 27)), dl, R, k, 1.7);
+    be.gumbel_sigmoid(l, s, R * k, 0.6, 11, 4);
+    be.gumbel_sigmoid_grad(s, upload(be, fillRandom(R * k, 28)), ds, R * k, 0.6);
+    return [y, dl, s, ds];
+  }]),
   ['sigmoid_xent', (be, out) => {
     const l = upload(be, fillRandom(N, 8)), t = upload(be, fillRandom(N, 9, 0, 1)), y = out(N), dl = out(N);
     be.sigmoid_xent(l, t, y, N);
@@ -52,8 +60,10 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
   }],
   ['sigmoid_xent_rows', (be, out) => {
     const s = 7, rows = 7 * 3001, c = 37, y = out(rows);
-    be.sigmoid_xent_rows(upload(be, fillRandom(rows * c, 24)), upload(be, fillRandom(3001 * c, 25, 0, 1)), y, rows, c, s);
-    return [y];
+    const l = upload(be, fillRandom(rows * c, 24)), t = upload(be, fillRandom(3001 * c, 25, 0, 1)), dl = out(rows * c);
+    be.sigmoid_xent_rows(l, t, y, rows, c, s);
+    be.sigmoid_xent_rows_grad(l, t, upload(be, fillRandom(rows, 29)), dl, rows, c, s);
+    return [y, dl];
   }],
   ['sparse_matmul', (be, out) => {
     const m = 2003, kk = 60, n = 301, a = fillRandom(m * kk, 26).map((v, i) => (i % 10 === 3 ? v : 0)), c = out(m * n);

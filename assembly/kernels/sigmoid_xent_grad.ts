@@ -5,7 +5,7 @@ import { loadPartial, sigmoidf4, storePartial } from '../simd';
 import { sigmoidf } from './unary';
 
 // @ts-ignore: decorator
-@inline function grad4(l: v128, t: v128, dy: v128): v128 {
+@inline export function grad4(l: v128, t: v128, dy: v128): v128 {
   return f32x4.mul(dy, f32x4.sub(sigmoidf4(l), t));
 }
 

@@ -1,6 +1,7 @@
 // sigmoid_xent_rows in M elements/s at the evaluation's shape: 1000 sample rows of 784 logits, each
 // data row shared by 250 of them; against the unfused sigmoid_xent + reduce_sum (relaxed build) on
-// the same logits with the data rows repeated. ref and the wasm builds.
+// the same logits with the data rows repeated; the training shape [100, 784] forward and gradient
+// (sigmoid_xent_rows_grad; its unfused twin sigmoid_xent_grad leaves out the fill + add that broadcast dy). ref and the wasm builds.
 // `npm run bench -- kernels sigmoid_xent_rows [--json]`
 import { type BenchContext, type Row, measure } from '../harness.js';
 import { backendCase, backendCases, data, impls_ } from './support.js';
@@ -17,5 +18,16 @@ export async function run(_ctx: BenchContext): Promise<Row[]> {
     be.sigmoid_xent(bl, bt, bx, n);
     be.reduce_sum(bx, by, rows, cols, 1);
   }));
-  return measure('sigmoid_xent_rows', `${rows}×${cols} s=${s}`, 'M elem/s', cases);
+  const out = await measure('sigmoid_xent_rows', `${rows}×${cols} s=${s}`, 'M elem/s', cases);
+  // The training step's reconstruction term: [100, 784], s = 1, forward and gradient, against the unfused calls.
+  const tr = 100, tn = tr * cols, tl = l.subarray(0, tn), tt = tRep.subarray(0, tn), dy = data(tr, 3), dyRep = new Float32Array(tn);
+  for (let i = 0; i < tr; i++) dyRep.fill(dy[i], i * cols, (i + 1) * cols);
+  const fwd = backendCases(im, [tl, tt], [tr], tn, (b, [bl, bt], [by]) => b.sigmoid_xent_rows(bl, bt, by, tr, cols, 1));
+  fwd.push(backendCase('unfused-relaxed', be, [tl, tt], [tn, tr], tn, ([bl, bt], [bx, by]) => {
+    be.sigmoid_xent(bl, bt, bx, tn);
+    be.reduce_sum(bx, by, tr, cols, 1);
+  }));
+  const bwd = backendCases(im, [tl, tt, dy], [tn], tn, (b, [bl, bt, bg], [bd]) => b.sigmoid_xent_rows_grad(bl, bt, bg, bd, tr, cols, 1));
+  bwd.push(backendCase('unfused-relaxed', be, [tl, tt, dyRep], [tn], tn, ([bl, bt, bg], [bd]) => be.sigmoid_xent_grad(bl, bt, bg, bd, tn)));
+  return [...out, ...(await measure('sigmoid_xent_rows', `${tr}×${cols} s=1`, 'M elem/s', fwd)), ...(await measure('sigmoid_xent_rows_grad', `${tr}×${cols} s=1`, 'M elem/s', bwd))];
 }

@@ -161,6 +161,26 @@ export const GRADS: GradTable = {
     return firstOrderOnly('kl_bernoulli', [dy, a, b], [da, db]);
   },
 
+  // y[i] = Σ_j softplus(l[i,j]) − t[⌊i/s⌋,j]·l[i,j]: dl[i,j] = dy[i]·(σ(l[i,j]) − t[⌊i/s⌋,j]); dt = −dy·l (s = 1 only)
+  sigmoid_xent_rows: (dy, [l, t], _y, { s }) => {
+    const [rows, cols] = l.shape, dyc = reshape(dy, [rows, 1]);
+    if (wantsGrad(t) && s !== 1) throw new GumbelError(`grad: sigmoidCrossEntropyRows has no gradient for targets shared by repeat = ${s} rows (only for repeat 1)`);
+    const dt = wantsGrad(t) ? neg(mul(l, dyc)) : null;
+    if (!wantsGrad(l)) return [null, dt];
+    if (recording() && s === 1) return [mul(sub(sigmoid(l), t), dyc), dt];
+    return firstOrderOnly('sigmoid_xent_rows', [dy, l, t], [kernel(l, (be, d) => be.sigmoid_xent_rows_grad(l.buf, t.buf, dy.buf, d.buf, rows, cols, s)), dt]);
+  },
+
+  // y = softmax(invTau·(l + g)): dl = invTau·y ⊙ (dy − Σ dy⊙y) (the softmax rule, then the scale rule)
+  gumbel_softmax: (dy, [l], y, { k, invTau }) => [
+    recording() ? scale(mul(y, sub(dy, groupSum(mul(dy, y), k))), invTau) : kernel(l, (be, dl) => be.gumbel_softmax_grad(y.buf, dy.buf, dl.buf, l.size / k, k, invTau)),
+  ],
+
+  // y = σ(invTau·(l + L)): dl = invTau·dy·y(1 − y)
+  gumbel_sigmoid: (dy, [l], y, { invTau }) => [
+    recording() ? scale(mul(dy, derivative('sigmoid', l, y)!), invTau) : kernel(l, (be, dl) => be.gumbel_sigmoid_grad(y.buf, dy.buf, dl.buf, l.size, invTau)),
+  ],
+
   // d/dl (softplus(l) − t·l) = σ(l) − t;  d/dt = −l
   sigmoid_xent: (dy, [l, t]) => [
     !wantsGrad(l) ? null : recording() ? mul(dy, sub(sigmoid(l), t)) : kernel(l, (be, d) => be.sigmoid_xent_grad(l.buf, t.buf, dy.buf, d.buf, l.size)),

@@ -32,6 +32,9 @@ export interface OpAttrs {
   kl_categorical: { k: number };
   kl_bernoulli: {};
   sigmoid_xent: {};
+  sigmoid_xent_rows: { s: number };
+  gumbel_softmax: { k: number; invTau: number };
+  gumbel_sigmoid: { invTau: number };
 }
 
 export type OpName = keyof OpAttrs;

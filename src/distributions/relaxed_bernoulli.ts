@@ -5,7 +5,7 @@
 // and log p(y) = log p(logit y) − log y − log(1 − y) on (0, 1). The hard sample of the same key is
 // [ℓ + L > 0] ~ Bernoulli(σ(ℓ)). τ is a number or one value per row in TAU_RANGE (common.ts), else
 // ArgumentError; a NaN logit samples NaN.
-import { add, bernoulliSample, log, logistic, scale, sigmoid, softplus, sub } from '../ops.js';
+import { add, bernoulliSample, gumbelSigmoid, log, logistic, scale, sigmoid, softplus, sub } from '../ops.js';
 import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import { Tau, type Temperature, perExample } from './common.js';
@@ -29,8 +29,10 @@ export class RelaxedBernoulli {
     return this.tau.divide(add(this.logits, logistic(key, this.logits.shape, this.logits.backend)));
   }
 
-  /** y = σ((ℓ + L)/τ) ∈ (0, 1). */
+  /** y = σ((ℓ + L)/τ) ∈ (0, 1); one fused kernel when τ is a number (bitwise the same as sigmoid(sampleLogit)). */
   sample(key: Key): Tensor {
+    const tau = this.tau.value;
+    if (typeof tau === 'number') return gumbelSigmoid(this.logits, key, tau);
     return sigmoid(this.sampleLogit(key));
   }
 

@@ -7,7 +7,7 @@
 // log p(y) = log p_Exp(log y) − Σ_j log y_j. The hard sample of the same key is one_hot(argmax(ℓ + g)).
 // τ ∈ TAU_RANGE (common.ts); a NaN logit makes its variable NaN in the soft and the hard sample.
 import { ShapeError, checkNumber, fmtShape } from '../errors.js';
-import { add, argmaxOneHot, gumbel, log, logSoftmax, logsumexp, scale, softmax, sub } from '../ops.js';
+import { add, argmaxOneHot, gumbel, gumbelSoftmax, log, logSoftmax, logsumexp, scale, softmax, sub } from '../ops.js';
 import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import { Tau, type Temperature, logGammaInt, perExample, sumGroups } from './common.js';
@@ -33,8 +33,11 @@ export class RelaxedOneHotCategorical {
     return logSoftmax(this.tau.divide(this.perturbed(key)), this.k);
   }
 
-  /** y = softmax((ℓ + g)/τ) on the simplex (entries may underflow to 0 at small τ; see sampleLog). */
+  /** y = softmax((ℓ + g)/τ) on the simplex (entries may underflow to 0 at small τ; see sampleLog). One fused
+   *  kernel when τ is a number (bitwise the same as the ops below). */
   sample(key: Key): Tensor {
+    const tau = this.tau.value;
+    if (typeof tau === 'number') return gumbelSoftmax(this.logits, key, tau, this.k);
     return softmax(this.tau.divide(this.perturbed(key)), this.k);
   }
 

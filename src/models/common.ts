@@ -6,7 +6,7 @@ import { noGrad } from '../autograd/tape.js';
 import { step } from '../engine.js';
 import { ArgumentError, ShapeError, checkNumber } from '../errors.js';
 import type { LatentSpec, Pass } from '../estimators/estimator.js';
-import { neg, sigmoidCrossEntropy, sum, tensor } from '../ops.js';
+import { neg, sigmoidCrossEntropy, sigmoidCrossEntropyRows, sum, tensor } from '../ops.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Params } from '../nn/params.js';
 import type { Tensor } from '../tensor.js';
@@ -42,6 +42,13 @@ export function latentLayer(size: LatentSize): { spec: LatentSpec; width: number
 export function bernoulliLogLik(logits: Tensor, x: Tensor): Tensor {
   return neg(sum(sigmoidCrossEntropy(logits, x), -1));
 }
+
+/**
+ * −Σ_j log p(x_j | logits_j) for Bernoulli pixels, [B, D] → [B], in one kernel each way (sigmoid_xent_rows
+ * and its gradient; the training step's reconstruction term). The gradient is bitwise that of
+ * −bernoulliLogLik; the value differs in rounding (the SIMD row sum adds log1p terms as logs of products).
+ */
+export const bernoulliNll = (logits: Tensor, x: Tensor): Tensor => sigmoidCrossEntropyRows(logits, x);
 
 /**
  * Logit of the mean of columns [from, to) over data rows [n, dim], clamped to [eps, 1−eps]: the

@@ -3,6 +3,7 @@ import { describe, it } from 'vitest';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import { GRADS } from '../../src/autograd/grads.js';
 import * as ops from '../../src/ops.js';
+import { key } from '../../src/random/key.js';
 import { expect } from 'vitest';
 import { fillRandom } from '../harness/check_kernel.js';
 import { gradcheck } from '../harness/gradcheck.js';
@@ -13,7 +14,7 @@ const r = (shape: number[], seed: number, lo = -2, hi = 2) => ({ shape, data: fi
 describe('gradient rules (f64 finite differences on ref)', () => {
   it('covers every rule in the table', () => {
     expect(Object.keys(GRADS).sort()).toEqual(
-      ['binary', 'conv2d', 'conv2d_transpose', 'kl_bernoulli', 'kl_categorical', 'linear', 'log_softmax', 'logsumexp', 'matmul', 'reshape', 'scale', 'sigmoid_xent', 'softmax', 'sum', 'unary'].sort(),
+      ['binary', 'conv2d', 'conv2d_transpose', 'gumbel_sigmoid', 'gumbel_softmax', 'kl_bernoulli', 'kl_categorical', 'linear', 'log_softmax', 'logsumexp', 'matmul', 'reshape', 'scale', 'sigmoid_xent', 'sigmoid_xent_rows', 'softmax', 'sum', 'unary'].sort(),
     );
   });
 
@@ -66,6 +67,10 @@ describe('gradient rules (f64 finite differences on ref)', () => {
     gradcheck(be, (x, w) => ops.conv2d_transpose(x, w, null, { stride: 2, pad: 2, outH: 4, outW: 5 }), [r([1, 2, 3, 2], 54), r([2, 5, 4, 3], 55)]);
   });
 
+  it('the fused relaxed samples gumbelSoftmax and gumbelSigmoid (fixed noise of one key)', () => {
+    gradcheck(be, (x) => ops.gumbelSoftmax(x, key(5), 0.7, 3), [r([2, 6], 26)]);
+    gradcheck(be, (x) => ops.gumbelSigmoid(x, key(6), 1.3), [r([3, 5], 27)]);
+  });
   it('softmax, logSoftmax, logsumexp over groups', () => {
     gradcheck(be, (x) => ops.softmax(x, 3), [r([2, 6], 25)]);
     gradcheck(be, (x) => ops.logSoftmax(x, 3), [r([2, 6], 26)]);
@@ -77,6 +82,11 @@ describe('gradient rules (f64 finite differences on ref)', () => {
     gradcheck(be, ops.klBernoulli, [r([5], 30), r([5], 31)]);
   });
 
+  it('sigmoidCrossEntropyRows: logits and targets (repeat 1), logits (repeat 3)', () => {
+    gradcheck(be, (l, t) => ops.sigmoidCrossEntropyRows(l, t), [r([3, 5], 34, -4, 4), r([3, 5], 35, 0, 1)]);
+    const t = ops.tensor(fillRandom(10, 36, 0, 1), [2, 5], { backend: be });
+    gradcheck(be, (l) => ops.sigmoidCrossEntropyRows(l, t, 3), [r([6, 5], 37, -4, 4)]);
+  });
   it('sigmoidCrossEntropy, logits and targets', () => {
     gradcheck(be, ops.sigmoidCrossEntropy, [r([6], 32, -4, 4), r([6], 33, 0, 1)]);
   });

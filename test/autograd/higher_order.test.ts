@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { grad } from '../../src/autograd/tape.js';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import * as ops from '../../src/ops.js';
+import { key } from '../../src/random/key.js';
 import type { Tensor } from '../../src/tensor.js';
 import { fillRandom } from '../harness/check_kernel.js';
 
@@ -77,6 +78,11 @@ describe('second derivatives (createGraph) against finite differences', () => {
   });
   it('sigmoid cross-entropy in logits and targets', () => {
     hesscheck((l, t) => ops.sigmoidCrossEntropy(ops.tanh(l), t), [r([2, 3], 27), r([2, 3], 28, 0, 1)]);
+    hesscheck((l, t) => ops.sigmoidCrossEntropyRows(ops.tanh(l), t), [r([2, 3], 30), r([2, 3], 31, 0, 1)]);
+  });
+  it('the fused relaxed samples gumbelSoftmax and gumbelSigmoid', () => {
+    hesscheck((x) => ops.square(ops.gumbelSoftmax(x, key(2), 0.8, 3)), [r([2, 6], 32)]);
+    hesscheck((x) => ops.square(ops.gumbelSigmoid(x, key(3), 0.8)), [r([2, 3], 33)]);
   });
 
   it('the createGraph gradient has the values of the ordinary one', () => {

@@ -1,8 +1,12 @@
 // Shared pieces of the transcendental kernel tests (unary, softmax family, KLs, cross-entropy):
 // run one kernel on a wasm build and on `ref` with the same inputs, and compare every output.
+import { expect } from 'vitest';
+import { grad } from '../../src/autograd/tape.js';
 import type { Backend } from '../../src/backend.js';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import type { Buf } from '../../src/kernels.js';
+import { mul, sum } from '../../src/ops.js';
+import type { Tensor } from '../../src/tensor.js';
 import { type Tol, expectClose, fillRandom, upload } from '../harness/check_kernel.js';
 
 /** One f32 ulp at 1 (2⁻²³): relative tolerances are written as multiples of it. */
@@ -43,16 +47,38 @@ export function compareWithRef(
   call: (b: Backend, ins: Buf[], outs: Buf[]) => void,
   tol: Tol | ((i: number) => Tol),
 ): void {
-  const run = (b: Backend) => {
-    const ins = inputs.map((a) => upload(b, a));
-    const os = outs.map((n) => b.alloc(n, false));
-    call(b, ins, os);
-    const res = os.map((o) => (o.size ? b.read(o) : new Float32Array(0)));
-    b.resetScratch();
-    return res;
-  };
+  const run = (b: Backend) => runKernel(b, inputs, outs, call);
   const got = run(be), want = run(ref);
   for (let i = 0; i < outs.length; i++) expectClose(`${label} out${i}`, got[i], want[i], widen(be, typeof tol === 'function' ? tol(i) : tol, Math.max(maxAbs(want[i]), maxAbs(...inputs))));
+}
+
+/** Uploads the inputs, runs `call` with fresh outputs of sizes `outs`, and returns what they hold. */
+export function runKernel(b: Backend, inputs: Float32Array[], outs: number[], call: (b: Backend, ins: Buf[], outs: Buf[]) => void): ArrayLike<number>[] {
+  const ins = inputs.map((a) => upload(b, a));
+  const os = outs.map((n) => b.alloc(n, false));
+  call(b, ins, os);
+  const res = os.map((o) => (o.size ? b.read(o) : new Float32Array(0)));
+  b.resetScratch();
+  return res;
+}
+
+/** Bitwise on ref and wasm (a NaN matches any NaN: wasm leaves a NaN's sign and payload open); the tfjs adapter within its declared precision. */
+export function expectSameBits(label: string, be: Backend, got: ArrayLike<number>, want: ArrayLike<number>): void {
+  if (be.name.startsWith('tfjs')) return expectClose(label, got, want, { atol: be.floatPrecision, rtol: be.floatPrecision });
+  const g = Float32Array.from(got), w = Float32Array.from(want);
+  const bad = g.findIndex((v, i) => !Object.is(v, w[i]) && !(Number.isNaN(v) && Number.isNaN(w[i])));
+  expect(bad < 0 ? '' : `at ${bad}: ${g[bad]} vs ${w[bad]}`, label).toBe('');
+}
+
+/** A fused op and the unfused ops it replaces give the same bits forward, and for grad(Σ w ⊙ y) w.r.t. x with either rule (kernel, recorded). */
+export function expectFusedOpBitwise(x: Tensor, w: Tensor, fused: () => Tensor, unfused: () => Tensor): void {
+  const bits = (t: Tensor) => Buffer.from(Float32Array.from(t.data()).buffer);
+  expect(bits(fused()).equals(bits(unfused())), 'forward').toBe(true);
+  for (const createGraph of [false, true]) {
+    const [g1] = grad(sum(mul(fused(), w)), [x], undefined, { createGraph });
+    const [g2] = grad(sum(mul(unfused(), w)), [x], undefined, { createGraph });
+    expect(bits(g1!).equals(bits(g2!)), `gradient, createGraph ${createGraph}`).toBe(true);
+  }
 }
 
 /**

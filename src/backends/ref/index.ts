@@ -7,6 +7,10 @@ import { argmax_onehot } from './kernels/argmax_onehot.js';
 import { binary } from './kernels/binary.js';
 import { col2im } from './kernels/col2im.js';
 import { fill } from './kernels/fill.js';
+import { gumbel_sigmoid } from './kernels/gumbel_sigmoid.js';
+import { gumbel_sigmoid_grad } from './kernels/gumbel_sigmoid_grad.js';
+import { gumbel_softmax } from './kernels/gumbel_softmax.js';
+import { gumbel_softmax_grad } from './kernels/gumbel_softmax_grad.js';
 import { im2col } from './kernels/im2col.js';
 import { kl_bernoulli } from './kernels/kl_bernoulli.js';
 import { kl_bernoulli_grad } from './kernels/kl_bernoulli_grad.js';
@@ -23,6 +27,7 @@ import { sgd_momentum } from './kernels/sgd_momentum.js';
 import { sigmoid_xent } from './kernels/sigmoid_xent.js';
 import { sigmoid_xent_grad } from './kernels/sigmoid_xent_grad.js';
 import { sigmoid_xent_rows } from './kernels/sigmoid_xent_rows.js';
+import { sigmoid_xent_rows_grad } from './kernels/sigmoid_xent_rows_grad.js';
 import { softmax } from './kernels/softmax.js';
 import { softmax_grad } from './kernels/softmax_grad.js';
 import { sparse_matmul } from './kernels/sparse_matmul.js';
@@ -58,6 +63,7 @@ const kernels: Kernels = {
   sigmoid_xent: (l, t, y, n) => sigmoid_xent(d(l), d(t), d(y), n),
   sigmoid_xent_grad: (l, t, dy, dl, n) => sigmoid_xent_grad(d(l), d(t), d(dy), d(dl), n),
   sigmoid_xent_rows: (l, t, y, r, c, s) => sigmoid_xent_rows(d(l), d(t), d(y), r, c, s),
+  sigmoid_xent_rows_grad: (l, t, dy, dl, r, c, s) => sigmoid_xent_rows_grad(d(l), d(t), d(dy), d(dl), r, c, s),
   kl_categorical: (q, p, y, r, k) => kl_categorical(d(q), d(p), d(y), r, k),
   kl_categorical_grad: (q, p, dy, dq, dp, r, k) => kl_categorical_grad(d(q), d(p), d(dy), d(dq), d(dp), r, k),
   kl_bernoulli: (a, b, y, n) => kl_bernoulli(d(a), d(b), d(y), n),
@@ -66,6 +72,10 @@ const kernels: Kernels = {
   random_gumbel: (y, n, k0, k1) => random_gumbel(d(y), n, k0, k1),
   random_logistic: (y, n, k0, k1) => random_logistic(d(y), n, k0, k1),
   bernoulli_sample: (l, y, n, k0, k1) => bernoulli_sample(d(l), d(y), n, k0, k1),
+  gumbel_softmax: (l, y, r, k, a, k0, k1) => gumbel_softmax(d(l), d(y), r, k, a, k0, k1),
+  gumbel_softmax_grad: (y, dy, dl, r, k, a) => gumbel_softmax_grad(d(y), d(dy), d(dl), r, k, a),
+  gumbel_sigmoid: (l, y, n, a, k0, k1) => gumbel_sigmoid(d(l), d(y), n, a, k0, k1),
+  gumbel_sigmoid_grad: (y, dy, dl, n, a) => gumbel_sigmoid_grad(d(y), d(dy), d(dl), n, a),
   argmax_onehot: (x, y, r, k) => argmax_onehot(d(x), d(y), r, k),
   sgd_momentum: (p, g, v, n, lr, mu) => sgd_momentum(d(p), d(g), d(v), n, lr, mu),
   adam: (p, g, m, v, n, lr, b1, b2, eps, t) => adam(d(p), d(g), d(m), d(v), n, lr, b1, b2, eps, t),

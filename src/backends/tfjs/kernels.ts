@@ -228,6 +228,10 @@ export const TFJS_KERNELS: Table = {
     const lv = get(l, [r / s, s, c]);
     set(y, tf.reshape(tf.sum(tf.sub(tf.softplus(lv), tf.mul(get(t, [r / s, 1, c]), lv)), 2), [r]));
   },
+  sigmoid_xent_rows_grad: ({ tf, get, set }, l, t, dy, dl, r, c, s) => {
+    if (r * c === 0) return;
+    set(dl, tf.mul(get(dy, [r / s, s, 1]), tf.sub(tf.sigmoid(get(l, [r / s, s, c])), get(t, [r / s, 1, c]))));
+  },
   sigmoid_xent_grad: ({ tf, get, set }, l, t, dy, dl, n) => set(dl, tf.mul(get(dy, [n]), tf.sub(tf.sigmoid(get(l, [n])), get(t, [n])))),
   kl_categorical: ({ tf, get, set }, lq, lp, y, r, k) => set(y, klParts(tf, get(lq, [r, k]), get(lp, [r, k])).kl),
   kl_categorical_grad: ({ tf, get, set }, lq, lp, dy, dlq, dlp, r, k) => {
@@ -249,6 +253,20 @@ export const TFJS_KERNELS: Table = {
   random_uniform: ({ set, noise }, y, n, k0, k1) => set(y, noise('uniform', n, k0, k1)),
   random_gumbel: ({ set, noise }, y, n, k0, k1) => set(y, noise('gumbel', n, k0, k1)),
   random_logistic: ({ set, noise }, y, n, k0, k1) => set(y, noise('logistic', n, k0, k1)),
+  // the fused samples: the noise, add, scale and softmax/sigmoid of the unfused entries, as tf ops
+  gumbel_softmax: ({ tf, get, set, noise }, l, y, r, k, a, k0, k1) => {
+    if (r * k === 0) return;
+    set(y, tf.softmax(tf.mul(tf.add(get(l, [r, k]), tf.reshape(noise('gumbel', r * k, k0, k1), [r, k])), a)));
+  },
+  gumbel_softmax_grad: ({ tf, get, set }, y, dy, dl, r, k, a) => {
+    const yv = get(y, [r, k]), dyv = get(dy, [r, k]);
+    set(dl, tf.mul(tf.mul(yv, tf.sub(dyv, sumLast(tf, tf.mul(dyv, yv)))), a));
+  },
+  gumbel_sigmoid: ({ tf, get, set, noise }, l, y, n, a, k0, k1) => set(y, tf.sigmoid(tf.mul(tf.add(get(l, [n]), noise('logistic', n, k0, k1)), a))),
+  gumbel_sigmoid_grad: ({ tf, get, set }, y, dy, dl, n, a) => {
+    const yv = get(y, [n]);
+    set(dl, tf.mul(UNARY_GRAD.sigmoid(tf, yv, yv, get(dy, [n])), a));
+  },
   // [l + L > 0], NaN stays NaN (the f32 sum is rounded exactly as ref rounds it)
   bernoulli_sample: ({ tf, get, set, noise }, l, y, n, k0, k1) => {
     const s = tf.add(get(l, [n]), noise('logistic', n, k0, k1));

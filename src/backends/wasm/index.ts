@@ -129,26 +129,33 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   // Elementwise kernels: arguments [first, first + pointers) are pointers (4 bytes per element), the count follows them.
   const elementwise = (id: KernelId, args: number[], min: number, first: number, pointers: number) =>
     split(id, args, args[first + pointers], min, 16, () => [...Array(first).fill(0), ...Array(pointers).fill(4)], first + pointers);
-  // Row kernels (x[rows, k] → y[rows, k] or y[rows]): `widths` gives each pointer's floats per row; rows then k follow them.
-  const rowwise = (id: KernelId, args: number[], rows: number, kk: number, widths: number[]) =>
-    split(id, [...args, rows, kk], rows, COSTLY_MIN / Math.max(kk, 1), 4, () => widths.map((w) => w * 4), args.length);
+  // Row kernels (x[rows, k] → y[rows, k] or y[rows]): `widths` gives each pointer's floats per row; rows, k, then `tail` follow them.
+  const rowwise = (id: KernelId, args: number[], rows: number, kk: number, widths: number[], tail: number[] = []) =>
+    split(id, [...args, rows, kk, ...tail], rows, COSTLY_MIN / Math.max(kk, 1), 4, () => widths.map((w) => w * 4), args.length);
   // Random kernels: a chunk [u0, u1) is the stream's elements from `start` = u0 (a multiple of 16).
   const random = (id: KernelId, ptrs: number[], n: number, k0: number, k1: number) =>
     split(id, [...ptrs, n, k0 | 0, k1 | 0, 0], n, COSTLY_MIN, 16, () => [...ptrs.map(() => 4), 0, 0, 0, 1], ptrs.length);
+  const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+  // Fused noise + softmax/sigmoid: by whole rows, each chunk's first element at a multiple of 16 of
+  // the stream (grain 16/gcd(k, 16) rows), so every chunk draws the noise one call would.
+  const noisy = (id: KernelId, l: number, y: number, rows: number, kk: number, rest: number[]) =>
+    split(id, [l, y, rows, ...rest, 0], rows, COSTLY_MIN / Math.max(kk, 1), 16 / gcd(kk, 16), () => [4 * kk, 4 * kk, 0, ...rest.map(() => 0), kk], 2);
   // binary: by elements where b is whole or a scalar (the kernel runs those flat), else by rows.
   const binary = (op: number, a: number, b: number, y: number, r: number, c: number, bc: number) => {
     if (bc === Bcast.None || bc === Bcast.Scalar) split('binary', [op, a, b, y, r * c, 1, bc], r * c, CHEAP_MIN, 16, () => [0, 4, bc === Bcast.None ? 4 : 0, 4], 4);
     else split('binary', [op, a, b, y, r, c, bc], r, CHEAP_MIN / Math.max(c, 1), 1, () => [0, 4 * c, bc === Bcast.Col ? 4 : 0, 4 * c], 4);
   };
 
-  // sigmoid_xent_rows: row i reads target row ⌊i/s⌋, so pieces start at multiples of s.
-  const sigmoidXentRows = (l: number, t: number, y: number, r: number, c: number, s: number) => {
+  // sigmoid_xent_rows(_grad): row i reads target row ⌊i/s⌋, so pieces start at multiples of s.
+  // `rowPtrs` are the row-indexed pointers after l and t, with their floats per row (1 for y and dy, c for dl).
+  const sigmoidXentRows = (id: 'sigmoid_xent_rows' | 'sigmoid_xent_rows_grad', l: number, t: number, rowPtrs: [number, number][], r: number, c: number, s: number) => {
+    const args = [l, t, ...rowPtrs.map(([ptr]) => ptr), r, c, s];
     if (!pool || r * c < COSTLY_MIN || r < 2 * s) {
-      k.sigmoid_xent_rows(l, t, y, r, c, s);
+      k[id](...args);
       return;
     }
-    const chunks = pieces(r, s, threads).map(([u0, u1]) => [l + 4 * u0 * c, t + 4 * (u0 / s) * c, y + 4 * u0, u1 - u0, c, s]);
-    pool.run(jobs.get('sigmoid_xent_rows')!, chunks, -1, [], (a) => k.sigmoid_xent_rows(...a));
+    const chunks = pieces(r, s, threads).map(([u0, u1]) => [l + 4 * u0 * c, t + 4 * (u0 / s) * c, ...rowPtrs.map(([ptr, w]) => ptr + 4 * u0 * w), u1 - u0, c, s]);
+    pool.run(jobs.get(id)!, chunks, -1, [], (a) => k[id](...a));
   };
 
   // A matmul is split when it is worth a round trip: by output columns (16-column boundaries), or
@@ -190,7 +197,8 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     logsumexp: (x, y, r, kk) => rowwise('logsumexp', [p(x), p(y)], r, kk, [kk, 1]),
     sigmoid_xent: (l, t, y, n) => elementwise('sigmoid_xent', [p(l), p(t), p(y), n], COSTLY_MIN, 0, 3),
     sigmoid_xent_grad: (l, t, dy, dl, n) => elementwise('sigmoid_xent_grad', [p(l), p(t), p(dy), p(dl), n], COSTLY_MIN, 0, 4),
-    sigmoid_xent_rows: (l, t, y, r, c, s) => sigmoidXentRows(p(l), p(t), p(y), r, c, s),
+    sigmoid_xent_rows: (l, t, y, r, c, s) => sigmoidXentRows('sigmoid_xent_rows', p(l), p(t), [[p(y), 1]], r, c, s),
+    sigmoid_xent_rows_grad: (l, t, dy, dl, r, c, s) => sigmoidXentRows('sigmoid_xent_rows_grad', p(l), p(t), [[p(dy), 1], [p(dl), c]], r, c, s),
     kl_categorical: (q, pp, y, r, kk) => rowwise('kl_categorical', [p(q), p(pp), p(y)], r, kk, [kk, kk, 1]),
     kl_categorical_grad: (q, pp, dy, dq, dp, r, kk) => rowwise('kl_categorical_grad', [p(q), p(pp), p(dy), p(dq), p(dp)], r, kk, [kk, kk, 1, kk, kk]),
     kl_bernoulli: (a, b, y, n) => elementwise('kl_bernoulli', [p(a), p(b), p(y), n], COSTLY_MIN, 0, 3),
@@ -199,6 +207,10 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     random_gumbel: (y, n, k0, k1) => random('random_gumbel', [p(y)], n, k0, k1),
     random_logistic: (y, n, k0, k1) => random('random_logistic', [p(y)], n, k0, k1),
     bernoulli_sample: (l, y, n, k0, k1) => random('bernoulli_sample', [p(l), p(y)], n, k0, k1),
+    gumbel_softmax: (l, y, r, kk, a, k0, k1) => noisy('gumbel_softmax', p(l), p(y), r, kk, [kk, a, k0 | 0, k1 | 0]),
+    gumbel_softmax_grad: (y, dy, dl, r, kk, a) => rowwise('gumbel_softmax_grad', [p(y), p(dy), p(dl)], r, kk, [kk, kk, kk], [a]),
+    gumbel_sigmoid: (l, y, n, a, k0, k1) => noisy('gumbel_sigmoid', p(l), p(y), n, 1, [a, k0 | 0, k1 | 0]),
+    gumbel_sigmoid_grad: (y, dy, dl, n, a) => elementwise('gumbel_sigmoid_grad', [p(y), p(dy), p(dl), n, a], CHEAP_MIN, 0, 3),
     argmax_onehot: (x, y, r, kk) => rowwise('argmax_onehot', [p(x), p(y)], r, kk, [kk, kk]),
     sgd_momentum: (pp, g, v, n, lr, mu) => elementwise('sgd_momentum', [p(pp), p(g), p(v), n, lr, mu], CHEAP_MIN, 0, 3),
     adam: (pp, g, m, v, n, lr, b1, b2, eps, t) => elementwise('adam', [p(pp), p(g), p(m), p(v), n, lr, b1, b2, eps, t], COSTLY_MIN, 0, 4),
