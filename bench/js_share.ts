@@ -4,7 +4,8 @@
 // Every `<kernel>_f32` export of the wasm instance is wrapped before the backend sees it, in two modes:
 //   timed: the real kernel between two performance.now() calls; "outside wasm" = step − Σ kernel calls,
 //     i.e. everything serial in JS (data rows, ops, tape, bindings, optimizer, GC, and the cache misses
-//     the JS takes after a kernel has streamed its operands through L1/L2), plus the timer calls;
+//     the JS takes after a kernel has streamed its operands through L1/L2), less the timer calls
+//     (their cost per call measured on an empty function first);
 //   noop: the kernel replaced by an empty function, so the step is its JS alone with warm caches
 //     (the work the JS does, without what the kernels do to its caches).
 // Per round the 10th percentile over `steps` steps (a loaded machine preempts many steps); the median
@@ -28,7 +29,7 @@ const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
 const p10 = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 10)];
 
 let mode: 'timed' | 'noop' = 'timed';
-let inWasm = 0;
+let inWasm = 0, calls = 0;
 const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (m: WebAssembly.Module, i: WebAssembly.Imports) => Promise<WebAssembly.Instance>;
 (WebAssembly as { instantiate: unknown }).instantiate = async (m: WebAssembly.Module, imports: WebAssembly.Imports) => {
   const real = (await instantiate(m, imports)).exports as Record<string, unknown>;
@@ -37,6 +38,7 @@ const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (m: WebAssembly
     if (!name.endsWith('_f32') || name === 'matmul_ws_bytes_f32' || typeof f !== 'function') continue;
     exports[name] = (...a: number[]) => {
       if (mode === 'noop') return;
+      calls++;
       const t0 = performance.now();
       f(...a);
       inWasm += performance.now() - t0;
@@ -59,7 +61,21 @@ async function load(root: string): Promise<Lib> {
   return { name: resolve(root).split('/').pop()!, be, setBackend, trainers };
 }
 
+/** Milliseconds the timing adds per wrapped call, outside the kernel: the same wrapper around an empty function. */
+function wrapperCost(): number {
+  const empty = (..._a: number[]) => {};
+  let sink = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < 200_000; i++) {
+    const a = performance.now();
+    empty(i, i);
+    sink += performance.now() - a;
+  }
+  return (performance.now() - t0 - sink) / 200_000 + sink / 200_000 / 2;
+}
+
 console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const perCall = wrapperCost();
 const libs = await Promise.all((roots.length ? roots : ['.']).map(load));
 const rounds = opt('rounds', 5), steps = opt('steps', 200);
 const res = new Map<string, number[]>();
@@ -74,10 +90,11 @@ for (let r = 0; r < rounds; r++) {
         const total: number[] = [], outside: number[] = [];
         for (let i = 0; i < steps; i++) {
           inWasm = 0;
+          calls = 0;
           const t0 = performance.now();
           t.trainStep();
           total.push(performance.now() - t0);
-          outside.push(total[i] - inWasm);
+          outside.push(total[i] - inWasm - calls * perCall);
         }
         add(`${L.name} ${name} ${m} step`, p10(total));
         add(`${L.name} ${name} ${m} outside`, p10(outside));
@@ -86,7 +103,7 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 const us = (k: string) => median(res.get(k)!) * 1000;
-console.log(`\nµs per step (1 thread; per round the 10th percentile of ${steps} steps, median of ${rounds} rounds)`);
+console.log(`\nµs per step (1 thread; per round the 10th percentile of ${steps} steps, median of ${rounds} rounds; outside wasm less ${(perCall * 1000).toFixed(3)} µs of timing per kernel call)`);
 console.log('model     root              step   outside wasm   share   JS alone (noop)   share');
 for (const name of libs[0].trainers.keys()) {
   for (const L of libs) {
