@@ -12,9 +12,7 @@ import { Tensor } from './tensor.js';
 export type Shape = readonly number[];
 
 function sizeOf(shape: Shape): number {
-  let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i];
-  return n;
+  return shape.reduce((a, b) => a * b, 1);
 }
 
 function checkShape(where: string, shape: Shape): void {
@@ -25,8 +23,7 @@ function checkShape(where: string, shape: Shape): void {
 
 function backendOf(where: string, ...ts: Tensor[]): Backend {
   const be = ts[0].backend;
-  for (let i = 0; i < ts.length; i++) {
-    const t = ts[i];
+  for (const [i, t] of ts.entries()) {
     if (!(t instanceof Tensor)) throw new ArgumentError(`${where}: argument ${i} must be a Tensor, found ${typeof t}`);
     t.assertAlive(where);
     if (t.backend !== be) throw new ArgumentError(`${where}: all tensors must be on one backend, found '${be.name}' and '${t.backend.name}'`);

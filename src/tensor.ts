@@ -18,9 +18,7 @@ export class Tensor {
 
   /** `generation` is only passed for views of another tensor's buffer (reshape, stopGradient). */
   constructor(readonly backend: Backend, readonly buf: Buf, readonly shape: readonly number[], persistent: boolean, generation?: number) {
-    let size = 1;
-    for (let i = 0; i < shape.length; i++) size *= shape[i];
-    this.size = size;
+    this.size = shape.reduce((a, b) => a * b, 1);
     this.generation = generation ?? (persistent ? -1 : backend.generation);
   }
 

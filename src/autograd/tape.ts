@@ -66,18 +66,12 @@ export const wantsGrad = (t: Tensor): boolean => needsGrad(t) && (!wanted || wan
 
 /** Called by ops after computing `output`. */
 export function record<K extends OpName>(op: K, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs[K]): void {
-  if (enabled && anyNeedsGrad(inputs)) output.node = { op, inputs, attrs } as Node;
+  if (enabled && inputs.some(needsGrad)) output.node = { op, inputs, attrs } as Node;
 }
 
 /** Called by customGrad: output's cotangent goes to the inputs through vjp instead of a table rule. */
 export function recordCustom(inputs: readonly Tensor[], output: Tensor, vjp: Vjp): void {
-  if (enabled && anyNeedsGrad(inputs)) output.node = { op: 'custom', inputs, vjp };
-}
-
-// A plain loop: record() runs once per op, and inputs.some(needsGrad) costs a call per input.
-function anyNeedsGrad(inputs: readonly Tensor[]): boolean {
-  for (let i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad || inputs[i].node !== null) return true;
-  return false;
+  if (enabled && inputs.some(needsGrad)) output.node = { op: 'custom', inputs, vjp };
 }
 
 /** Runs fn without recording anything (evaluation, mean-field passes whose gradient is not wanted). */
@@ -110,41 +104,36 @@ export function grad(outputs: Tensor | Tensor[], wrt: Tensor[], seeds?: Tensor[]
     accumulate(cot, o, s);
   }
   // Collect reachable nodes; a freed tensor on the path would make its rule read another step's data.
-  const seen = new Set<number>();
-  const order: Tensor[] = [];
+  const seen = new Map<number, Tensor>();
   const stack = [...outs];
   while (stack.length) {
     const t = stack.pop()!;
     t.assertAlive('grad');
-    if (!t.node || seen.has(t.id)) continue;
-    seen.add(t.id);
-    order.push(t);
-    for (const x of t.node.inputs) stack.push(x);
+    if (seen.has(t.id) || !t.node) continue;
+    seen.set(t.id, t);
+    stack.push(...t.node.inputs);
   }
-  order.sort((a, b) => b.id - a.id);
+  const order = [...seen.values()].sort((a, b) => b.id - a.id);
   // Only tensors on a path to a wrt tensor get a cotangent: the rest (e.g. the parameters when MuProp
   // asks for ∂f/∂z, or the data under a first layer) would be computed and dropped. Same numbers.
   const want = new Set(wrt.map((w) => w.id));
   for (let j = order.length - 1; j >= 0; j--) if (order[j].node!.inputs.some((x) => want.has(x.id))) want.add(order[j].id);
-  const outer = wanted, outerEnabled = enabled;
+  const outer = wanted;
   wanted = want;
   try {
     for (const t of order) {
       const dy = cot.get(t.id);
       const node = t.node!;
       if (!dy || !want.has(t.id)) continue;
-      // Rules run with recording off unless createGraph (set here rather than through a closure per node).
-      enabled = !!opts.createGraph && outerEnabled;
-      const dxs = node.op === 'custom' ? node.vjp(dy) : ruleOf(node.op)(dy, node.inputs, t, node.attrs);
-      enabled = outerEnabled;
-      for (let i = 0; i < node.inputs.length; i++) {
-        const x = node.inputs[i], dx = dxs[i];
+      const rule = () => (node.op === 'custom' ? node.vjp(dy) : ruleOf(node.op)(dy, node.inputs, t, node.attrs));
+      const dxs = opts.createGraph ? rule() : noGrad(rule);
+      node.inputs.forEach((x, i) => {
+        const dx = dxs[i];
         if (dx && wantsGrad(x)) accumulate(cot, x, dx);
-      }
+      });
     }
   } finally {
     wanted = outer;
-    enabled = outerEnabled;
   }
   return wrt.map((w) => cot.get(w.id) ?? null);
 }

@@ -61,6 +61,18 @@ export function logitOfMean(data: Float32Array, dim: number, from = 0, to = dim,
   return out;
 }
 
+/**
+ * Columns [from, to) of host rows [rows, dim], copied into `out` (reused by a caller that copies the
+ * result on at once: a fresh array of a batch's size, ~157 kB, costs more than the copy, ~0.4 ms in
+ * the allocator and page faults, a fifth of an SBN step).
+ */
+export function columns(data: Float32Array, rows: number, dim: number, from: number, to: number, out = new Float32Array(rows * (to - from))): Float32Array {
+  const w = to - from;
+  if (out.length < rows * w) throw new ShapeError(`columns: out must hold ${rows * w} values, found ${out.length}`);
+  for (let r = 0; r < rows; r++) out.set(data.subarray(r * dim + from, r * dim + to), r * w);
+  return out.length === rows * w ? out : out.subarray(0, rows * w);
+}
+
 /** One batch as the estimator sees it: its input x (what an input-dependent baseline reads) and the pass. */
 export interface Batch {
   x: Tensor;

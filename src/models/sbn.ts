@@ -12,12 +12,12 @@ import { ShapeError, checkNumber, fmtShape } from '../errors.js';
 import type { Latent, LatentSpec, Pass } from '../estimators/estimator.js';
 import { Linear } from '../nn/linear.js';
 import { Params } from '../nn/params.js';
-import { empty, neg, sigmoid, sigmoidCrossEntropyRows, sparseMatmul } from '../ops.js';
+import { neg, sigmoid, sigmoidCrossEntropyRows, sparseMatmul, tensor } from '../ops.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import {
   type Batch, type EvalOptions, type EvalResult, type LatentKind, type LatentSize, type Model,
-  bernoulliLogLik, importanceEvaluate, latentLayer, logitOfMean,
+  bernoulliLogLik, columns, importanceEvaluate, latentLayer, logitOfMean,
 } from './common.js';
 
 export interface SbnOptions extends LatentSize {
@@ -78,16 +78,17 @@ export class SBN implements Model {
     return (latent) => neg(bernoulliLogLik(this.forward(upper, latent), lower));
   }
 
-  /** Splits host rows [rows, inDim + outDim] into input and target tensors, each row's halves written straight into them. */
+  /** Host staging for split(): tensor() copies it into the backend at once, so one buffer serves every call. */
+  private staging = new Float32Array(0);
+
+  /** Splits host rows [rows, inDim + outDim] into input and target tensors. */
   private split(data: Float32Array, rows: number): { upper: Tensor; lower: Tensor } {
     const o = { backend: this.be };
-    const upper = empty([rows, this.inDim], o), lower = empty([rows, this.outDim], o);
-    for (let r = 0; r < rows; r++) {
-      const at = r * this.dim;
-      this.be.write(upper.buf, data.subarray(at, at + this.inDim), r * this.inDim);
-      this.be.write(lower.buf, data.subarray(at + this.inDim, at + this.dim), r * this.outDim);
-    }
-    return { upper, lower };
+    if (this.staging.length < rows * Math.max(this.inDim, this.outDim)) this.staging = new Float32Array(rows * Math.max(this.inDim, this.outDim));
+    return {
+      upper: tensor(columns(data, rows, this.dim, 0, this.inDim, this.staging), [rows, this.inDim], o),
+      lower: tensor(columns(data, rows, this.dim, this.inDim, this.dim, this.staging), [rows, this.outDim], o),
+    };
   }
 
   batch(data: Float32Array, rows: number): Batch {

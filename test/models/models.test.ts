@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import { setBackend, step } from '../../src/engine.js';
 import type { Latent } from '../../src/estimators/estimator.js';
-import { LogMeanExp, SBN, VAE, logitOfMean } from '../../src/models/index.js';
+import { LogMeanExp, SBN, VAE, columns, logitOfMean } from '../../src/models/index.js';
 import type { Params } from '../../src/nn/params.js';
 import { tensor } from '../../src/ops.js';
 import { key } from '../../src/random/key.js';
@@ -240,8 +240,16 @@ describe('initialisation and sampling', () => {
   });
 });
 
-describe('the SBN batch', () => {
-  it('SBN batches made one after another keep their own rows, both halves', () => {
+describe('host staging of the SBN batch', () => {
+  it('columns copies into a given buffer, its first rows·width values, and refuses a short one', () => {
+    const data = Float32Array.from({ length: 12 }, (_, i) => i); // 3 rows of 4
+    const out = new Float32Array(8).fill(-1);
+    expect(Array.from(columns(data, 3, 4, 1, 3, out))).toEqual([1, 2, 5, 6, 9, 10]);
+    expect(Array.from(out.subarray(6))).toEqual([-1, -1]);
+    expect(() => columns(data, 3, 4, 0, 4, out)).toThrow(/columns: out must hold 12 values, found 8/);
+  });
+
+  it('SBN batches made one after another keep their own rows (the staging buffer is reused)', () => {
     setBackend(createRefBackend());
     const sbn = new SBN({ kind: 'bernoulli', units: 2, inDim: 3, outDim: 2, key: key(3) });
     const rows = (v: number) => Float32Array.from({ length: 2 * 5 }, (_, i) => v + i);
@@ -249,8 +257,6 @@ describe('the SBN batch', () => {
       const a = sbn.batch(rows(0), 2), b = sbn.batch(rows(100), 2);
       expect(Array.from(a.x.data())).toEqual([0, 1, 2, 5, 6, 7]);
       expect(Array.from(b.x.data())).toEqual([100, 101, 102, 105, 106, 107]);
-      const { lower } = (sbn as unknown as { split(d: Float32Array, r: number): { lower: Tensor } }).split(rows(0), 2);
-      expect(Array.from(lower.data())).toEqual([3, 4, 8, 9]);
     });
   });
 });
