@@ -6,13 +6,16 @@
 //     and the cache misses the JS takes after a kernel has streamed its operands through L1/L2);
 //   noop: the kernel replaced by an empty function: the JS alone, with warm caches.
 // Per round the mean of the fastest 90 % of `steps` steps (a loaded machine preempts the others), the
-// median of rounds. Compare builds in separate processes: in one process the tree loaded second runs its
-// JS up to 25 % slower (shared builtins' feedback).
-// Cross-check without any wrapper, on Linux: `perf record -D 3000 -F 4999 node --perf-basic-prof DRIVER`
-// (a driver running trainStep in a loop), then count the main thread's samples whose symbol holds
-// `wasm-function` against the rest. On 7 Dec 2026 that gave wasm 92.9 / 88.0 / 94.8 % (vae-cat / sbn-bern /
-// vae-mlp); the rest is data copies (memmove 1.5 / 2.7 / 0.5 %), the OS (0.9 / 1.3 / 0.8 %), V8 builtins
-// (2.2 / 3.9 / 2.0 %), jitted JS (1.4 / 2.4 / 1.0 %) and V8's C++ (GC, 0.8 / 1.2 / 0.6 %).
+// median of rounds. It reads low: the JS-to-wasm call counts as wasm, and the slowest steps (GC, the
+// epoch's permutation) are left out; use it to compare builds, in separate processes (in one process
+// the tree loaded second runs its JS up to 25 % slower: shared builtins' feedback).
+// The whole share, on Linux: `perf record -D 3000 -F 4999 node --perf-basic-prof DRIVER` (a driver
+// running trainStep in a loop), then the main thread's samples whose symbol holds `wasm-function`
+// against the rest. On 7 Dec 2026 (1 thread; vae-cat / sbn-bern / vae-mlp): wasm 92.9 / 88.0 / 94.8 %;
+// the rest is the batch's rows (copies, subarrays, the epoch's permutation: 1.9 / 4.2 / 0.7 %), V8
+// builtins (calls, inline caches, allocation: 2.0 / 2.9 / 1.9 %), jitted JS (ops, tape, bindings,
+// optimizer: 1.3 / 2.0 / 1.0 %), the OS (0.9 / 1.3 / 0.8 %), V8's C++ and GC (1.0 / 1.5 / 0.8 %).
+// This timing gave 3.9 / 5.2 / 1.9 % outside wasm then, node --cpu-prof 12 / 14 / 4 %.
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
