@@ -6,7 +6,7 @@ import { noGrad } from '../autograd/tape.js';
 import { step } from '../engine.js';
 import { ArgumentError, ShapeError, checkNumber } from '../errors.js';
 import type { LatentSpec, Pass } from '../estimators/estimator.js';
-import { neg, sigmoidCrossEntropy, sum, tensor } from '../ops.js';
+import { sigmoidCrossEntropy, sum, tensor } from '../ops.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Params } from '../nn/params.js';
 import type { Tensor } from '../tensor.js';
@@ -38,9 +38,9 @@ export function latentLayer(size: LatentSize): { spec: LatentSpec; width: number
   throw new ArgumentError(`latent: kind must be 'bernoulli' or 'categorical', found '${String((size as LatentSize).kind)}'`);
 }
 
-/** Σ_j log p(x_j | logits_j) for Bernoulli pixels: [B, D] → [B]. */
-export function bernoulliLogLik(logits: Tensor, x: Tensor): Tensor {
-  return neg(sum(sigmoidCrossEntropy(logits, x), -1));
+/** −Σ_j log p(x_j | logits_j) for Bernoulli pixels: [B, D] → [B] (the models' f, so no negation op either way). */
+export function bernoulliNll(logits: Tensor, x: Tensor): Tensor {
+  return sum(sigmoidCrossEntropy(logits, x), -1);
 }
 
 /**

@@ -17,7 +17,7 @@ import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import {
   type Batch, type EvalOptions, type EvalResult, type LatentKind, type LatentSize, type Model,
-  bernoulliLogLik, columns, importanceEvaluate, latentLayer, logitOfMean,
+  bernoulliNll, columns, importanceEvaluate, latentLayer, logitOfMean,
 } from './common.js';
 
 export interface SbnOptions extends LatentSize {
@@ -75,7 +75,7 @@ export class SBN implements Model {
     if (lower.rank !== 2 || lower.shape[1] !== this.outDim || lower.shape[0] !== upper.shape[0]) {
       throw new ShapeError(`SBN.pass: lower must be [${upper.shape[0]}, ${this.outDim}], found ${fmtShape(lower.shape)}`);
     }
-    return (latent) => neg(bernoulliLogLik(this.forward(upper, latent), lower));
+    return (latent) => bernoulliNll(this.forward(upper, latent), lower);
   }
 
   /** Host staging for split(): tensor() copies it into the backend at once, so one buffer serves every call. */

@@ -42,7 +42,7 @@ import {
 import { normalHost } from '../random/normal.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
-import { bernoulliLogLik, logitOfMean } from './common.js';
+import { bernoulliNll, logitOfMean } from './common.js';
 
 export interface SsvaeOptions {
   /** Classes k of y (10 for MNIST; the speed test uses 5, 10, 100). */
@@ -173,7 +173,7 @@ export class SSVAE {
     const z = add(mu, mul(exp(scale(logVar, 0.5)), eps));
     // KL(N(μ, σ²) ‖ N(0, 1)) = ½ Σ (μ² + σ² − log σ² − 1)
     const kl = scale(sum(sub(add(square(mu), exp(logVar)), logVar), -1), 0.5, -0.5 * this.zDim);
-    return add(neg(bernoulliLogLik(this.decode(y, z), x)), kl);
+    return add(bernoulliNll(this.decode(y, z), x), kl);
   }
 
   /** Bernoulli logits of p(x|y,z): [B, 784]. */

@@ -18,12 +18,12 @@ import { ArgumentError, ShapeError, checkNumber, fmtShape } from '../errors.js';
 import type { LatentSpec, Pass } from '../estimators/estimator.js';
 import { MLP } from '../nn/linear.js';
 import { Params } from '../nn/params.js';
-import { add, klBernoulli, klCategorical, logSoftmax, mul, neg, relu, reshape, sigmoid, sigmoidCrossEntropyRows, softplus, sparseMatmul, sub, sum, tensor, zeros } from '../ops.js';
+import { add, klBernoulli, klCategorical, logSoftmax, mul, relu, reshape, sigmoid, sigmoidCrossEntropyRows, softplus, sparseMatmul, sub, sum, tensor, zeros } from '../ops.js';
 import { foldIn, type Key } from '../random/key.js';
 import type { Tensor } from '../tensor.js';
 import {
   type Batch, type EvalOptions, type EvalResult, type LatentKind, type LatentSize, type Model,
-  bernoulliLogLik, importanceEvaluate, latentLayer, logitOfMean,
+  bernoulliNll, importanceEvaluate, latentLayer, logitOfMean,
 } from './common.js';
 
 export type PriorKind = 'learned' | 'uniform';
@@ -102,7 +102,7 @@ export class VAE implements Model {
       const q = this.encoder.forward(x);
       const z = latent(q, this.spec);
       const kl = this.klForm === 'analytic' ? this.kl(q) : sub(discrete(q, this.spec).logProb(z), discrete(this.priorFor(q.shape[0]), this.spec).logProb(z));
-      return add(neg(bernoulliLogLik(this.decoder.forward(z), x)), kl);
+      return add(bernoulliNll(this.decoder.forward(z), x), kl);
     };
   }
 
