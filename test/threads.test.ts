@@ -60,6 +60,20 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
     be.sparse_matmul(upload(be, a), upload(be, fillRandom(kk * n, 27)), c, m, kk, n, upload(be, fillRandom(n, 28)));
     return [c];
   }],
+  ...([[1001, 301], [7001, 37]] as const).map(([rows, cols]): [string, (be: Backend, out: (n: number) => Buf) => Buf[]] => [`reduce_sum ${rows}×${cols}`, (be, out) => {
+    const x = upload(be, fillRandom(rows * cols, 29)), sums = out(cols), rowSums = out(rows);
+    be.reduce_sum(x, sums, rows, cols, 0);
+    be.reduce_sum(x, rowSums, rows, cols, 1);
+    return [sums, rowSums];
+  }]),
+  ['im2col and col2im', (be, out) => {
+    // 17 images 21×21×3, 5×5 kernel, stride 2, pad 2: 11×11 outputs, 75 floats per cols row.
+    const g = [17, 21, 21, 3, 5, 5, 2, 2, 11, 11] as const, size = 17 * 21 * 21 * 3, cols = 17 * 121 * 75;
+    const c = out(cols), x = out(size);
+    be.im2col(upload(be, fillRandom(size, 30)), c, ...g);
+    be.col2im(upload(be, fillRandom(cols, 31)), x, ...g);
+    return [c, x];
+  }],
   ['kl_categorical', (be, out) => {
     const k = 10, q = upload(be, fillRandom(R * k, 11)), pp = upload(be, fillRandom(R * k, 12)), y = out(R), dq = out(R * k), dp = out(R * k);
     be.kl_categorical(q, pp, y, R, k);
