@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
+import { Lateness } from '../src/backends/wasm/pool.js';
 import { Bcast, BINARY_OPS, type Buf, UNARY_OPS } from '../src/kernels.js';
 import { makeDataset } from '../src/data/index.js';
 import { setBackend } from '../src/engine.js';
@@ -107,6 +108,27 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
 const same = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe('threads', () => {
+  it('the pool backs off to the caller alone after two jobs in a row without the workers, 20 ms doubling up to 1 s', () => {
+    const l = new Lateness();
+    const late = (now: number) => l.record(0.3, 4, false, now); // waited a time slice for a worker's chunk
+    l.record(1, 0.05, false, 0); // waited 50 µs after 1 ms of its own: punctual
+    l.record(0.3, 0.2, false, 0); // waited 0.2 ms, less than its own 0.3 ms: punctual
+    l.record(0.05, 0, true, 0); // ran both chunks, but in 50 µs: a worker could not have helped
+    l.record(0.05, 0, true, 0);
+    expect(l.serial(0)).toBe(false);
+    late(100); // one alone is the first job after a pause
+    expect(l.serial(100)).toBe(false);
+    l.record(2, 0, true, 100); // ran every chunk of a 2 ms job itself: the second strike
+    expect([l.serial(119), l.serial(121)]).toEqual([true, false]);
+    late(200);
+    l.record(1, 0.01, false, 200); // punctual: strikes start again, the back-off halves (40 → 20)
+    late(300);
+    late(300);
+    expect([l.serial(319), l.serial(321)]).toEqual([true, false]);
+    for (let i = 0; i < 20; i++) late(400);
+    expect([l.serial(1399), l.serial(1401)]).toEqual([true, false]);
+  });
+
   it('the -mt build runs on 2 and 3 threads and says so in its variant', async () => {
     const be = await createWasmBackend({ threads: 2 });
     expect(be.variant).toMatch(/-mt×2$/);
@@ -116,7 +138,7 @@ describe('threads', () => {
   it('matmul is bitwise identical on 1, 2 and 3 threads in all three forms, split by columns or rows', async () => {
     for (const build of ['relaxed-mt', 'simd-mt'] as const) {
     const one = await createWasmBackend({ threads: 1, build });
-    const many = [await createWasmBackend({ threads: 2, build }), await createWasmBackend({ threads: 3, build })];
+    const many = [await createWasmBackend({ threads: 2, build, backoff: false }), await createWasmBackend({ threads: 3, build, backoff: false })];
     for (const [m, k, n, ta, tb] of SHAPES) {
       const a = fillRandom(m * k, m + k), b = fillRandom(k * n, k + n), bias = fillRandom(n, n);
       const run = (be: typeof one) => {
@@ -133,7 +155,7 @@ describe('threads', () => {
 
   it('every elementwise, row and optimizer kernel is bitwise identical on 1, 2 and 3 threads', async () => {
     const one = await createWasmBackend({ threads: 1, build: 'relaxed-mt' });
-    const many = [await createWasmBackend({ threads: 2 }), await createWasmBackend({ threads: 3 })];
+    const many = [await createWasmBackend({ threads: 2, backoff: false }), await createWasmBackend({ threads: 3, backoff: false })];
     for (const [name, f] of KERNELS) {
       const run = (be: Backend) => {
         be.resetScratch();
@@ -150,7 +172,7 @@ describe('threads', () => {
     const n = 1000, x = new Float32Array(n * 784).map((_, i) => ((i * 2654435761) >>> 0) % 7 === 0 ? 1 : 0);
     const cfg = patchConfig(defaultConfig('vae'), { optimizer: { batch: 100, steps: 300 } });
     const runWith = async (threads: number) => {
-      const be = await createWasmBackend({ threads, build: 'relaxed-mt' });
+      const be = await createWasmBackend({ threads, build: 'relaxed-mt', backoff: false });
       setBackend(be);
       const t = new Trainer(cfg, makeDataset(x, 784), be);
       const losses: number[] = [];

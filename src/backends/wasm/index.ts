@@ -37,6 +37,11 @@ export interface WasmOptions {
   build?: BuildName;
   /** Threads for large matmuls (the caller plus threads − 1 workers); 1 where threads are impossible. */
   threads?: number;
+  /**
+   * After a worker was late (descheduled while holding a chunk, on a busy machine), run on the calling
+   * thread alone for a while (default true; see Lateness in pool.ts). The split tests turn it off.
+   */
+  backoff?: boolean;
   /** A precompiled module (Cloudflare workerd imports it; everyone else can let us load it). */
   module?: WebAssembly.Module;
 }
@@ -109,7 +114,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     }
     return w.ptr;
   };
-  const pool = threads > 1 ? await createPool(module, memory, threads, CTRL) : null;
+  const pool = threads > 1 ? await createPool(module, memory, threads, CTRL, opts.backoff ?? true) : null;
   const jobs = new Map(KERNEL_IDS.map((id) => [id, pool?.exportIndex(`${id}_f32`) ?? -1]));
   /**
    * Runs kernel `id` on one thread, or, with `units` ≥ `min`, on all of them: chunk [u0, u1) of the
@@ -118,7 +123,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
    * `stride` is a function so that the calls that run on one thread (most, at training sizes) build nothing.
    */
   const split = (id: KernelId, args: number[], units: number, min: number, grain: number, stride: () => number[], count: number): void => {
-    if (!pool || units < min || units < 2 * grain) {
+    if (!pool || units < min || units < 2 * grain || pool.backingOff()) {
       k[id](...args);
       return;
     }
@@ -143,7 +148,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
 
   // sigmoid_xent_rows: row i reads target row ⌊i/s⌋, so pieces start at multiples of s.
   const sigmoidXentRows = (l: number, t: number, y: number, r: number, c: number, s: number) => {
-    if (!pool || r * c < COSTLY_MIN || r < 2 * s) {
+    if (!pool || r * c < COSTLY_MIN || r < 2 * s || pool.backingOff()) {
       k.sigmoid_xent_rows(l, t, y, r, c, s);
       return;
     }
@@ -170,7 +175,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   // same kernel path as the full product; each thread then packs only its rows of A).
   const matmul = (a: number, b: number, c: number, m: number, kk: number, n: number, ta: number, tb: number, acc: number, bias: number) => {
     const byRows = !ta && n < m && m >= 32 * threads;
-    if (!pool || 2 * m * kk * n < PARALLEL_FLOPS || (!byRows && n < 32)) {
+    if (!pool || 2 * m * kk * n < PARALLEL_FLOPS || (!byRows && n < 32) || pool.backingOff()) {
       k.matmul(a, b, c, m, kk, n, ta, tb, acc, bias, matmulWs(m, kk, n), 0, n);
       return;
     }
