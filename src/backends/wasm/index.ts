@@ -37,10 +37,7 @@ export interface WasmOptions {
   build?: BuildName;
   /** Threads for large matmuls (the caller plus threads − 1 workers); 1 where threads are impossible. */
   threads?: number;
-  /**
-   * After a worker was late (descheduled while holding a chunk, on a busy machine), run on the calling
-   * thread alone for a while (default true; see Lateness in pool.ts). The split tests turn it off.
-   */
+  /** Run on the calling thread alone for a while when the workers do not keep up (default true; pool.ts, Lateness). */
   backoff?: boolean;
   /** A precompiled module (Cloudflare workerd imports it; everyone else can let us load it). */
   module?: WebAssembly.Module;
@@ -163,8 +160,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     if (axis === 0) split('reduce_sum', [x, y, r, c, 0, c], c, CHEAP_MIN / Math.max(r, 1), 16, () => [4, 4], 3);
     else split('reduce_sum', [x, y, r, c, 1, c], r, CHEAP_MIN / Math.max(c, 1), 1, () => [4 * c, 4], 2);
   };
-  // im2col / col2im by whole images (image b owns its x[b] and its ho·wo rows of cols); the units are
-  // the floats of cols, cut at image boundaries.
+  // im2col / col2im by whole images (image b owns its x[b] and its ho·wo rows of cols).
   const images = (id: 'im2col' | 'col2im', src: number, dst: number, n: number, ...g: number[]) => {
     const [h, w, c, kh, kw, , , ho, wo] = g, img = 4 * h * w * c, rows = 4 * ho * wo * kh * kw * c;
     split(id, [src, dst, n, ...g], n, CHEAP_MIN / (rows / 4), 1, () => (id === 'im2col' ? [img, rows] : [rows, img]), 2);

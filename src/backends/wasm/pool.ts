@@ -19,7 +19,6 @@ import { ARGS_BYTE, CALLER_ASLEEP, DONE, FN, JOB, MAX_ARGS, NARGS, QUIT, WORKERS
 export const MAX_THREADS = 32;
 /** The caller spins this long for the workers' chunks before it sleeps (a futex wake costs 50+ µs). */
 const SPIN_MS = 0.5;
-/** A job went without the workers when the caller waited this long for them, longer than its own chunks took, or ran every chunk itself in this long. */
 const LATE_MS = 0.1;
 const BACKOFF_MS = [20, 1000];
 
@@ -30,17 +29,16 @@ const BACKOFF_MS = [20, 1000];
  * chunk the worker holds, and each job wakes a worker that then spins for the CPU time the caller
  * needs (measured at load 9 on 2 cores: the caller ran all chunks of 71 % of the jobs, and 2 threads
  * ran training steps 1.2–1.7× slower than 1). After two such jobs in a row (one alone is the first
- * job after an idle pause, while the worker wakes) the pool runs everything on the caller for
- * `backoff` ms (20, doubled by each back-off up to 1 s, halved by each punctual job), then tries again.
+ * job after an idle pause, while the worker wakes; "such": the caller ran every chunk of a job over
+ * LATE_MS itself, or waited over LATE_MS, and longer than its own chunks took, for a worker's) the
+ * pool runs everything on the caller for `backoff` ms (20, doubled by each back-off up to 1 s,
+ * halved by each punctual job), then tries again.
  */
 export class Lateness {
   private until = 0;
   private backoff = BACKOFF_MS[0];
   private strikes = 0;
-  /**
-   * A split job: the caller's own chunks took `ownMs` (all of them: `alone`), then it waited `waitMs`
-   * for the workers' chunks.
-   */
+  /** A split job: the caller's own chunks took `ownMs` (all of them: `alone`), then it waited `waitMs` for the workers'. */
   record(ownMs: number, waitMs: number, alone: boolean, now: number): void {
     if ((waitMs > LATE_MS && waitMs > ownMs) || (alone && ownMs > LATE_MS)) {
       if (++this.strikes < 2) return;
