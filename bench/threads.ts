@@ -2,8 +2,8 @@
 // [--reps=100] [root ...]` (--rounds=0: the kernels only), each root a built copy of the package (its dist/, build/, worker/;
 // default: this one, after `npm run build`). Two tables:
 //   kernels: the kernels of the three models at their shapes, min time per call on 1 and 2 threads
-//     (reps back to back, so the workers stay awake as they do within a step; the minimum, because
-//     on a shared machine a worker is often descheduled);
+//     (the pool never backs off here; reps back to back, so the workers stay awake as they do within
+//     a step; the minimum, because on a shared machine a worker is often descheduled);
 //   models: examples/s of one training step (vae-cat, vae-mlp, sbn-bern; batch 100), the median
 //     over interleaved rounds (every root, 1 and 2 threads, each model), and the ratio 2T/1T; on
 //     Linux also from the main thread's CPU time per step (/proc/self/task/<pid>/stat), which on a
@@ -19,6 +19,8 @@ type Be = Record<string, (...a: unknown[]) => unknown> & { dispose(): void };
 interface Lib {
   name: string;
   open: (name: string, o: { threads: number }) => Promise<Be>;
+  /** The wasm backend without the pool's back-off (older builds ignore the option), for the kernel table. */
+  wasm: (o: { threads: number; backoff: boolean }) => Promise<Be>;
   MODELS: { name: string; config: unknown }[];
   setBackend: (be: Be) => void;
   Trainer: new (cfg: unknown, data: unknown, be: Be) => { trainStep(): unknown };
@@ -43,6 +45,7 @@ async function load(root: string): Promise<Lib> {
   return {
     name: resolve(root).split('/').pop()!,
     open: (await imp('backends/open.js')).openBackend,
+    wasm: (await imp('backends/wasm/index.js')).createWasmBackend,
     MODELS: (await imp('cli/bench.js')).MODELS,
     setBackend: (await imp('engine.js')).setBackend,
     Trainer: (await imp('train/trainer.js')).Trainer,
@@ -106,7 +109,7 @@ const CASES: [string, (be: Be) => () => unknown][] = [
 
 async function kernels(libs: Lib[], reps: number): Promise<void> {
   const bes: [string, Be][] = [];
-  for (const L of libs) for (const t of [1, 2]) bes.push([`${L.name} ${t}T`, await L.open('wasm', { threads: t })]);
+  for (const L of libs) for (const t of [1, 2]) bes.push([`${L.name} ${t}T`, await L.wasm({ threads: t, backoff: false })]);
   console.log(`\nµs per call (min)`.padEnd(34) + bes.map(([n]) => n.padStart(18)).join('') + '   2T/1T');
   for (const [name, make] of CASES) {
     const fs = bes.map(([, be]) => make(be)), best = fs.map(() => Infinity);
