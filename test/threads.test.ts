@@ -108,24 +108,22 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
 const same = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe('threads', () => {
-  it('the pool backs off to the caller alone after two jobs in a row without the workers, 20 ms doubling up to 1 s', () => {
+  it('the pool backs off to the caller alone after four jobs in a row without the workers, 10 ms doubling up to 1 s', () => {
     const l = new Lateness();
     const late = (now: number) => l.record(0.3, 4, false, now); // waited a time slice for a worker's chunk
     l.record(1, 0.05, false, 0); // waited 50 µs after 1 ms of its own: punctual
     l.record(0.3, 0.2, false, 0); // waited 0.2 ms, less than its own 0.3 ms: punctual
-    l.record(0.05, 0, true, 0); // ran both chunks, but in 50 µs: a worker could not have helped
-    l.record(0.05, 0, true, 0);
+    for (let i = 0; i < 4; i++) l.record(0.05, 0, true, 0); // ran both chunks, but in 50 µs: a worker could not have helped
     expect(l.serial(0)).toBe(false);
-    late(100); // one alone is the first job after a pause
+    for (let i = 0; i < 3; i++) late(100); // the first jobs after a pause, while a worker wakes
     expect(l.serial(100)).toBe(false);
-    l.record(2, 0, true, 100); // ran every chunk of a 2 ms job itself: the second strike
-    expect([l.serial(119), l.serial(121)]).toEqual([true, false]);
-    late(200);
-    l.record(1, 0.01, false, 200); // punctual: strikes start again, the back-off halves (40 → 20)
-    late(300);
-    late(300);
-    expect([l.serial(319), l.serial(321)]).toEqual([true, false]);
-    for (let i = 0; i < 20; i++) late(400);
+    l.record(2, 0, true, 100); // ran every chunk of a 2 ms job itself: the fourth strike
+    expect([l.serial(109), l.serial(111)]).toEqual([true, false]);
+    for (let i = 0; i < 3; i++) late(200);
+    l.record(1, 0.01, false, 200); // punctual: strikes start again, the back-off halves (20 → 10)
+    for (let i = 0; i < 4; i++) late(300);
+    expect([l.serial(309), l.serial(311)]).toEqual([true, false]);
+    for (let i = 0; i < 40; i++) late(400);
     expect([l.serial(1399), l.serial(1401)]).toEqual([true, false]);
   });
 

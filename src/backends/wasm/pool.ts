@@ -19,8 +19,7 @@ import { ARGS_BYTE, CALLER_ASLEEP, DONE, FN, JOB, MAX_ARGS, NARGS, QUIT, WORKERS
 export const MAX_THREADS = 32;
 /** The caller spins this long for the workers' chunks before it sleeps (a futex wake costs 50+ µs). */
 const SPIN_MS = 0.5;
-const LATE_MS = 0.1;
-const BACKOFF_MS = [20, 1000];
+const LATE_MS = 0.1, STRIKES = 4, BACKOFF_MS = [10, 1000];
 
 /**
  * Backs off from splitting while the workers do not keep up. On a quiet machine a spinning worker
@@ -28,11 +27,12 @@ const BACKOFF_MS = [20, 1000];
  * one it is descheduled or asleep: the caller runs every chunk itself, or waits a time slice for a
  * chunk the worker holds, and each job wakes a worker that then spins for the CPU time the caller
  * needs (measured at load 9 on 2 cores: the caller ran all chunks of 71 % of the jobs, and 2 threads
- * ran training steps 1.2–1.7× slower than 1). After two such jobs in a row (one alone is the first
- * job after an idle pause, while the worker wakes; "such": the caller ran every chunk of a job over
- * LATE_MS itself, or waited over LATE_MS, and longer than its own chunks took, for a worker's) the
- * pool runs everything on the caller for `backoff` ms (20, doubled by each back-off up to 1 s,
- * halved by each punctual job), then tries again.
+ * ran training steps 1.2–1.7× slower than 1). After STRIKES such jobs in a row (a few are the
+ * first jobs after an idle pause, while the worker wakes, or a brief preemption; "such": the caller
+ * ran every chunk of a job over LATE_MS itself, or waited over LATE_MS, and longer than its own
+ * chunks took, for a worker's) the pool runs everything on the caller for `backoff` ms (10, doubled by each back-off up to 1 s,
+ * halved by each punctual job), then tries again. With 2 strikes, brief preemptions by low-priority
+ * work cost 2–9 % on 2 threads; with 4, none measurable.
  */
 export class Lateness {
   private until = 0;
@@ -41,7 +41,7 @@ export class Lateness {
   /** A split job: the caller's own chunks took `ownMs` (all of them: `alone`), then it waited `waitMs` for the workers'. */
   record(ownMs: number, waitMs: number, alone: boolean, now: number): void {
     if ((waitMs > LATE_MS && waitMs > ownMs) || (alone && ownMs > LATE_MS)) {
-      if (++this.strikes < 2) return;
+      if (++this.strikes < STRIKES) return;
       this.strikes = 0;
       this.until = now + this.backoff;
       this.backoff = Math.min(2 * this.backoff, BACKOFF_MS[1]);
