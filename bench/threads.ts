@@ -1,9 +1,9 @@
 // Thread scaling of the wasm backend (issue 18): `npx tsx bench/threads.ts [--rounds=5] [--seconds=1.5]
-// [--reps=100] [root ...]`, each root a built copy of the package (its dist/, build/, worker/;
+// [--reps=100] [root ...]` (--rounds=0: the kernels only), each root a built copy of the package (its dist/, build/, worker/;
 // default: this one, after `npm run build`). Two tables:
 //   kernels: the kernels of the three models at their shapes, min time per call on 1 and 2 threads
-//     (reps back to back, so the workers stay awake as they do within a step; the minimum, because
-//     on a shared machine a worker is often descheduled);
+//     (the pool never backs off here; reps back to back, so the workers stay awake as they do within
+//     a step; the minimum, because on a shared machine a worker is often descheduled);
 //   models: examples/s of one training step (vae-cat, vae-mlp, sbn-bern; batch 100), the median
 //     over interleaved rounds (every root, 1 and 2 threads, each model), and the ratio 2T/1T; on
 //     Linux also from the main thread's CPU time per step (/proc/self/task/<pid>/stat), which on a
@@ -19,6 +19,8 @@ type Be = Record<string, (...a: unknown[]) => unknown> & { dispose(): void };
 interface Lib {
   name: string;
   open: (name: string, o: { threads: number }) => Promise<Be>;
+  /** The wasm backend without the pool's back-off (older builds ignore the option), for the kernel table. */
+  wasm: (o: { threads: number; backoff: boolean }) => Promise<Be>;
   MODELS: { name: string; config: unknown }[];
   setBackend: (be: Be) => void;
   Trainer: new (cfg: unknown, data: unknown, be: Be) => { trainStep(): unknown };
@@ -43,6 +45,7 @@ async function load(root: string): Promise<Lib> {
   return {
     name: resolve(root).split('/').pop()!,
     open: (await imp('backends/open.js')).openBackend,
+    wasm: (await imp('backends/wasm/index.js')).createWasmBackend,
     MODELS: (await imp('cli/bench.js')).MODELS,
     setBackend: (await imp('engine.js')).setBackend,
     Trainer: (await imp('train/trainer.js')).Trainer,
@@ -89,6 +92,15 @@ const CASES: [string, (be: Be) => () => unknown][] = [
     const x = up(be, rnd(20_000)), y = be.alloc(20_000, true);
     return () => be.softmax(x, y, 2000, 10);
   }],
+  ...([[100, 784], [1000, 784]] as const).map(([r, c]): [string, (be: Be) => () => unknown] => [`reduce_sum ${r}×${c} columns`, (be) => {
+    const x = up(be, rnd(r * c)), y = be.alloc(c, true);
+    return () => be.reduce_sum(x, y, r, c, 0);
+  }]),
+  // The M2 model's second convolution: x [100, 14, 14, 32], 5×5 kernel, stride 2, pad 2 → cols [4900, 800].
+  ...(['im2col', 'col2im'] as const).map((id): [string, (be: Be) => () => unknown] => [`${id} 100×14×14×32 5×5/2`, (be) => {
+    const x = up(be, rnd(100 * 14 * 14 * 32)), cols = up(be, rnd(4900 * 800));
+    return () => (id === 'im2col' ? be.im2col(x, cols, 100, 14, 14, 32, 5, 5, 2, 2, 7, 7) : be.col2im(cols, x, 100, 14, 14, 32, 5, 5, 2, 2, 7, 7));
+  }]),
   ['kl_categorical_grad 2000×10', (be) => {
     const q = up(be, rnd(20_000)), p = up(be, rnd(20_000)), dy = up(be, rnd(2000)), a = be.alloc(20_000, true), b = be.alloc(20_000, true);
     return () => be.kl_categorical_grad(q, p, dy, a, b, 2000, 10);
@@ -97,7 +109,7 @@ const CASES: [string, (be: Be) => () => unknown][] = [
 
 async function kernels(libs: Lib[], reps: number): Promise<void> {
   const bes: [string, Be][] = [];
-  for (const L of libs) for (const t of [1, 2]) bes.push([`${L.name} ${t}T`, await L.open('wasm', { threads: t })]);
+  for (const L of libs) for (const t of [1, 2]) bes.push([`${L.name} ${t}T`, await L.wasm({ threads: t, backoff: false })]);
   console.log(`\nµs per call (min)`.padEnd(34) + bes.map(([n]) => n.padStart(18)).join('') + '   2T/1T');
   for (const [name, make] of CASES) {
     const fs = bes.map(([, be]) => make(be)), best = fs.map(() => Infinity);
@@ -157,6 +169,6 @@ const { loadavg } = await import('node:os');
 console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const libs = await Promise.all((roots.length ? roots : ['.']).map(load));
 await kernels(libs, opt('reps', 100));
-await models(libs, opt('rounds', 5), opt('seconds', 1.5));
+if (opt('rounds', 5) > 0) await models(libs, opt('rounds', 5), opt('seconds', 1.5));
 console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 process.exit(0);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
+import { Lateness } from '../src/backends/wasm/pool.js';
 import { Bcast, BINARY_OPS, type Buf, UNARY_OPS } from '../src/kernels.js';
 import { makeDataset } from '../src/data/index.js';
 import { setBackend } from '../src/engine.js';
@@ -70,6 +71,20 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
     be.sparse_matmul(upload(be, a), upload(be, fillRandom(kk * n, 27)), c, m, kk, n, upload(be, fillRandom(n, 28)));
     return [c];
   }],
+  ...([[1001, 301], [7001, 37]] as const).map(([rows, cols]): [string, (be: Backend, out: (n: number) => Buf) => Buf[]] => [`reduce_sum ${rows}×${cols}`, (be, out) => {
+    const x = upload(be, fillRandom(rows * cols, 29)), sums = out(cols), rowSums = out(rows);
+    be.reduce_sum(x, sums, rows, cols, 0);
+    be.reduce_sum(x, rowSums, rows, cols, 1);
+    return [sums, rowSums];
+  }]),
+  ['im2col and col2im', (be, out) => {
+    // 17 images 21×21×3, 5×5 kernel, stride 2, pad 2: 11×11 outputs, 75 floats per cols row.
+    const g = [17, 21, 21, 3, 5, 5, 2, 2, 11, 11] as const, size = 17 * 21 * 21 * 3, cols = 17 * 121 * 75;
+    const c = out(cols), x = out(size);
+    be.im2col(upload(be, fillRandom(size, 30)), c, ...g);
+    be.col2im(upload(be, fillRandom(cols, 31)), x, ...g);
+    return [c, x];
+  }],
   ['kl_categorical', (be, out) => {
     const k = 10, q = upload(be, fillRandom(R * k, 11)), pp = upload(be, fillRandom(R * k, 12)), y = out(R), dq = out(R * k), dp = out(R * k);
     be.kl_categorical(q, pp, y, R, k);
@@ -103,6 +118,25 @@ const KERNELS: [string, (be: Backend, out: (n: number) => Buf) => Buf[]][] = [
 const same = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe('threads', () => {
+  it('the pool backs off to the caller alone after four jobs in a row without the workers, 10 ms doubling up to 1 s', () => {
+    const l = new Lateness();
+    const late = (now: number) => l.record(0.3, 4, false, now); // waited a time slice for a worker's chunk
+    l.record(1, 0.05, false, 0); // waited 50 µs after 1 ms of its own: punctual
+    l.record(0.3, 0.2, false, 0); // waited 0.2 ms, less than its own 0.3 ms: punctual
+    for (let i = 0; i < 4; i++) l.record(0.05, 0, true, 0); // ran both chunks, but in 50 µs: a worker could not have helped
+    expect(l.serial(0)).toBe(false);
+    for (let i = 0; i < 3; i++) late(100); // the first jobs after a pause, while a worker wakes
+    expect(l.serial(100)).toBe(false);
+    l.record(2, 0, true, 100); // ran every chunk of a 2 ms job itself: the fourth strike
+    expect([l.serial(109), l.serial(111)]).toEqual([true, false]);
+    for (let i = 0; i < 3; i++) late(200);
+    l.record(1, 0.01, false, 200); // punctual: strikes start again, the back-off halves (20 → 10)
+    for (let i = 0; i < 4; i++) late(300);
+    expect([l.serial(309), l.serial(311)]).toEqual([true, false]);
+    for (let i = 0; i < 40; i++) late(400);
+    expect([l.serial(1399), l.serial(1401)]).toEqual([true, false]);
+  });
+
   it('the -mt build runs on 2 and 3 threads and says so in its variant', async () => {
     const be = await createWasmBackend({ threads: 2 });
     expect(be.variant).toMatch(/-mt×2$/);
@@ -112,7 +146,7 @@ describe('threads', () => {
   it('matmul is bitwise identical on 1, 2 and 3 threads in all three forms, split by columns or rows', async () => {
     for (const build of ['relaxed-mt', 'simd-mt'] as const) {
     const one = await createWasmBackend({ threads: 1, build });
-    const many = [await createWasmBackend({ threads: 2, build }), await createWasmBackend({ threads: 3, build })];
+    const many = [await createWasmBackend({ threads: 2, build, backoff: false }), await createWasmBackend({ threads: 3, build, backoff: false })];
     for (const [m, k, n, ta, tb] of SHAPES) {
       const a = fillRandom(m * k, m + k), b = fillRandom(k * n, k + n), bias = fillRandom(n, n);
       const run = (be: typeof one) => {
@@ -129,7 +163,7 @@ describe('threads', () => {
 
   it('every elementwise, row and optimizer kernel is bitwise identical on 1, 2 and 3 threads', async () => {
     const one = await createWasmBackend({ threads: 1, build: 'relaxed-mt' });
-    const many = [await createWasmBackend({ threads: 2 }), await createWasmBackend({ threads: 3 })];
+    const many = [await createWasmBackend({ threads: 2, backoff: false }), await createWasmBackend({ threads: 3, backoff: false })];
     for (const [name, f] of KERNELS) {
       const run = (be: Backend) => {
         be.resetScratch();
@@ -146,7 +180,7 @@ describe('threads', () => {
     const n = 1000, x = new Float32Array(n * 784).map((_, i) => ((i * 2654435761) >>> 0) % 7 === 0 ? 1 : 0);
     const cfg = patchConfig(defaultConfig('vae'), { optimizer: { batch: 100, steps: 300 } });
     const runWith = async (threads: number) => {
-      const be = await createWasmBackend({ threads, build: 'relaxed-mt' });
+      const be = await createWasmBackend({ threads, build: 'relaxed-mt', backoff: false });
       setBackend(be);
       const t = new Trainer(cfg, makeDataset(x, 784), be);
       const losses: number[] = [];

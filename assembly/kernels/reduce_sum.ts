@@ -1,4 +1,5 @@
-// reduce_sum over a row-major [rows, cols] x:
+// reduce_sum over a row-major [rows, cols] x whose rows start ld floats apart (ld = cols for a whole
+// matrix; a column range of a wider one lets threads split the column sums, see src/backends/wasm):
 //   axis 0: y[c] = Σ_r x[r,c]   (column sums, e.g. the bias gradient)
 //   axis 1: y[r] = Σ_c x[r,c]   (row sums)
 //
@@ -12,16 +13,16 @@
 //   pairwise, then the leftover columns.
 import { hsum4 } from '../simd';
 
-export function reduce_sum_f32__scalar(x: usize, y: usize, rows: i32, cols: i32, axis: i32): void {
+export function reduce_sum_f32__scalar(x: usize, y: usize, rows: i32, cols: i32, axis: i32, ld: i32): void {
   if (axis == 0) {
     for (let c = 0; c < cols; c++) {
       let s: f32 = 0;
-      for (let r = 0; r < rows; r++) s += load<f32>(x + ((<usize>r * cols + c) << 2));
+      for (let r = 0; r < rows; r++) s += load<f32>(x + ((<usize>r * ld + c) << 2));
       store<f32>(y + (<usize>c << 2), s);
     }
   } else {
     for (let r = 0; r < rows; r++) {
-      const row = x + ((<usize>r * cols) << 2);
+      const row = x + ((<usize>r * ld) << 2);
       let s: f32 = 0;
       for (let c = 0; c < cols; c++) s += load<f32>(row + (<usize>c << 2));
       store<f32>(y + (<usize>r << 2), s);
@@ -31,13 +32,13 @@ export function reduce_sum_f32__scalar(x: usize, y: usize, rows: i32, cols: i32,
 
 /** y = 0 + x[0, :], then y += x[r, :] for r = 1 … rows − 1 (cols ≥ 16, rows ≥ 1). */
 // @ts-ignore: decorator
-@inline function columnSumsStreaming(x: usize, y: usize, rows: i32, cols: i32): void {
+@inline function columnSumsStreaming(x: usize, y: usize, rows: i32, cols: i32, ld: i32): void {
   const zero = f32x4.splat(0);
   let c = 0;
   for (; c + 4 <= cols; c += 4) v128.store(y + (<usize>c << 2), f32x4.add(zero, v128.load(x + (<usize>c << 2))));
   for (; c < cols; c++) store<f32>(y + (<usize>c << 2), <f32>0 + load<f32>(x + (<usize>c << 2)));
   for (let r = 1; r < rows; r++) {
-    const row = x + ((<usize>r * cols) << 2);
+    const row = x + ((<usize>r * ld) << 2);
     let c = 0;
     do {
       const q = y + (<usize>c << 2), p = row + (<usize>c << 2);
@@ -59,12 +60,12 @@ export function reduce_sum_f32__scalar(x: usize, y: usize, rows: i32, cols: i32,
 }
 
 // @ts-ignore: decorator
-@inline function columnSums(x: usize, y: usize, rows: i32, cols: i32): void {
+@inline function columnSums(x: usize, y: usize, rows: i32, cols: i32, ld: i32): void {
   if (cols >= 16 && rows >= 1) {
-    columnSumsStreaming(x, y, rows, cols);
+    columnSumsStreaming(x, y, rows, cols, ld);
     return;
   }
-  const stride = <usize>cols << 2;
+  const stride = <usize>ld << 2;
   let c = 0;
   for (; c + 16 <= cols; c += 16) {
     let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
@@ -103,9 +104,9 @@ export function reduce_sum_f32__scalar(x: usize, y: usize, rows: i32, cols: i32,
 }
 
 // @ts-ignore: decorator
-@inline function rowSums(x: usize, y: usize, rows: i32, cols: i32): void {
+@inline function rowSums(x: usize, y: usize, rows: i32, cols: i32, ld: i32): void {
   for (let r = 0; r < rows; r++) {
-    const row = x + ((<usize>r * cols) << 2);
+    const row = x + ((<usize>r * ld) << 2);
     let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
     let c = 0;
     for (; c + 16 <= cols; c += 16) {
@@ -122,12 +123,12 @@ export function reduce_sum_f32__scalar(x: usize, y: usize, rows: i32, cols: i32,
   }
 }
 
-export function reduce_sum_f32__simd128(x: usize, y: usize, rows: i32, cols: i32, axis: i32): void {
-  if (axis == 0) columnSums(x, y, rows, cols);
-  else rowSums(x, y, rows, cols);
+export function reduce_sum_f32__simd128(x: usize, y: usize, rows: i32, cols: i32, axis: i32, ld: i32): void {
+  if (axis == 0) columnSums(x, y, rows, cols, ld);
+  else rowSums(x, y, rows, cols, ld);
 }
 
-export function reduce_sum_f32(x: usize, y: usize, rows: i32, cols: i32, axis: i32): void {
-  if (ASC_FEATURE_SIMD) reduce_sum_f32__simd128(x, y, rows, cols, axis);
-  else reduce_sum_f32__scalar(x, y, rows, cols, axis);
+export function reduce_sum_f32(x: usize, y: usize, rows: i32, cols: i32, axis: i32, ld: i32): void {
+  if (ASC_FEATURE_SIMD) reduce_sum_f32__simd128(x, y, rows, cols, axis, ld);
+  else reduce_sum_f32__scalar(x, y, rows, cols, axis, ld);
 }

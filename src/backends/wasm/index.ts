@@ -37,6 +37,8 @@ export interface WasmOptions {
   build?: BuildName;
   /** Threads for large matmuls (the caller plus threads − 1 workers); 1 where threads are impossible. */
   threads?: number;
+  /** Run on the calling thread alone for a while when the workers do not keep up (default true; pool.ts, Lateness). */
+  backoff?: boolean;
   /** A precompiled module (Cloudflare workerd imports it; everyone else can let us load it). */
   module?: WebAssembly.Module;
 }
@@ -109,7 +111,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     }
     return w.ptr;
   };
-  const pool = threads > 1 ? await createPool(module, memory, threads, CTRL) : null;
+  const pool = threads > 1 ? await createPool(module, memory, threads, CTRL, opts.backoff ?? true) : null;
   const jobs = new Map(KERNEL_IDS.map((id) => [id, pool?.exportIndex(`${id}_f32`) ?? -1]));
   /**
    * Runs kernel `id` on one thread, or, with `units` ≥ `min`, on all of them: chunk [u0, u1) of the
@@ -118,7 +120,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
    * `stride` is a function so that the calls that run on one thread (most, at training sizes) build nothing.
    */
   const split = (id: KernelId, args: number[], units: number, min: number, grain: number, stride: () => number[], count: number): void => {
-    if (!pool || units < min) {
+    if (!pool || units < min || units < 2 * grain || pool.backingOff()) {
       k[id](...args);
       return;
     }
@@ -150,7 +152,7 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   // `rowPtrs` are the row-indexed pointers after l and t, with their floats per row (1 for y and dy, c for dl).
   const sigmoidXentRows = (id: 'sigmoid_xent_rows' | 'sigmoid_xent_rows_grad', l: number, t: number, rowPtrs: [number, number][], r: number, c: number, s: number) => {
     const args = [l, t, ...rowPtrs.map(([ptr]) => ptr), r, c, s];
-    if (!pool || r * c < COSTLY_MIN || r < 2 * s) {
+    if (!pool || r * c < COSTLY_MIN || r < 2 * s || pool.backingOff()) {
       k[id](...args);
       return;
     }
@@ -158,12 +160,25 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     pool.run(jobs.get(id)!, chunks, -1, [], (a) => k[id](...a));
   };
 
+  // reduce_sum: column sums (axis 0) by column ranges, each thread reading every row of its columns
+  // (the kernel's last argument is x's row stride); row sums by rows. Each output is one thread's sum
+  // in the same order as on one thread.
+  const reduceSum = (x: number, y: number, r: number, c: number, axis: number) => {
+    if (axis === 0) split('reduce_sum', [x, y, r, c, 0, c], c, CHEAP_MIN / Math.max(r, 1), 16, () => [4, 4], 3);
+    else split('reduce_sum', [x, y, r, c, 1, c], r, CHEAP_MIN / Math.max(c, 1), 1, () => [4 * c, 4], 2);
+  };
+  // im2col / col2im by whole images (image b owns its x[b] and its ho·wo rows of cols).
+  const images = (id: 'im2col' | 'col2im', src: number, dst: number, n: number, ...g: number[]) => {
+    const [h, w, c, kh, kw, , , ho, wo] = g, img = 4 * h * w * c, rows = 4 * ho * wo * kh * kw * c;
+    split(id, [src, dst, n, ...g], n, CHEAP_MIN / (rows / 4), 1, () => (id === 'im2col' ? [img, rows] : [rows, img]), 2);
+  };
+
   // A matmul is split when it is worth a round trip: by output columns (16-column boundaries), or
   // for A·B and A·Bᵀ with n < m by rows of C (whole rows, each piece ≥ 16 rows so it takes the
   // same kernel path as the full product; each thread then packs only its rows of A).
   const matmul = (a: number, b: number, c: number, m: number, kk: number, n: number, ta: number, tb: number, acc: number, bias: number) => {
     const byRows = !ta && n < m && m >= 32 * threads;
-    if (!pool || 2 * m * kk * n < PARALLEL_FLOPS || (!byRows && n < 32)) {
+    if (!pool || 2 * m * kk * n < PARALLEL_FLOPS || (!byRows && n < 32) || pool.backingOff()) {
       k.matmul(a, b, c, m, kk, n, ta, tb, acc, bias, matmulWs(m, kk, n), 0, n);
       return;
     }
@@ -184,12 +199,12 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
     unary: (op, x, y, n) => elementwise('unary', [unaryCode(op), p(x), p(y), n], CHEAP_UNARY.has(op) ? CHEAP_MIN : COSTLY_MIN, 1, 2),
     unary_grad: (op, x, y, dy, dx, n) => elementwise('unary_grad', [unaryCode(op), p(x), p(y), p(dy), p(dx), n], CHEAP_MIN, 1, 4),
     binary: (op, a, b, y, r, c, bc) => binary(binaryCode(op), p(a), p(b), p(y), r, c, bc),
-    reduce_sum: (x, y, r, c, axis) => void k.reduce_sum(p(x), p(y), r, c, axis),
+    reduce_sum: (x, y, r, c, axis) => reduceSum(p(x), p(y), r, c, axis),
     matmul: (a, b, c, m, kk, n, ta, tb, acc, bias) => matmul(p(a), p(b), p(c), m, kk, n, +ta, +tb, +acc, bias ? p(bias) : 0),
     // By rows of A and C: a row costs about its non-zeros × n, taken as kk × n / 10 (one-hot rows).
     sparse_matmul: (a, b, c, m, kk, n, bias) => split('sparse_matmul', [p(a), p(b), p(c), m, kk, n, bias ? p(bias) : 0], m, (10 * PARALLEL_FLOPS) / Math.max(2 * kk * n, 1), 4, () => [4 * kk, 0, 4 * n], 3),
-    im2col: (x, cols, n, h, w, c, kh, kw, s, pad, ho, wo) => void k.im2col(p(x), p(cols), n, h, w, c, kh, kw, s, pad, ho, wo),
-    col2im: (cols, x, n, h, w, c, kh, kw, s, pad, ho, wo) => void k.col2im(p(cols), p(x), n, h, w, c, kh, kw, s, pad, ho, wo),
+    im2col: (x, cols, n, h, w, c, kh, kw, s, pad, ho, wo) => images('im2col', p(x), p(cols), n, h, w, c, kh, kw, s, pad, ho, wo),
+    col2im: (cols, x, n, h, w, c, kh, kw, s, pad, ho, wo) => images('col2im', p(cols), p(x), n, h, w, c, kh, kw, s, pad, ho, wo),
     softmax: (x, y, r, kk) => rowwise('softmax', [p(x), p(y)], r, kk, [kk, kk]),
     softmax_grad: (y, dy, dx, r, kk) => rowwise('softmax_grad', [p(y), p(dy), p(dx)], r, kk, [kk, kk, kk]),
     log_softmax: (x, y, r, kk) => rowwise('log_softmax', [p(x), p(y)], r, kk, [kk, kk]),
