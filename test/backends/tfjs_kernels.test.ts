@@ -81,6 +81,11 @@ function cases(): Case[] {
       id: 'sigmoid_xent_grad', label: `n=${n}`, bufs: { l: data(n, { nan: true }), t: data(n, { lo: 0, hi: 1 }), dy: data(n), dl: data(n) }, outs: ['dl'],
       call: (be, b) => be.sigmoid_xent_grad(b.l, b.t, b.dy, b.dl, n),
     });
+    add({ id: 'gumbel_sigmoid', label: `n=${n}`, bufs: { l: data(n, { nan: true }), y: data(n) }, outs: ['y'], call: (be, b) => be.gumbel_sigmoid(b.l, b.y, n, 2, 3, 4) });
+    add({
+      id: 'gumbel_sigmoid_grad', label: `n=${n}`, bufs: { y: data(n, { lo: 0, hi: 1 }), dy: data(n), dl: data(n) }, outs: ['dl'],
+      call: (be, b) => be.gumbel_sigmoid_grad(b.y, b.dy, b.dl, n, 2),
+    });
     add({ id: 'kl_bernoulli', label: `n=${n}`, bufs: { a: data(n, { nan: true }), b: data(n), y: data(n) }, outs: ['y'], call: (be, b) => be.kl_bernoulli(b.a, b.b, b.y, n) });
     add({
       id: 'kl_bernoulli_grad', label: `n=${n}`, bufs: { a: data(n, { nan: true }), b: data(n), dy: data(n), da: data(n), db: data(n) }, outs: ['da', 'db'],
@@ -177,6 +182,10 @@ function cases(): Case[] {
         id: 'sigmoid_xent_rows', label: `4x${cols} s=${s}`, bufs: { l: data(4 * cols, { nan: cols > 4 }), t: data((4 / s) * cols, { lo: 0, hi: 1 }), y: data(4) }, outs: ['y'],
         call: (be, b) => be.sigmoid_xent_rows(b.l, b.t, b.y, 4, cols, s), tol: { atol: 1e-5, rtol: 1e-5 },
       });
+      add({
+        id: 'sigmoid_xent_rows_grad', label: `4x${cols} s=${s}`, bufs: { l: data(4 * cols, { nan: cols > 4 }), t: data((4 / s) * cols, { lo: 0, hi: 1 }), dy: data(4), dl: data(4 * cols) }, outs: ['dl'],
+        call: (be, b) => be.sigmoid_xent_rows_grad(b.l, b.t, b.dy, b.dl, 4, cols, s),
+      });
     }
   }
   // im2col / col2im: channels below/at/above 4, stride 1 and 2, pad 0–2, n = 0, a NaN (exact copies for im2col)
@@ -202,6 +211,8 @@ function cases(): Case[] {
     const ys = refOut((yb) => ref.softmax(up(x), yb, rows, k), n), yl = refOut((yb) => ref.log_softmax(up(x), yb, rows, k), n);
     add({ id: 'softmax_grad', label: `${rows}x${k}`, bufs: { y: ys, dy: data(n), dx: data(n) }, outs: ['dx'], call: (be, b) => be.softmax_grad(b.y, b.dy, b.dx, rows, k) });
     add({ id: 'log_softmax_grad', label: `${rows}x${k}`, bufs: { y: yl, dy: data(n), dx: data(n) }, outs: ['dx'], call: (be, b) => be.log_softmax_grad(b.y, b.dy, b.dx, rows, k) });
+    add({ id: 'gumbel_softmax', label: `${rows}x${k}`, bufs: { x, y: data(n) }, outs: ['y'], call: (be, b) => be.gumbel_softmax(b.x, b.y, rows, k, 2, 5, 6) });
+    add({ id: 'gumbel_softmax_grad', label: `${rows}x${k}`, bufs: { y: ys, dy: data(n), dx: data(n) }, outs: ['dx'], call: (be, b) => be.gumbel_softmax_grad(b.y, b.dy, b.dx, rows, k, 2) });
     add({ id: 'kl_categorical', label: `${rows}x${k}`, bufs: { lq: x, lp: data(n), y: data(rows) }, outs: ['y'], call: (be, b) => be.kl_categorical(b.lq, b.lp, b.y, rows, k) });
     add({
       id: 'kl_categorical_grad', label: `${rows}x${k}`, bufs: { lq: data(n), lp: data(n, { nan }), dy: data(rows), dlq: data(n), dlp: data(n) }, outs: ['dlq', 'dlp'],
