@@ -121,9 +121,17 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir, cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined);
         const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, '--out', outDir, ...(o.threads !== 1 ? ['--threads', o.threads] : [])].join(' ');
         const jobs = o.jobs ?? 1;
-        const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, stderr: io.stderr, command });
-        io.stderr.write(`Table 2 (${budget}): ${r.rows.map((row) => `${row.yEstimator} ${(100 * row.test.accuracy).toFixed(1)}% / ${row.test.elbo.toFixed(1)}`).join(', ')}; ${outDir}/table2.md\n`);
-        if (o.json) io.stdout.write(JSON.stringify(r) + '\n');
+        const ctl = new AbortController();
+        await onInterrupt(io, async (stop) => {
+          const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, stderr: io.stderr, command, signal: ctl.signal });
+          if (ctl.signal.aborted && !r.complete) {
+            io.stderr.write(`interrupted (${outDir}/table2.md holds the finished runs); continue with: ${command} --resume\n`);
+            setCode(signalExit(stop.signal ?? 'SIGINT'));
+            return;
+          }
+          io.stderr.write(`Table 2 (${budget}): ${r.rows.map((row) => `${row.yEstimator} ${(100 * row.test.accuracy).toFixed(1)}% / ${row.test.elbo.toFixed(1)}`).join(', ')}; ${outDir}/table2.md\n`);
+          if (o.json) io.stdout.write(JSON.stringify(r) + '\n');
+        }, { what: 'every running run writes a checkpoint after its current step', onStop: () => ctl.abort() });
         return;
       }
       // On --resume without --budget, the reproduction's own budget.

@@ -185,8 +185,12 @@ export async function reproduceTable2(opts: {
   }
   if (jobs === 1) {
     const data = todo.length ? await loadSsvaeData() : undefined;
+    // The abort signal (Ctrl-C) checkpoints the running run after its step; the next ones do not start.
+    const stop = { stop: !!opts.signal?.aborted };
+    opts.signal?.addEventListener('abort', () => { stop.stop = true; });
     for (const p of todo) {
-      const r = await runSsvae({ config: p.config, outDir: p.dir, stderr: opts.stderr, data, resume: p.resume, resumeWith: { steps: p.config.optimizer.steps, threads: p.config.runtime.threads } });
+      if (stop.stop) break;
+      const r = await runSsvae({ config: p.config, outDir: p.dir, stderr: opts.stderr, data, resume: p.resume, stop, resumeWith: { steps: p.config.optimizer.steps, threads: p.config.runtime.threads } });
       if (r) done(p, r);
     }
   } else {

@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { reproduceTable2, TABLE2_BUDGETS, type Table2Report, table2Runs } from '../../src/reproduce/table2.js';
+import { exists } from '../../src/train/files.js';
+import { FILES } from '../../src/train/folder.js';
 import { tempDirs } from '../train/helpers.js';
 
 const tempDir = tempDirs('gumbel-table2-');
@@ -32,3 +34,23 @@ it('the long budget trains each row at its own α, 20,000 steps', () => {
   expect(runs.map((r) => [r.config.model.alpha, r.config.estimator.name, r.config.optimizer.steps])).toEqual([[0.3, 'marginalize', 20_000], [0.3, 'gumbel_softmax', 20_000], [1, 'st_gumbel_softmax', 20_000]]);
   expect(table2Runs(TABLE2_BUDGETS.long, { alphas: [0.1] }).map((r) => r.id)).toEqual(['marginalize-alpha0.1', 'gumbel_softmax-alpha0.1', 'st_gumbel_softmax-alpha0.1']);
 });
+
+it('the abort signal (Ctrl-C) checkpoints the running run and starts no other; --resume ends as the uninterrupted table', async () => {
+  const config = { model: { labels: 20 }, optimizer: { lr: 1e-3, steps: 20 } };
+  const numbers = (r: Table2Report) => r.rows.map((row) => ({ ...row, runs: row.runs.map(({ seconds: _, stepsPerSec: __, ...u }) => u) }));
+  const table = (outDir: string, o: { resume?: boolean; signal?: AbortSignal; onWrite?: (s: string) => void } = {}) => reproduceTable2({
+    budget: 'quick', outDir, jobs: 1, command: 'test', config, alphas: [0.3], backend: 'wasm', resume: o.resume, signal: o.signal,
+    stderr: { write: (s: string) => (o.onWrite?.(s), true), isTTY: false },
+  });
+  const whole = await table(await tempDir());
+  const dir = await tempDir(), ctl = new AbortController();
+  // Stop once the first run has trained a step or two (its progress line names the step).
+  const cut = await table(dir, { signal: ctl.signal, onWrite: (s) => { if (/\b[1-9]\d*\/20\b/.test(s)) ctl.abort(); } });
+  expect(cut.complete).toBe(false);
+  expect(await exists(join(dir, 'marginalize-alpha0.3', FILES.checkpoint))).toBe(true);
+  expect(await exists(join(dir, 'marginalize-alpha0.3', FILES.result))).toBe(false);
+  expect(await exists(join(dir, 'gumbel_softmax-alpha0.3'))).toBe(false);
+  const resumed = await table(dir, { resume: true });
+  expect(resumed.complete).toBe(true);
+  expect(numbers(resumed)).toEqual(numbers(whole));
+}, 600_000);
