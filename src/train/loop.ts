@@ -3,7 +3,8 @@
 // (result.json, PNG, SVG) are the caller's, written after the loop returns.
 //
 // Order of writes at a checkpoint: the parameters are checked finite, then metrics.jsonl, then the
-// checkpoint; a resumed run drops the metrics lines after its checkpoint's step.
+// checkpoint; a resumed run drops the metrics lines after its checkpoint's step. Checkpoints are written
+// at every validation, on a stop request, and at the first metrics line `checkpointSeconds` after the last.
 // Evaluations go through in slices (evaluateSliced) so the event loop runs at least every ~100 ms:
 // a stop request during a validation checkpoints the step with the validation still to do.
 import { mkdir } from 'node:fs/promises';
@@ -65,6 +66,9 @@ export interface LoopOptions<V> {
   resumed?: { ckpt: CheckpointState; metrics: Record<string, number>[] };
   /** Runs before training step t for each t in `steps` (and after the last step if it is listed); its time is not training time. */
   probe?: Probe;
+  /** Also checkpoint at the first metrics line this many seconds after the last checkpoint (default 600), so that a
+   * run killed outright (kill -9, a lost machine) between far-apart validations loses minutes, not hours. */
+  checkpointSeconds?: number;
 }
 
 export interface Probe {
@@ -139,7 +143,9 @@ export async function runLoop<V>(o: LoopOptions<V>): Promise<LoopState> {
   const st: LoopState = { metrics: o.resumed?.metrics ?? [], lastValid: ex.lastValid ?? ex.valid ?? null, trainSeconds: ex.trainSeconds ?? 0, stopped: false };
   let pending = ex.pending === true;
 
+  let lastSave = performance.now();
   const save = async () => {
+    lastSave = performance.now();
     checkFinite(trainer.params(), trainer.step);
     await writeMetrics(outDir, st.metrics);
     await writeAtomic(join(outDir, FILES.checkpoint), encodeCheckpoint(trainer.checkpoint({ acc, trainSeconds: st.trainSeconds, lastValid: st.lastValid, pending })));
@@ -176,7 +182,7 @@ export async function runLoop<V>(o: LoopOptions<V>): Promise<LoopState> {
     st.metrics.push(line);
     acc = { n: 0, sums: {}, tau: 0 };
     pending = false;
-    if (isEval) await save();
+    if (isEval || performance.now() - lastSave >= (o.checkpointSeconds ?? 600) * 1000) await save();
     tInterval = performance.now();
     return true;
   };

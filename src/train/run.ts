@@ -70,6 +70,8 @@ export interface RunOptions {
   loadData?: (config: TrainConfig) => Promise<RunData>;
   /** Looks at the trainer before the listed steps (loop.ts Probe), e.g. the gradient variance of `gumbel reproduce zoo`. */
   probe?: { steps: readonly number[]; run(trainer: Trainer, step: number): void | Promise<void> };
+  /** A checkpoint at least this often besides the validations' (loop.ts; default 600 s). */
+  checkpointSeconds?: number;
 }
 
 /** The backend of a run's config. */
@@ -136,6 +138,7 @@ export async function runTraining(opts: RunOptions): Promise<{ result: RunResult
       trainer, outDir, steps: o.steps, logEvery: ev.logEvery, evalEvery: ev.evalEvery,
       rate: { name: 'examplesPerSec', perStep: o.batch }, stderr: opts.stderr, notTTYSchedule: opts.notTTYSchedule, stop: opts.stop, resumed,
       probe: opts.probe && { steps: opts.probe.steps, run: (s) => opts.probe!.run(trainer, s) },
+      checkpointSeconds: opts.checkpointSeconds,
       bar: {
         format: `${m.name}/${m.latent}/${e.name} {bar} {value}/{total} | loss {loss} | τ {tau} | {eps} ex/s | valid {valid}`,
         payload: (last, valid) => ({

@@ -134,6 +134,19 @@ describe('checkpoint files', () => {
     expect(() => decodeCheckpoint(new TextEncoder().encode('GMBL and something else entirely'))).toThrow(/not a gumbel checkpoint/);
   });
 
+  it('besides the validations, a checkpoint at the first metrics line checkpointSeconds after the last', async () => {
+    const config = smallConfig({ model: 'vae', latent: 'categorical', estimator: 'gumbel_softmax', steps: 12, evalEvery: 0, logEvery: 4, trainSize: 200 });
+    // The checkpoint's step as the probe sees it before steps 7 and 11 (null: none yet).
+    const seen = async (checkpointSeconds?: number) => {
+      const dir = await tempDir(), steps: (number | null)[] = [];
+      const run = async () => { steps.push(await readFile(join(dir, FILES.checkpoint)).then((b) => decodeCheckpoint(b).step, () => null)); };
+      await runTraining({ config, outDir: dir, stderr: sink, checkpointSeconds, probe: { steps: [6, 10], run } });
+      return steps;
+    };
+    expect(await seen()).toEqual([null, null]);
+    expect(await seen(0)).toEqual([4, 8]);
+  });
+
   it('a run folder with a truncated checkpoint cannot be resumed and says why', async () => {
     const dir = await tempDir();
     const config = smallConfig({ steps: 3, evalEvery: 0, trainSize: 100 });
