@@ -1,8 +1,9 @@
 // Tables and plots of results/twins/table1-darn-slope-st.md: our training −ELBO and validation bound
 // (a `gumbel train` run folder's metrics.jsonl) beside the PyTorch twin's (bench/peers/table1_twin.py
 // JSON lines), every 1,000 steps. Our loss lines are 100-step means; each row averages the ten of its
-// 1,000 steps, as the twin's line does. Usage (after npm run build:ts):
-//   node scripts/twin_report.mjs OUT_DIR NAME=SOURCE[,SOURCE...] ...   (SOURCE: see side())
+// 1,000 steps, as the twin's line does (--every=N: N steps per row, for twins run with --every N;
+// --title=T: the plots' model, default "Categorical VAE"). Usage (after npm run build:ts):
+//   node scripts/twin_report.mjs [--every=N] [--title=T] OUT_DIR NAME=SOURCE[,SOURCE...] ...   (SOURCE: see side())
 // prints the Markdown tables and writes OUT_DIR/table1-twin-ESTIMATOR.svg (training −ELBO and validation bound).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,18 +11,21 @@ import { curvesSvg } from '../dist/train/curves.js';
 
 const lines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
-/** Ours per 1,000 steps from a run's metrics.jsonl: { step → { loss, valid } }. */
+const flag = (k, d) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
+const EVERY = Number(flag('every', 1000)), TITLE = flag('title', 'Categorical VAE');
+
+/** Ours per EVERY steps from a run's metrics.jsonl (100-step lines): { step → { loss, valid } }. */
 function ours(file) {
   const rows = new Map();
   for (const l of lines(file)) {
     if (typeof l.step !== 'number' || typeof l.loss !== 'number') continue;
-    const k = Math.ceil(l.step / 1000) * 1000, r = rows.get(k) ?? { sum: 0, n: 0 };
+    const k = Math.ceil(l.step / EVERY) * EVERY, r = rows.get(k) ?? { sum: 0, n: 0 };
     r.sum += l.loss;
     r.n++;
     if (typeof l.valid === 'number' && l.step === k) r.valid = l.valid;
     rows.set(k, r);
   }
-  return new Map([...rows].filter(([, r]) => r.n === 10).map(([k, r]) => [k, { loss: r.sum / r.n, valid: r.valid }]));
+  return new Map([...rows].filter(([, r]) => r.n === EVERY / 100).map(([k, r]) => [k, { loss: r.sum / r.n, valid: r.valid }]));
 }
 
 const twin = (file) => new Map(lines(file).map((l) => [l.step, { loss: l.loss, valid: l.valid }]));
@@ -46,11 +50,11 @@ function side(spec) {
   return ['ours, rerun', ours(src.endsWith('.jsonl') ? src : join(src, 'metrics.jsonl'))];
 }
 
-const [out, ...specs] = process.argv.slice(2);
+const [out, ...specs] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (!out || !specs.length) throw new Error('usage: node scripts/twin_report.mjs OUT_DIR ESTIMATOR=SOURCE[,SOURCE...] ..., found too few arguments');
 const f2 = (v) => (v === undefined ? '' : v.toFixed(2));
 const colors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
-const FROM = 4000; // the plots start here, so that a rise of a few nats late in training is visible
+const FROM = Math.ceil(4000 / EVERY) * EVERY; // the plots start here, so that a rise of a few nats late in training is visible
 for (const spec of specs) {
   const name = spec.slice(0, spec.indexOf('=')), list = spec.slice(spec.indexOf('=') + 1);
   const sides = list.split(',').map(side);
@@ -67,7 +71,7 @@ for (const spec of specs) {
     points: steps.filter((k) => k >= FROM && m.get(k)?.[what] !== undefined).map((k) => [k, m.get(k)[what]]),
   }))).filter((s) => s.points.length).map((s, i) => ({ ...s, color: colors[i % colors.length] }));
   const file = join(out, `table1-twin-${name}.svg`);
-  const svg = curvesSvg(series, { title: `Categorical VAE, ${name}: ours vs PyTorch twin (from step ${FROM})`, xLabel: 'step', yLabel: 'nats', legendRight: true });
+  const svg = curvesSvg(series, { title: `${TITLE}, ${name}: ours vs PyTorch twin (from step ${FROM})`, xLabel: 'step', yLabel: 'nats', legendRight: true });
   writeFileSync(`${file}.tmp`, svg);
   renameSync(`${file}.tmp`, file);
 }
