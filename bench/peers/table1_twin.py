@@ -33,7 +33,7 @@ Ablations: --normalise false (DARN without VN), --slope-max 1 (slope-ST with a =
 Bernoulli (200 units): q = Bernoulli(sigmoid(l)), KL analytic against the learned prior's logits; DARN's
 signal is f'(z)_j (z_j - 1/2) per unit; slope-ST backs through hard_sigmoid(a l) = clip((a l + 1)/2, 0, 1);
 Gumbel-Softmax is the binary Concrete sigmoid((l + log u - log(1 - u))/tau).
-Prints and writes one JSON line per 1,000 steps (step, train loss averaged over those steps, KL, encoder
+Prints and writes one JSON line per --every steps (default 1,000: step, train loss averaged over those steps, KL, encoder
 gradient norm, validation bound). Findings: results/twins/table1-darn-slope-st.md.
 """
 import argparse
