@@ -1121,25 +1121,39 @@ function kernel_4x8_r_mr(mr: i32, pa: usize, as: usize, pb: usize, bs: usize, k:
 
 function pack_a_4(a: usize, transA: i32, m: i32, k: i32, dst: usize): void {
   const lda: usize = transA ? <usize>m << 2 : <usize>k << 2;
-  for (let i0 = 0; i0 < m; i0 += 4) {
-    const mr = min(4, m - i0);
-    if (transA) {
-      // Aᵀ stored [k,m]: each p contributes mr contiguous floats.
-      let src = a + (<usize>i0 << 2);
-      if (mr == 4) {
-        for (let p = 0; p < k; p++) {
-          v128.store(dst, v128.load(src, 0), 0);
+  if (transA) {
+    // Aᵀ stored [k,m]: each p contributes 4 contiguous floats to a panel. Rows of A go in blocks
+    // of 64, each copied into every full panel in turn: a panel that read all k rows at once
+    // touched k pages (rows ≥ 4 KiB apart), one TLB miss per 16 bytes (measured on Zen 1: Aᵀ·B at
+    // 1600×1600×128 and 800×4900×64 ran at 23 and 18 GFLOP/s, A·B at 27).
+    const full = m - m % 4;
+    for (let p0 = 0; p0 < k; p0 += 64) {
+      const p1 = min(p0 + 64, k);
+      for (let i0 = 0; i0 < full; i0 += 4) {
+        let src = a + <usize>p0 * lda + (<usize>i0 << 2);
+        let d = dst + (<usize>i0 * <usize>k + <usize>p0 * 4 << 2);
+        for (let p = p0; p < p1; p++) {
+          v128.store(d, v128.load(src, 0), 0);
           src += lda;
-          dst += 16;
-        }
-      } else {
-        for (let p = 0; p < k; p++) {
-          for (let ii = 0; ii < mr; ii++) store<f32>(dst + (<usize>ii << 2), load<f32>(src + (<usize>ii << 2)));
-          src += lda;
-          dst += <usize>mr << 2;
+          d += 16;
         }
       }
-    } else if (mr == 4) {
+    }
+    // The leftover rows: one panel of m − full floats per p.
+    const mr = m - full;
+    let src = a + (<usize>full << 2), d = dst + (<usize>full * <usize>k << 2);
+    if (mr) {
+      for (let p = 0; p < k; p++) {
+        for (let ii = 0; ii < mr; ii++) store<f32>(d + (<usize>ii << 2), load<f32>(src + (<usize>ii << 2)));
+        src += lda;
+        d += <usize>mr << 2;
+      }
+    }
+    return;
+  }
+  for (let i0 = 0; i0 < m; i0 += 4) {
+    const mr = min(4, m - i0);
+    if (mr == 4) {
       // Row-major A: 4×4 transposes for each group of four rows, then the leftover rows.
       const row = a + <usize>i0 * lda;
       let p = 0;

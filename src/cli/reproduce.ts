@@ -10,6 +10,7 @@ import { readJson } from '../train/files.js';
 import { queueStatus, reproduceQueue } from '../reproduce/queue.js';
 import { QUEUE_TABLES } from '../reproduce/queue_tables.js';
 import { reproduceSpeed } from '../reproduce/speed.js';
+import { TABLE2_ROWS, type Table2Estimator } from '../reproduce/paper.js';
 import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
 import { reproduceZoo, ZOO_BUDGET_NAMES, ZOO_BUDGETS, type ZooBudgetName } from '../reproduce/zoo.js';
 import { optionSpec } from '../train/options.js';
@@ -20,6 +21,7 @@ interface ReproduceOpts {
   store?: string;
   budget: BudgetName | Table2BudgetName;
   classes: number[];
+  rows?: Table2Estimator[];
   seconds: number;
   batch: number;
   threads: number;
@@ -49,6 +51,13 @@ const budgetHelp = [
   'table2:', ...TABLE2_BUDGET_NAMES.map((b) => `  ${b}:\n${wrap(`${TABLE2_BUDGETS[b].summary}.`, '    ')}`),
   'zoo:', ...ZOO_BUDGET_NAMES.map((b) => `  ${b}:\n${wrap(`${ZOO_BUDGETS[b].summary}.`, '    ')}`),
 ].join('\n');
+
+function parseRows(v: string): Table2Estimator[] {
+  const rows = v.split(',').map((s) => s.trim());
+  const bad = rows.filter((r) => !(TABLE2_ROWS as readonly string[]).includes(r));
+  if (bad.length) throw new InvalidArgumentError(`must be Table 2 rows (${TABLE2_ROWS.join(', ')}), found ${bad.join(', ')}.`);
+  return rows as Table2Estimator[];
+}
 
 function parseClasses(v: string): number[] {
   const ks = v.split(',').map((s) => Number(s.trim()));
@@ -87,6 +96,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .addOption(new Option('--budget <name>', 'how much training: quick (minutes; numbers meaningless), short (table2), standard (hours), long (table1: days, Adam, 100k steps per cell; table2: 20k steps, one α per row), paper (table1: about 550k steps per cell)')
       .choices([...new Set([...BUDGET_NAMES, ...TABLE2_BUDGET_NAMES])]).default('standard'))
     .option('--classes <list>', 'speed: class counts k', parseClasses, [5, 10, 100])
+    .option('--rows <list>', `table2: train only these rows' runs (${TABLE2_ROWS.join(', ')}); the table shows every finished run`, parseRows)
     .addOption(cliOption(numberSpec('--seconds <s>', 'speed: seconds of timed steps per cell (after one warm-up step; at least 2 steps)', 'number', 0, 86_400), 20, false))
     .addOption(cliOption({ ...optionSpec('batch'), help: 'speed: unlabeled rows per step' }, 100, false))
     .addOption(cliOption({ ...optionSpec('threads'), help: 'table2, speed, zoo, and every table with --queue: wasm threads (0: one per core, up to 4; zoo and --queue default: the cores shared among the jobs)' }, 1, false))
@@ -118,17 +128,19 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const budget = o.budget as Table2BudgetName;
         if (!(TABLE2_BUDGET_NAMES as string[]).includes(budget)) throw new CliError(`table2 budgets are ${TABLE2_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
         const outDir = o.out ?? `runs/table2-${budget}`;
+        if (o.queue && o.rows) throw new CliError('--rows and --queue do not go together: the queue hands out every run', EXIT.usage);
         if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir, cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined);
         const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, '--out', outDir, ...(o.threads !== 1 ? ['--threads', o.threads] : [])].join(' ');
         const jobs = o.jobs ?? 1;
         const ctl = new AbortController();
         await onInterrupt(io, async (stop) => {
-          const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, stderr: io.stderr, command, signal: ctl.signal });
+          const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, rows: o.rows, stderr: io.stderr, command, signal: ctl.signal });
           if (ctl.signal.aborted && !r.complete) {
-            io.stderr.write(`interrupted (${outDir}/table2.md holds the finished runs); continue with: ${command} --resume\n`);
+            io.stderr.write(`interrupted (${outDir}/table2.md holds the finished runs); continue with: ${command}${o.rows ? ` --rows ${o.rows.join(',')}` : ''} --resume\n`);
             setCode(signalExit(stop.signal ?? 'SIGINT'));
             return;
           }
+          if (!r.complete && o.rows) io.stderr.write(`--rows ${o.rows!.join(',')} finished; the other rows: ${command} --resume\n`);
           io.stderr.write(`Table 2 (${budget}): ${r.rows.map((row) => `${row.yEstimator} ${(100 * row.test.accuracy).toFixed(1)}% / ${row.test.elbo.toFixed(1)}`).join(', ')}; ${outDir}/table2.md\n`);
           if (o.json) io.stdout.write(JSON.stringify(r) + '\n');
         }, { what: 'every running run writes a checkpoint after its current step', onStop: () => ctl.abort() });

@@ -167,6 +167,8 @@ export async function reproduceTable2(opts: {
   /** Fields of every run's config other than the budget's ({ model: { labels }, optimizer: { lr } }, …), and another α grid. */
   config?: SsvaePatch;
   alphas?: readonly number[];
+  /** Train only these rows' runs (the table still shows every finished run): e.g. the short rows first, or rows on different machines. */
+  rows?: readonly Table2Estimator[];
   signal?: AbortSignal;
 }): Promise<Table2Report> {
   const b: Table2Budget = TABLE2_BUDGETS[opts.budget];
@@ -181,7 +183,7 @@ export async function reproduceTable2(opts: {
   const todo: (typeof plan[number] & { resume: boolean })[] = [];
   for (const p of plan) {
     if (opts.resume && (await exists(join(p.dir, FILES.result)))) done(p, await readJson<SsvaeRunResult>(join(p.dir, FILES.result), 'table2 run'));
-    else todo.push({ ...p, resume: !!opts.resume && (await exists(join(p.dir, FILES.checkpoint))) });
+    else if (!opts.rows || opts.rows.includes(p.est)) todo.push({ ...p, resume: !!opts.resume && (await exists(join(p.dir, FILES.checkpoint))) });
   }
   if (jobs === 1) {
     const data = todo.length ? await loadSsvaeData() : undefined;

@@ -45,6 +45,10 @@ describe('train --out that cannot be a run folder: exit 2 at the door, one line'
   it('ssvae too', async () => {
     expectOneLine(await gumbel('train', 'ssvae', '--out', 'README.md'), 2, /--out README.md: .*is a file, not a folder/);
   });
+  it('reproduce table2 --rows names a row that does not exist, or goes with --queue', async () => {
+    expectOneLine(await gumbel('reproduce', 'table2', '--rows', 'gumbel_softmax,gumbel'), 2, /--rows.*must be Table 2 rows \(marginalize, gumbel_softmax, st_gumbel_softmax\), found gumbel/);
+    expectOneLine(await gumbel('reproduce', 'table2', '--rows', 'marginalize', '--queue', 'redis://localhost:1'), 2, /--rows and --queue do not go together/);
+  });
 });
 
 describe('OS errors while running: the path and the OS reason, exit 1', () => {

@@ -54,3 +54,19 @@ it('the abort signal (Ctrl-C) checkpoints the running run and starts no other; -
   expect(resumed.complete).toBe(true);
   expect(numbers(resumed)).toEqual(numbers(whole));
 }, 600_000);
+
+it('rows trains only the named rows; --resume without it then trains the rest and ends as the whole table', async () => {
+  const config = { model: { labels: 20 }, optimizer: { lr: 1e-3, steps: 10 } };
+  const sink = { write: () => true, isTTY: false };
+  const table = (outDir: string, o: { resume?: boolean; rows?: ('marginalize' | 'gumbel_softmax' | 'st_gumbel_softmax')[] } = {}) =>
+    reproduceTable2({ budget: 'quick', outDir, jobs: 1, command: 'test', config, alphas: [0.3], backend: 'wasm', stderr: sink, ...o });
+  const dir = await tempDir();
+  const part = await table(dir, { rows: ['gumbel_softmax'] });
+  expect(part.complete).toBe(false);
+  expect(part.rows.map((r) => r.yEstimator)).toEqual(['gumbel_softmax']);
+  expect(await exists(join(dir, 'marginalize-alpha0.3'))).toBe(false);
+  const rest = await table(dir, { resume: true });
+  expect(rest.complete).toBe(true);
+  expect(rest.rows.map((r) => r.yEstimator)).toEqual(['marginalize', 'gumbel_softmax', 'st_gumbel_softmax']);
+  expect(rest.rows[1].test).toEqual(part.rows[0].test);
+}, 600_000);
