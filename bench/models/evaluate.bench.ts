@@ -3,7 +3,12 @@
 // models on the first `--n=N` (default 200) fixed-binarized MNIST test examples at `--m=M` (1000).
 // Useful GFLOP/s counts the matrix products the bound needs, 2·in·out per row and layer: the
 // per-sample layers (VAE decoder; SBN layers 1 and 2) at n·m rows, the per-example layers (VAE
-// encoder; SBN layer 0) at n rows; `peak` is that rate over the 58.4 GFLOP/s one-core matmul peak.
+// encoder; SBN layer 0) at n rows; `peak` is that rate over the 128-bit peak of the threads used
+// (58.4 GFLOP/s per core on Zen 4 at 3.65 GHz; other machines differ: compare within a run). The
+// first per-sample layer takes the sampled z through sparse_matmul (one-hot rows for the categorical
+// models, 0/1 rows for the Bernoulli ones) but counts as dense, so vae-cat, sbn-cat (≈ 10× fewer
+// real multiply-adds in that layer) and vae-bern read high, above 1 on a fast core: `peak` means
+// something for vae-mlp, whose dense layers dominate, and for comparing builds.
 // A per-kernel breakdown of a separate profiled run goes to stderr.
 // Rows: {model, threads, n, m, seconds (wall), cpu_s (this process's CPU time, all threads: on a
 // loaded machine the steadier figure), gflops, peak, nll}.
@@ -57,7 +62,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>[]>
       const flops = 2 * n * (m * macs(md.perSample) + macs(md.perExample));
       const gflops = flops / seconds / 1e9;
       const cpu = (used.user + used.system) / 1e6;
-      rows.push({ model: md.name, threads, n, m, seconds: +seconds.toFixed(3), cpu_s: +cpu.toFixed(3), gflops: +gflops.toFixed(2), peak: +(gflops / PEAK).toFixed(3), nll: +r.mean.toFixed(4) });
+      rows.push({ model: md.name, threads, n, m, seconds: +seconds.toFixed(3), cpu_s: +cpu.toFixed(3), gflops: +gflops.toFixed(2), peak: +(gflops / (threads * PEAK)).toFixed(3), nll: +r.mean.toFixed(4) });
       console.error(`\n${md.name} ${threads}T (${be.variant}): ${seconds.toFixed(3)} s, ${gflops.toFixed(1)} GFLOP/s; kernels ${(kernelMs / 1000).toFixed(3)} s, host ≈ ${(seconds - kernelMs / 1000).toFixed(3)} s`);
       for (const [id, e] of [...prof.totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
         console.error(`  ${id.padEnd(22)} ${(e.ms / 1000).toFixed(3).padStart(8)} s ${((100 * e.ms) / (seconds * 1000)).toFixed(1).padStart(5)} %  ${String(e.calls).padStart(6)} calls`);
