@@ -4,7 +4,8 @@
 //   per model, 1 and 2 threads (without the pool's back-off): ms per step, its kernel time, the rest (JS: autograd, ops, optimizer
 //     bookkeeping), pool jobs per step, gaps between jobs longer than the workers' 0.5 ms spin, wakes;
 //   the serial part of a step: what runs between the calls that are split on 2 threads, timed on the
-//     1-thread timeline (a busy machine disturbs one thread least), and the 2T/1T bound it sets (Amdahl).
+//     1-thread timeline (a busy machine disturbs one thread least), and the 2T/1T bound it sets (Amdahl);
+//   the split calls' time inside a step against each call repeated alone, on 1 and 2 threads.
 // Jobs are counted by wrapping Atomics.store (pool.run stores 0 into the DONE word once per job), wakes
 // by wrapping Atomics.notify (called only when a thread sleeps).
 import { loadavg } from 'node:os';
@@ -53,16 +54,18 @@ async function roundTrip(): Promise<void> {
 }
 
 /** Per step, each kernel call's [start, end, whether a pool job ran inside it]. */
-async function run(config: unknown, threads: number): Promise<[number, number, boolean][][]> {
+async function run(config: unknown, threads: number, split?: number[]): Promise<[number, number, boolean][][]> {
   const x = new Float32Array(1000 * 784).map((_, i) => (((i * 2654435761) >>> 0) % 8 === 0 ? 1 : 0));
   const be = await createWasmBackend({ threads, backoff: false }); // every split call splits, on a busy machine too
   let calls: [number, number, boolean][] = [];
+  let replay: (() => void)[] = [];
   const timed = Object.create(be) as Record<string, unknown>;
   for (const id of KERNEL_IDS) {
     timed[id] = (...a: unknown[]) => {
       const j = jobs, t0 = performance.now();
       (be[id] as (...a: unknown[]) => void)(...a);
       calls.push([t0, performance.now(), jobs > j]);
+      replay.push(() => (be[id] as (...a: unknown[]) => void)(...a));
     };
   }
   setBackend(timed as unknown as Backend);
@@ -76,6 +79,25 @@ async function run(config: unknown, threads: number): Promise<[number, number, b
     t.trainStep();
   }
   const ms = (performance.now() - t0) / STEPS, kern = steps.flat().reduce((s, c) => s + c[1] - c[0], 0) / STEPS;
+  if (split) {
+    // The calls split on 2T, inside the step (median over steps) and each again 5× back to back right
+    // after the last step (minimum: warm caches, operands already on this core): the difference is what
+    // a call loses to its neighbours in the step (operands written by the other core, evicted lines).
+    replay = [];
+    calls = [];
+    t.trainStep();
+    const inStep = split.reduce((sum, i) => sum + median(steps.map((c) => c[i][1] - c[i][0])), 0);
+    const alone = split.reduce((sum, i) => {
+      let best = Infinity;
+      for (let r = 0; r < 5; r++) {
+        const q0 = performance.now();
+        replay[i]();
+        best = Math.min(best, performance.now() - q0);
+      }
+      return sum + best;
+    }, 0);
+    console.log(`  ${threads}T: the ${split.length} split calls take ${inStep.toFixed(3)} ms in a step, ${alone.toFixed(3)} ms each repeated alone`);
+  }
   console.log(`  ${threads}T: ${ms.toFixed(3)} ms/step (${Math.round(1e5 / ms)} ex/s), kernels ${kern.toFixed(3)}, rest (JS) ${(ms - kern).toFixed(3)} (${((100 * (ms - kern)) / ms).toFixed(0)} %), pool jobs/step ${(jobs / STEPS).toFixed(1)} (gaps > 0.5 ms ${(longGaps / STEPS).toFixed(2)}, wakes ${(wakes / STEPS).toFixed(2)})`);
   be.dispose();
   return steps;
@@ -87,6 +109,8 @@ for (const m of MODELS) {
   console.log(m.name);
   const two = await run(m.config, 2), one = await run(m.config, 1);
   const split = two[0].flatMap((c, i) => (c[2] ? [i] : []));
+  await run(m.config, 2, split);
+  await run(m.config, 1, split);
   // From the end of each split call to the start of the next (the next step's first for the last).
   const gaps = split.map((i, q) => median(one.slice(0, -1).map((cur, s) => (q + 1 < split.length ? cur[split[q + 1]][0] : one[s + 1][split[0]][0]) - cur[i][1])));
   const step = median(one.slice(0, -1).map((cur, s) => one[s + 1][0][0] - cur[0][0])), serial = gaps.reduce((a, b) => a + b, 0);
