@@ -140,7 +140,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
             setCode(signalExit(stop.signal ?? 'SIGINT'));
             return;
           }
-          if (!r.complete && o.rows) io.stderr.write(`--rows ${o.rows!.join(',')} finished; the other rows: ${command} --resume\n`);
+          if (!r.complete && o.rows) io.stderr.write(`--rows ${o.rows.join(',')} finished; the other rows: ${command} --resume\n`);
           io.stderr.write(`Table 2 (${budget}): ${r.rows.map((row) => `${row.yEstimator} ${(100 * row.test.accuracy).toFixed(1)}% / ${row.test.elbo.toFixed(1)}`).join(', ')}; ${outDir}/table2.md\n`);
           if (o.json) io.stdout.write(JSON.stringify(r) + '\n');
         }, { what: 'every running run writes a checkpoint after its current step', onStop: () => ctl.abort() });
