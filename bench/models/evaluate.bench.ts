@@ -3,8 +3,8 @@
 // models on the first `--n=N` (default 200) fixed-binarized MNIST test examples at `--m=M` (1000).
 // Useful GFLOP/s counts the matrix products the bound needs, 2·in·out per row and layer: the
 // per-sample layers (VAE decoder; SBN layers 1 and 2) at n·m rows, the per-example layers (VAE
-// encoder; SBN layer 0) at n rows; `peak` is that rate over the 128-bit peak of the threads used
-// (58.4 GFLOP/s per core on Zen 4 at 3.65 GHz; other machines differ: compare within a run). The
+// encoder; SBN layer 0) at n rows; `peak` is that rate over the 128-bit multiply-add peak of the
+// threads used, measured on this machine first (bench/peak.ts; Zen 4: ~58 GFLOP/s per core). The
 // first per-sample layer takes the sampled z through sparse_matmul (one-hot rows for the categorical
 // models, 0/1 rows for the Bernoulli ones) but counts as dense, so vae-cat, sbn-cat (≈ 10× fewer
 // real multiply-adds in that layer) and vae-bern read high, above 1 on a fast core: `peak` means
@@ -19,9 +19,9 @@ import { setBackend } from '../../src/engine.js';
 import { createModel, type ModelSpec } from '../../src/models/index.js';
 import { key as keyOf } from '../../src/random/key.js';
 import type { BenchContext } from '../harness.js';
+import { measurePeak } from '../peak.js';
 import { profile } from '../profile.js';
 
-const PEAK = 58.4;
 
 /** Each model with its per-sample and per-example layer sizes [in, out]. */
 const MODELS: { name: string; spec: ModelSpec; perSample: number[][]; perExample: number[][] }[] = [
@@ -47,6 +47,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>[]>
   const data = test.images.subarray(0, n * 784), init = train.images.subarray(0, 10_000 * 784);
   const rows: Record<string, unknown>[] = [];
   const load = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ');
+  const PEAK = (await measurePeak(0.5)).relaxed;
   for (const threads of [1, 2]) {
     const be = await openBackend('wasm', { threads });
     for (const md of MODELS.filter((x) => !names.length || names.includes(x.name))) {
@@ -70,6 +71,6 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>[]>
     }
     be.dispose();
   }
-  console.error(`evaluate: load average at start ${load}`);
+  console.error(`evaluate: load average at start ${load}; one core's multiply-add peak ${PEAK.toFixed(1)} GFLOP/s`);
   return rows;
 }
