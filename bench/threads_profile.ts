@@ -53,7 +53,7 @@ async function roundTrip(): Promise<void> {
   pool.dispose();
 }
 
-/** Per step, each kernel call's [start, end, whether a pool job ran inside it]. */
+/** Per step, each kernel call's [start, end, whether a pool job ran inside it]; prints the calls split on 2T (`split`, default this run's) in a step against alone. */
 async function run(config: unknown, threads: number, split?: number[]): Promise<[number, number, boolean][][]> {
   const x = new Float32Array(1000 * 784).map((_, i) => (((i * 2654435761) >>> 0) % 8 === 0 ? 1 : 0));
   const be = await createWasmBackend({ threads, backoff: false }); // every split call splits, on a busy machine too
@@ -79,15 +79,16 @@ async function run(config: unknown, threads: number, split?: number[]): Promise<
     t.trainStep();
   }
   const ms = (performance.now() - t0) / STEPS, kern = steps.flat().reduce((s, c) => s + c[1] - c[0], 0) / STEPS;
-  if (split) {
+  {
+    const sp = split ?? steps[0].flatMap((c, i) => (c[2] ? [i] : []));
     // The calls split on 2T, inside the step (median over steps) and each again 5× back to back right
     // after the last step (minimum: warm caches, operands already on this core): the difference is what
     // a call loses to its neighbours in the step (operands written by the other core, evicted lines).
     replay = [];
     calls = [];
     t.trainStep();
-    const inStep = split.reduce((sum, i) => sum + median(steps.map((c) => c[i][1] - c[i][0])), 0);
-    const alone = split.reduce((sum, i) => {
+    const inStep = sp.reduce((sum, i) => sum + median(steps.map((c) => c[i][1] - c[i][0])), 0);
+    const alone = sp.reduce((sum, i) => {
       let best = Infinity;
       for (let r = 0; r < 5; r++) {
         const q0 = performance.now();
@@ -96,7 +97,7 @@ async function run(config: unknown, threads: number, split?: number[]): Promise<
       }
       return sum + best;
     }, 0);
-    console.log(`  ${threads}T: the ${split.length} split calls take ${inStep.toFixed(3)} ms in a step, ${alone.toFixed(3)} ms each repeated alone`);
+    console.log(`  ${threads}T: the ${sp.length} split calls take ${inStep.toFixed(3)} ms in a step, ${alone.toFixed(3)} ms each repeated alone`);
   }
   console.log(`  ${threads}T: ${ms.toFixed(3)} ms/step (${Math.round(1e5 / ms)} ex/s), kernels ${kern.toFixed(3)}, rest (JS) ${(ms - kern).toFixed(3)} (${((100 * (ms - kern)) / ms).toFixed(0)} %), pool jobs/step ${(jobs / STEPS).toFixed(1)} (gaps > 0.5 ms ${(longGaps / STEPS).toFixed(2)}, wakes ${(wakes / STEPS).toFixed(2)})`);
   be.dispose();
@@ -107,10 +108,9 @@ console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 await roundTrip();
 for (const m of MODELS) {
   console.log(m.name);
-  const two = await run(m.config, 2), one = await run(m.config, 1);
+  const two = await run(m.config, 2);
   const split = two[0].flatMap((c, i) => (c[2] ? [i] : []));
-  await run(m.config, 2, split);
-  await run(m.config, 1, split);
+  const one = await run(m.config, 1, split);
   // From the end of each split call to the start of the next (the next step's first for the last).
   const gaps = split.map((i, q) => median(one.slice(0, -1).map((cur, s) => (q + 1 < split.length ? cur[split[q + 1]][0] : one[s + 1][split[0]][0]) - cur[i][1])));
   const step = median(one.slice(0, -1).map((cur, s) => one[s + 1][0][0] - cur[0][0])), serial = gaps.reduce((a, b) => a + b, 0);

@@ -22,7 +22,6 @@ import type { BenchContext } from '../harness.js';
 import { measurePeak } from '../peak.js';
 import { profile } from '../profile.js';
 
-
 /** Each model with its per-sample and per-example layer sizes [in, out]. */
 const MODELS: { name: string; spec: ModelSpec; perSample: number[][]; perExample: number[][] }[] = [
   { name: 'vae-cat', spec: { model: 'vae', latent: 'categorical' }, perSample: [[200, 784]], perExample: [[784, 200]] },
@@ -47,7 +46,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>[]>
   const data = test.images.subarray(0, n * 784), init = train.images.subarray(0, 10_000 * 784);
   const rows: Record<string, unknown>[] = [];
   const load = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ');
-  const PEAK = (await measurePeak(0.5)).relaxed;
+  const corePeak = (await measurePeak(0.5)).relaxed;
   for (const threads of [1, 2]) {
     const be = await openBackend('wasm', { threads });
     for (const md of MODELS.filter((x) => !names.length || names.includes(x.name))) {
@@ -63,7 +62,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>[]>
       const flops = 2 * n * (m * macs(md.perSample) + macs(md.perExample));
       const gflops = flops / seconds / 1e9;
       const cpu = (used.user + used.system) / 1e6;
-      rows.push({ model: md.name, threads, n, m, seconds: +seconds.toFixed(3), cpu_s: +cpu.toFixed(3), gflops: +gflops.toFixed(2), peak: +(gflops / (threads * PEAK)).toFixed(3), nll: +r.mean.toFixed(4) });
+      rows.push({ model: md.name, threads, n, m, seconds: +seconds.toFixed(3), cpu_s: +cpu.toFixed(3), gflops: +gflops.toFixed(2), peak: +(gflops / (threads * corePeak)).toFixed(3), nll: +r.mean.toFixed(4) });
       console.error(`\n${md.name} ${threads}T (${be.variant}): ${seconds.toFixed(3)} s, ${gflops.toFixed(1)} GFLOP/s; kernels ${(kernelMs / 1000).toFixed(3)} s, host ≈ ${(seconds - kernelMs / 1000).toFixed(3)} s`);
       for (const [id, e] of [...prof.totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
         console.error(`  ${id.padEnd(22)} ${(e.ms / 1000).toFixed(3).padStart(8)} s ${((100 * e.ms) / (seconds * 1000)).toFixed(1).padStart(5)} %  ${String(e.calls).padStart(6)} calls`);
@@ -71,6 +70,6 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>[]>
     }
     be.dispose();
   }
-  console.error(`evaluate: load average at start ${load}; one core's multiply-add peak ${PEAK.toFixed(1)} GFLOP/s`);
+  console.error(`evaluate: load average at start ${load}; one core's multiply-add peak ${corePeak.toFixed(1)} GFLOP/s`);
   return rows;
 }
