@@ -14,7 +14,7 @@ import { type CellOptions, type CellResult, readCell, runCell } from './cell.js'
 import { writeTable1 } from './index.js';
 import { buildReport, duration, TABLE_FILES } from './report.js';
 import { type Budget, BUDGETS, CELLS } from './table1.js';
-import { type Table2Budget, type Table2BudgetName, TABLE2_BUDGETS, TABLE2_FILES, table2Report, table2RunLine, table2Runs, writeTable2 } from './table2.js';
+import { type Table2Budget, type Table2BudgetName, TABLE2_BUDGETS, TABLE2_FILES, table2Curves, table2Report, table2RunLine, table2Runs, writeTable2 } from './table2.js';
 import { buildZooReport, runZooCell, supports, type ZooBudget, type ZooCellResult, zooCellLine, zooCells, ZOO_BUDGETS, ZOO_FILES, writeZoo } from './zoo.js';
 
 /** What every budget has: its name (in the queue's name and the store's plan) and its batch (progress in examples/s → steps/s). */
@@ -82,7 +82,8 @@ const table2: QueueTable<Table2QueueBudget, SsvaeRunResult> = {
   },
   line: table2RunLine,
   async write(store, b, results, meta) {
-    const report = table2Report(b.name, withoutName(b), table2Runs(withoutName(b)), results, meta.command);
+    const plan = table2Runs(withoutName(b));
+    const report = table2Report(b.name, withoutName(b), plan, results, meta.command, await table2Curves(plan.map((p) => ({ ...p, dir: join(store, p.id) })), results));
     await writeTable2(store, report);
     return report;
   },

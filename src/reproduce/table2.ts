@@ -1,7 +1,8 @@
 // `gumbel reproduce table2`: the semi-supervised M2 model with 100 labels, y handled by
 // marginalization, Gumbel-Softmax and ST Gumbel-Softmax (Jang, Gu & Poole 2017, Table 2). For each
 // estimator every α of the paper's grid is trained; α is selected on validation accuracy (the paper
-// selected on the test set: that choice is reported beside ours). Writes table2.md and table2.json.
+// selected on the test set: that choice is reported beside ours). Writes table2.md, table2.json and
+// table2-accuracy.svg (every run's validation accuracy so far, finished or not, from its metrics.jsonl).
 // With --jobs 1 the runs go one after another in this process (data loaded once, progress bars);
 // with --jobs N they go to N worker processes (pool.ts, worker.ts, as Table 1's cells), each run's
 // whole config sent as it is. --resume skips finished runs (their result.json).
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 import { ArgumentError, GumbelError } from '../errors.js';
 import type { BackendName } from '../train/config.js';
 import { exists, readJson, writeAtomic } from '../train/files.js';
-import { FILES } from '../train/folder.js';
+import { FILES, readMetrics } from '../train/folder.js';
+import { curvesSvg } from '../train/curves.js';
 import type { Output } from '../train/run.js';
 import { patchConfig } from '../train/config.js';
 import { SSVAE_DEFAULTS, type SsvaeConfig, ssvaeConfig, type SsvaePatch } from '../train/ssvae.js';
@@ -57,6 +59,9 @@ export interface Table2Row {
   runs: { alpha: number; valid: { accuracy: number; elbo: number } | null; test: { accuracy: number; elbo: number }; steps: number; seconds: number; stepsPerSec: number }[];
 }
 
+/** A run's validation points so far (its metrics.jsonl), finished or not; `step` of `steps` logged. */
+export type Table2Curve = { id: string; yEstimator: Table2Estimator; alpha: number; step: number; steps: number; finished: boolean; valid: { step: number; accuracy: number; elbo: number }[] };
+
 export interface Table2Report {
   table: 'table2';
   budget: Table2BudgetName;
@@ -65,6 +70,7 @@ export interface Table2Report {
   rows: Table2Row[];
   complete: boolean;
   targets: { accuracy: number; elboNats: number };
+  curves: Table2Curve[];
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -105,12 +111,49 @@ export function table2Markdown(r: Table2Report): string {
     ...r.rows.flatMap((row) => row.runs.map((u) =>
       `| ${NAMES[row.yEstimator]} | ${u.alpha} | ${u.valid ? pct(u.valid.accuracy) : '–'} | ${u.valid ? u.valid.elbo.toFixed(1) : '–'} | ${pct(u.test.accuracy)} | ${u.test.elbo.toFixed(1)} | ${u.steps} | ${u.stepsPerSec.toFixed(2)} | ${duration(u.seconds)} |`)),
     '',
+    ...progressMarkdown(r),
     `Protocol: Adam (lr ${SSVAE_DEFAULTS.optimizer.lr}), ${r.protocol.batch} unlabeled + ${r.protocol.labeledBatch} labeled rows per step, both binarized dynamically; ` +
       `α weights the labeled −log q(y|x) by α·N/N_l (Kingma et al.); τ = max(0.5, exp(−3e−5·t)) every 2000 steps; validation on the first ${r.protocol.validSize || 10000} of the 10,000 validation images, test on ${r.protocol.testSize || 10000}; ` +
       'networks of the paper\'s Fig. 7 (see src/models/ssvae.ts for the choices it leaves open).',
     '',
   ];
   return lines.join('\n');
+}
+
+const COLORS: Record<Table2Estimator, string> = { marginalize: '#1f77b4', gumbel_softmax: '#d62728', st_gumbel_softmax: '#ff7f0e' };
+const ACCURACY_SVG = 'table2-accuracy.svg';
+
+/** The unfinished runs' last validation, and the figure of every run's validation accuracy. */
+function progressMarkdown(r: Table2Report): string[] {
+  const open = r.curves.filter((c) => !c.finished && c.step > 0), n = (v: number) => v.toLocaleString('en-US');
+  const last = (c: Table2Curve, v = c.valid.at(-1)) => (v ? `${n(v.step)} | ${pct(v.accuracy)} | ${v.elbo.toFixed(1)}` : '– | – | –');
+  return [
+    ...(open.length ? ['## Runs in progress', '', '| y estimator | α | step | last validation at | valid accuracy | valid ELBO |', '|---|---:|---:|---:|---:|---:|'] : []),
+    ...open.map((c) => `| ${NAMES[c.yEstimator]} | ${c.alpha} | ${n(c.step)} / ${n(c.steps)} | ${last(c)} |`),
+    ...(open.length ? [''] : []),
+    ...(r.curves.some((c) => c.valid.length) ? [`![validation accuracy of every run](${ACCURACY_SVG})`, ''] : []),
+  ];
+}
+
+/** Validation accuracy against the step, one line per run; the paper's accuracies in the title. */
+export function table2AccuracySvg(r: Table2Report): string {
+  const paper = TABLE2_ROWS.map((e) => `${NAMES[e]} ${pct(PAPER_TABLE2[e].accuracy)}`).join(', ');
+  return curvesSvg(
+    r.curves.filter((c) => c.valid.length).map((c) => ({ name: `${NAMES[c.yEstimator]} α=${c.alpha}${c.finished ? '' : ' (running)'}`, color: COLORS[c.yEstimator], points: c.valid.map((v) => [v.step, 100 * v.accuracy] as [number, number]) })),
+    { title: `Table 2 (${r.budget}): validation accuracy; paper (test): ${paper}`, xLabel: 'step', yLabel: 'accuracy (%)', legendRight: true },
+  );
+}
+
+/** The curves of the planned runs that have logged anything (their metrics.jsonl). */
+export async function table2Curves(plan: readonly (Table2Run & { dir: string })[], results: ReadonlyMap<string, SsvaeRunResult>): Promise<Table2Curve[]> {
+  const out: Table2Curve[] = [];
+  for (const p of plan) {
+    const ms = await readMetrics<{ step: number; validAccuracy?: number; validElbo?: number }>(p.dir, Infinity);
+    if (!ms.length) continue;
+    const valid = ms.filter((m) => m.validAccuracy !== undefined && m.validElbo !== undefined).map((m) => ({ step: m.step, accuracy: m.validAccuracy!, elbo: m.validElbo! }));
+    out.push({ id: p.id, yEstimator: p.est, alpha: p.alpha, step: ms.at(-1)!.step, steps: p.config.optimizer.steps, finished: results.has(p.id), valid });
+  }
+  return out;
 }
 
 /** One run of the table: `<y estimator>-alpha<α>`, its folder name and, through a queue, its job id. */
@@ -129,7 +172,7 @@ export function table2Runs(b: Table2Budget, o: { seed?: number; config?: SsvaePa
 const isGrid = (a: Table2Budget['alphas']): a is readonly number[] => Array.isArray(a);
 
 /** The table from the finished runs (by id): α selected on validation accuracy per estimator. */
-export function table2Report(budget: Table2BudgetName, b: Table2Budget, plan: readonly Table2Run[], results: ReadonlyMap<string, SsvaeRunResult>, command: string): Table2Report {
+export function table2Report(budget: Table2BudgetName, b: Table2Budget, plan: readonly Table2Run[], results: ReadonlyMap<string, SsvaeRunResult>, command: string, curves: Table2Curve[] = []): Table2Report {
   const rows: Table2Row[] = [];
   for (const est of TABLE2_ROWS) {
     const runs: Table2Row['runs'] = plan.filter((p) => p.est === est && results.has(p.id)).map((p) => {
@@ -146,7 +189,7 @@ export function table2Report(budget: Table2BudgetName, b: Table2Budget, plan: re
     });
   }
   const complete = plan.every((p) => results.has(p.id));
-  return { table: 'table2', budget, protocol: b, command, rows, complete, targets: { accuracy: 0.92, elboNats: 3 } };
+  return { table: 'table2', budget, protocol: b, command, rows, complete, targets: { accuracy: 0.92, elboNats: 3 }, curves };
 }
 
 export const TABLE2_FILES = { json: 'table2.json', md: 'table2.md' } as const;
@@ -154,6 +197,7 @@ export const TABLE2_FILES = { json: 'table2.json', md: 'table2.md' } as const;
 export async function writeTable2(dir: string, report: Table2Report): Promise<void> {
   await writeAtomic(join(dir, TABLE2_FILES.json), JSON.stringify(report, null, 2) + '\n');
   await writeAtomic(join(dir, TABLE2_FILES.md), table2Markdown(report));
+  if (report.curves.some((c) => c.valid.length)) await writeAtomic(join(dir, ACCURACY_SVG), table2AccuracySvg(report));
 }
 
 /** A finished run in one line (after its name). */
@@ -223,7 +267,7 @@ export async function reproduceTable2(opts: {
     if (failed.length) throw new GumbelError(`reproduce table2: ${failed.length} run${failed.length > 1 ? 's' : ''} failed: ${failed.join('; ')}`);
   }
 
-  const report = table2Report(opts.budget, b, plan, results, opts.command);
+  const report = table2Report(opts.budget, b, plan, results, opts.command, await table2Curves(plan, results));
   await writeTable2(opts.outDir, report);
   return report;
 }

@@ -36,7 +36,7 @@ it('the long budget trains each row at its own α, 20,000 steps', () => {
 });
 
 it('the abort signal (Ctrl-C) checkpoints the running run and starts no other; --resume ends as the uninterrupted table', async () => {
-  const config = { model: { labels: 20 }, optimizer: { lr: 1e-3, steps: 20 } };
+  const config = { model: { labels: 20 }, optimizer: { lr: 1e-3, steps: 20 }, evaluation: { evalEvery: 5 } };
   const numbers = (r: Table2Report) => r.rows.map((row) => ({ ...row, runs: row.runs.map(({ seconds: _, stepsPerSec: __, ...u }) => u) }));
   const table = (outDir: string, o: { resume?: boolean; signal?: AbortSignal; onWrite?: (s: string) => void } = {}) => reproduceTable2({
     budget: 'quick', outDir, jobs: 1, command: 'test', config, alphas: [0.3], backend: 'wasm', resume: o.resume, signal: o.signal,
@@ -50,9 +50,18 @@ it('the abort signal (Ctrl-C) checkpoints the running run and starts no other; -
   expect(await exists(join(dir, 'marginalize-alpha0.3', FILES.checkpoint))).toBe(true);
   expect(await exists(join(dir, 'marginalize-alpha0.3', FILES.result))).toBe(false);
   expect(await exists(join(dir, 'gumbel_softmax-alpha0.3'))).toBe(false);
+  // The interrupted run is listed with how far it came.
+  expect(cut.curves.map((c) => [c.id, c.finished, c.steps])).toEqual([['marginalize-alpha0.3', false, 20]]);
+  expect(cut.curves[0].step).toBeGreaterThan(0);
+  expect(await readFile(join(dir, 'table2.md'), 'utf8')).toContain(`| Marginalization | 0.3 | ${cut.curves[0].step} / 20 |`);
   const resumed = await table(dir, { resume: true });
   expect(resumed.complete).toBe(true);
   expect(numbers(resumed)).toEqual(numbers(whole));
+  // Every run's validation points (steps 5, 10, 15, 20) in the report and the figure; nothing in progress.
+  expect(resumed.curves.map((c) => [c.id, c.finished, c.valid.map((v) => v.step)])).toEqual(whole.curves.map((c) => [c.id, true, [5, 10, 15, 20]]));
+  expect(resumed.curves.map((c) => c.valid)).toEqual(whole.curves.map((c) => c.valid));
+  expect(await readFile(join(dir, 'table2.md'), 'utf8')).not.toContain('Runs in progress');
+  expect(await readFile(join(dir, 'table2-accuracy.svg'), 'utf8')).toContain('ST Gumbel-Softmax α=0.3');
 }, 600_000);
 
 it('rows trains only the named rows; --resume without it then trains the rest and ends as the whole table', async () => {
