@@ -40,13 +40,14 @@ export interface CurvesOptions {
   legendRight?: boolean;
   /** Dashed vertical lines, each labelled at the top. */
   marks?: { x: number; label: string }[];
+  /** Scale y to every point (an accuracy curve's start is not an outlier to leave out). */ everyY?: boolean;
 }
 
-/** A line chart of the series against the step; the y range ignores the first 5% of steps when that start is far above the rest. */
+/** A line chart of the series against the step; the y range ignores the first 5% of steps (unless everyY). */
 export function curvesSvg(series: Series[], opts: CurvesOptions): string {
   const W = opts.width ?? 640, H = opts.height ?? 400;
   // A legend on the right gets its own margin; inside, it covers the plot's top right.
-  const L = 64, R = opts.legendRight ? 170 : 16, T = 36, B = 48;
+  const L = 64, R = opts.legendRight ? Math.max(170, 44 + 7 * Math.max(0, ...series.map((s) => s.name.length))) : 16, T = 36, B = 48;
   const finite = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const log = opts.xLog === true && finite.length > 0 && finite.every(([x]) => x > 0);
   // Positions on the x axis: log10(x) on a log axis.
@@ -56,13 +57,12 @@ export function curvesSvg(series: Series[], opts: CurvesOptions): string {
   const x0 = xs.length ? Math.min(...xs) : 0, x1 = xs.length ? Math.max(...xs) : 1;
   // Early losses are far above the rest: scale y to the later 95% of steps so the curves stay readable.
   const cut = x0 + 0.05 * (x1 - x0);
-  const late = all.filter(([x]) => x >= cut);
+  const late = opts.everyY ? all : all.filter(([x]) => x >= cut);
   const ys = (late.length >= 2 ? late : all).map((p) => p[1]);
   let y0 = ys.length ? Math.min(...ys) : 0, y1 = ys.length ? Math.max(...ys) : 1;
   if (y1 - y0 < 1e-9) [y0, y1] = [y0 - 1, y1 + 1];
   const pad = 0.05 * (y1 - y0);
-  y0 -= pad;
-  y1 += pad;
+  [y0, y1] = [y0 - pad, y1 + pad];
   const sx = (x: number) => L + ((tx(x) - x0) / (x1 - x0 || 1)) * (W - L - R);
   const sy = (y: number) => T + (1 - (Math.min(y1, Math.max(y0, y)) - y0) / (y1 - y0)) * (H - T - B);
   const parts: string[] = [

@@ -128,7 +128,7 @@ async function writeSsvaeArtifacts(
   ], { title, yLabel: 'nats' }));
   await writeAtomic(join(outDir, FILES.accuracy), curvesSvg([
     { name: `valid accuracy (${o.validExamples} examples)`, color: '#2ca02c', points: validPts.map((m) => [m.step, 100 * m.validAccuracy!]) },
-  ], { title, yLabel: 'accuracy (%)' }));
+  ], { title, yLabel: 'accuracy (%)', everyY: true }));
   const result: SsvaeRunResult = {
     model: 'ssvae', yEstimator: y, alpha,
     test: { accuracy: t.accuracy, elbo: t.elbo, examples: t.examples }, valid: st.lastValid,
