@@ -214,6 +214,8 @@ export async function reproduceTable2(opts: {
   /** Train only these rows' runs (the table still shows every finished run): e.g. the short rows first, or rows on different machines. */
   rows?: readonly Table2Estimator[];
   signal?: AbortSignal;
+  /** While training, the table is rewritten this often (ms; default 10 minutes, as runs checkpoint and write their metrics). */
+  refreshEvery?: number;
 }): Promise<Table2Report> {
   const b: Table2Budget = TABLE2_BUDGETS[opts.budget];
   const jobs = opts.jobs ?? 1;
@@ -229,6 +231,29 @@ export async function reproduceTable2(opts: {
     if (opts.resume && (await exists(join(p.dir, FILES.result)))) done(p, await readJson<SsvaeRunResult>(join(p.dir, FILES.result), 'table2 run'));
     else if (!opts.rows || opts.rows.includes(p.est)) todo.push({ ...p, resume: !!opts.resume && (await exists(join(p.dir, FILES.checkpoint))) });
   }
+  const report = async () => table2Report(opts.budget, b, plan, results, opts.command, await table2Curves(plan, results));
+  // A days-long table shows how far its runs have come without being stopped.
+  let writing: Promise<unknown> = Promise.resolve(), busy = false;
+  const refresh = setInterval(() => {
+    if (!busy) (busy = true), (writing = report().then((r) => writeTable2(opts.outDir, r)).catch(() => undefined).finally(() => (busy = false)));
+  }, opts.refreshEvery ?? 600_000);
+  refresh.unref();
+  try {
+    await trainTable2(opts, todo, done);
+  } finally {
+    clearInterval(refresh);
+  }
+  await writing;
+  const r = await report();
+  await writeTable2(opts.outDir, r);
+  return r;
+}
+
+/** Trains the runs of `todo` (in this process with jobs 1, else in worker processes), calling `done` for each finished one. */
+async function trainTable2(
+  opts: Parameters<typeof reproduceTable2>[0], todo: (Table2Run & { dir: string; resume: boolean })[], done: (p: Table2Run, r: SsvaeRunResult) => void,
+): Promise<void> {
+  const jobs = opts.jobs ?? 1;
   if (jobs === 1) {
     const data = todo.length ? await loadSsvaeData() : undefined;
     // The abort signal (Ctrl-C) checkpoints the running run after its step; the next ones do not start.
@@ -266,8 +291,4 @@ export async function reproduceTable2(opts: {
     }
     if (failed.length) throw new GumbelError(`reproduce table2: ${failed.length} run${failed.length > 1 ? 's' : ''} failed: ${failed.join('; ')}`);
   }
-
-  const report = table2Report(opts.budget, b, plan, results, opts.command, await table2Curves(plan, results));
-  await writeTable2(opts.outDir, report);
-  return report;
 }

@@ -1,6 +1,7 @@
 // `gumbel reproduce table2` runs its children through the typed worker of Table 1: every config field
 // travels, so --jobs 1 (in process) and --jobs 2 (two workers) give the same table with non-default
 // labels and learning rate.
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -65,12 +66,15 @@ it('the abort signal (Ctrl-C) checkpoints the running run and starts no other; -
 }, 600_000);
 
 it('rows trains only the named rows; --resume without it then trains the rest and ends as the whole table', async () => {
-  const config = { model: { labels: 20 }, optimizer: { lr: 1e-3, steps: 10 } };
-  const sink = { write: () => true, isTTY: false };
-  const table = (outDir: string, o: { resume?: boolean; rows?: ('marginalize' | 'gumbel_softmax' | 'st_gumbel_softmax')[] } = {}) =>
-    reproduceTable2({ budget: 'quick', outDir, jobs: 1, command: 'test', config, alphas: [0.3], backend: 'wasm', stderr: sink, ...o });
+  const config = { model: { labels: 20 }, optimizer: { lr: 1e-3, steps: 10 }, evaluation: { evalEvery: 5 } };
   const dir = await tempDir();
+  // While a run trains, the table is rewritten (here every 5 ms) with the run in progress: seen when its test evaluation starts.
+  let during = '';
+  const sink = { write: (s: string) => ((during ||= /^evaluating/m.test(s) && existsSync(join(dir, 'table2.md')) ? readFileSync(join(dir, 'table2.md'), 'utf8') : ''), true), isTTY: false };
+  const table = (outDir: string, o: { resume?: boolean; rows?: ('marginalize' | 'gumbel_softmax' | 'st_gumbel_softmax')[] } = {}) =>
+    reproduceTable2({ budget: 'quick', outDir, jobs: 1, command: 'test', config, alphas: [0.3], backend: 'wasm', stderr: sink, refreshEvery: 5, ...o });
   const part = await table(dir, { rows: ['gumbel_softmax'] });
+  expect(during).toMatch(/## Runs in progress[^#]*\| Gumbel \| 0\.3 \| (5|10) \/ 10 \| (5|10) \| \d/);
   expect(part.complete).toBe(false);
   expect(part.rows.map((r) => r.yEstimator)).toEqual(['gumbel_softmax']);
   expect(await exists(join(dir, 'marginalize-alpha0.3'))).toBe(false);
