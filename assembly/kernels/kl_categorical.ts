@@ -8,10 +8,18 @@
 //   lq, lp: [rows, k]   ──►   y: [rows]
 //
 // Scalar path: Mathf.exp / Mathf.log. SIMD paths (expf4_nonpos cephes expf, logf4_pos cephes logf):
-// k ∈ {1, 2, 4} segmented (4/k groups per vector, segPMax4 / segSum4, storeSeg); other k per group,
-// full vectors plus one −Inf-padded partial vector whose lanes are masked out of the sums.
+// k ∈ {1, 2, 4} segmented (4/k groups per vector, segPMax4 / segSum4, storeSeg); other k ≤ LANES_K
+// four groups at a time, one per lane (column j of 4 rows gathered; sums in order of j, no horizontal
+// sums, one logf4 per 4 groups: 1.6× the per-group path at k = 10, 2.8× at k = 3, the same at 20;
+// the last < 4 groups repeat their last one in the spare lanes, so every group's result is the same
+// wherever it sits: any thread split gives the same bits); larger k per group, full vectors plus one
+// −Inf-padded partial vector whose lanes are masked out of the sums.
 // Maxima use pmax: a skipped NaN still poisons Sq, Sp or T.
-import { expf4_nonpos, laneMask, loadPartial, logf4_pos, segPMax4, segSum4, storeSeg } from '../simd';
+import { expf4_nonpos, laneMask, loadPartial, logf4_pos, segPMax4, segSum4, storePartial, storeSeg } from '../simd';
+
+/** Largest k run with one group per lane (above it, a group's contiguous vectors are cheaper than 4 gathers). */
+// @ts-ignore: decorator
+@inline const LANES_K: i32 = 32;
 
 export function kl_categorical_f32__scalar(lq: usize, lp: usize, y: usize, rows: i32, k: i32): void {
   for (let r = 0; r < rows; r++) {
@@ -106,9 +114,42 @@ export function kl_categorical_f32__simd128_rows(lq: usize, lp: usize, y: usize,
   }
 }
 
+/** Element j of four groups at byte offsets 0, o1, o2, o3 from p, one per lane. */
+// @ts-ignore: decorator
+@inline function gather4(p: usize, o1: usize, o2: usize, o3: usize): v128 {
+  return v128.load32_lane(p + o3, v128.load32_lane(p + o2, v128.load32_lane(p + o1, v128.load32_zero(p), 1), 2), 3);
+}
+
+export function kl_categorical_f32__simd128_lanes(lq: usize, lp: usize, y: usize, rows: i32, k: i32): void {
+  const stride = <usize>k << 2, zero = f32x4.splat(0.0);
+  for (let r = 0; r < rows; r += 4) {
+    // Lanes past the last group read the last group again; only the real ones are stored.
+    const n = min(rows - r, 4), o1 = <usize>min(1, n - 1) * stride, o2 = <usize>min(2, n - 1) * stride, o3 = <usize>(n - 1) * stride;
+    const pq = lq + <usize>r * stride, pp = lp + <usize>r * stride;
+    let mq = f32x4.splat(-Infinity), mp = mq;
+    for (let j = 0; j < k; j++) {
+      const o = <usize>j << 2;
+      mq = f32x4.pmax(mq, gather4(pq + o, o1, o2, o3));
+      mp = f32x4.pmax(mp, gather4(pp + o, o1, o2, o3));
+    }
+    let sq = zero, sp = zero, t = zero;
+    for (let j = 0; j < k; j++) {
+      const o = <usize>j << 2, a = gather4(pq + o, o1, o2, o3), b = gather4(pp + o, o1, o2, o3);
+      const eq = expf4_nonpos(f32x4.sub(a, mq));
+      sq = f32x4.add(sq, eq);
+      sp = f32x4.add(sp, expf4_nonpos(f32x4.sub(b, mp)));
+      t = f32x4.add(t, f32x4.mul(eq, f32x4.sub(a, b)));
+    }
+    const kl = f32x4.sub(f32x4.div(t, sq), f32x4.sub(f32x4.add(mq, logf4_pos(sq)), f32x4.add(mp, logf4_pos(sp))));
+    if (n == 4) v128.store(y + (<usize>r << 2), kl);
+    else storePartial(y + (<usize>r << 2), kl, n);
+  }
+}
+
 export function kl_categorical_f32(lq: usize, lp: usize, y: usize, rows: i32, k: i32): void {
   if (ASC_FEATURE_SIMD) {
     if (k == 1 || k == 2 || k == 4) kl_categorical_f32__simd128_seg(lq, lp, y, rows, k);
+    else if (k <= LANES_K) kl_categorical_f32__simd128_lanes(lq, lp, y, rows, k);
     else kl_categorical_f32__simd128_rows(lq, lp, y, rows, k);
   } else kl_categorical_f32__scalar(lq, lp, y, rows, k);
 }

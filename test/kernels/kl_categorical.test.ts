@@ -1,6 +1,6 @@
 // kl_categorical: KL(softmax(lq) ‖ softmax(lp)) per group on every wasm build against ref:
 // k ∈ {1,2,3,4,5,8,10,17}, several row counts, logits up to ±1e4, lq = lp (exactly 0), NaN in either
-// input poisoning its group only; hand-derived ref values.
+// input poisoning its group only; a group's bits independent of its neighbours; hand-derived ref values.
 //
 // Tolerance: rtol 8 ulp, atol (2k + 8) ulp·(2·max|l| + log k + 1): T/Sq − (zq − zp) sums k terms of
 // the size of the logit differences in f32 (ref: f64).
@@ -31,6 +31,25 @@ describe('kl_categorical', () => {
       }
     });
   }
+
+  it('each group gets the same bits wherever it sits (first, middle or last of four, or alone): any thread split agrees', async () => {
+    for (const { label, make } of WASM_BACKENDS) {
+      const be = await make();
+      for (const k of [3, 10, 17]) {
+        const rows = 11, lq = fillRandom(rows * k, k, -6, 6), lp = fillRandom(rows * k, k + 9, -6, 6);
+        const run = (r0: number, n: number) => {
+          const bq = be.alloc(n * k, false), bp = be.alloc(n * k, false), by = be.alloc(n, false);
+          be.write(bq, lq.subarray(r0 * k, (r0 + n) * k));
+          be.write(bp, lp.subarray(r0 * k, (r0 + n) * k));
+          be.kl_categorical(bq, bp, by, n, k);
+          return [...be.read(by)];
+        };
+        const all = run(0, rows);
+        for (const [r0, n] of [[1, 10], [2, 3], [5, 1], [10, 1], [7, 4]]) expect(run(r0, n), `${label} k=${k} rows ${r0}…${r0 + n - 1}`).toEqual(all.slice(r0, r0 + n));
+      }
+      be.resetScratch();
+    }
+  });
 
   it('ref: hand-derived values', () => {
     // q = [½, ½], p = [¼, ¾]: KL = ½ ln 2 + ½ ln(2/3) = ½ ln(4/3); q = p → 0
