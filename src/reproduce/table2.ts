@@ -235,7 +235,9 @@ export async function reproduceTable2(opts: {
   // A days-long table shows how far its runs have come without being stopped.
   let writing: Promise<unknown> = Promise.resolve(), busy = false;
   const refresh = setInterval(() => {
-    if (!busy) (busy = true), (writing = report().then((r) => writeTable2(opts.outDir, r)).catch(() => undefined).finally(() => (busy = false)));
+    if (busy) return; // the last rewrite is still going (a slow disk): skip this one
+    busy = true;
+    writing = report().then((r) => writeTable2(opts.outDir, r)).catch(() => undefined).finally(() => (busy = false));
   }, opts.refreshEvery ?? 600_000);
   refresh.unref();
   try {
