@@ -172,7 +172,7 @@ export function table2Runs(b: Table2Budget, o: { seed?: number; config?: SsvaePa
 const isGrid = (a: Table2Budget['alphas']): a is readonly number[] => Array.isArray(a);
 
 /** The table from the finished runs (by id): α selected on validation accuracy per estimator. */
-export function table2Report(budget: Table2BudgetName, b: Table2Budget, plan: readonly Table2Run[], results: ReadonlyMap<string, SsvaeRunResult>, command: string, curves: Table2Curve[] = []): Table2Report {
+export function table2Report(budget: Table2BudgetName, b: Table2Budget, plan: readonly Table2Run[], results: ReadonlyMap<string, SsvaeRunResult>, command: string, curves: Table2Curve[]): Table2Report {
   const rows: Table2Row[] = [];
   for (const est of TABLE2_ROWS) {
     const runs: Table2Row['runs'] = plan.filter((p) => p.est === est && results.has(p.id)).map((p) => {
@@ -255,8 +255,7 @@ export async function reproduceTable2(opts: {
 async function trainTable2(
   opts: Parameters<typeof reproduceTable2>[0], todo: (Table2Run & { dir: string; resume: boolean })[], done: (p: Table2Run, r: SsvaeRunResult) => void,
 ): Promise<void> {
-  const jobs = opts.jobs ?? 1;
-  if (jobs === 1) {
+  if ((opts.jobs ?? 1) === 1) {
     const data = todo.length ? await loadSsvaeData() : undefined;
     // The abort signal (Ctrl-C) checkpoints the running run after its step; the next ones do not start.
     const stop = { stop: !!opts.signal?.aborted };
