@@ -14,6 +14,7 @@ import { TABLE2_ROWS, type Table2Estimator } from '../reproduce/paper.js';
 import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
 import { reproduceZoo, ZOO_BUDGET_NAMES, ZOO_BUDGETS, type ZooBudgetName } from '../reproduce/zoo.js';
 import { optionSpec } from '../train/options.js';
+import { SSVAE_DEFAULTS } from '../train/ssvae.js';
 import { CliError, EXIT, type IO, checkOutDir, cliOption, numberSpec, onInterrupt, signalExit } from './util.js';
 
 interface ReproduceOpts {
@@ -26,6 +27,7 @@ interface ReproduceOpts {
   batch: number;
   threads: number;
   jobs?: number;
+  lr?: number;
   out?: string;
   resume?: boolean;
   json?: boolean;
@@ -101,6 +103,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
     .addOption(cliOption({ ...optionSpec('batch'), help: 'speed: unlabeled rows per step' }, 100, false))
     .addOption(cliOption({ ...optionSpec('threads'), help: 'table2, speed, zoo, and every table with --queue: wasm threads (0: one per core, up to 4; zoo and --queue default: the cores shared among the jobs)' }, 1, false))
     .addOption(cliOption(numberSpec('--jobs <n>', `table1, zoo: cells in parallel, each in its own process (default: one per core, here ${availableParallelism()}); table2: runs in parallel processes (default 1: in this process; with --queue one per core)`, 'int', 1, 64), null, false))
+    .addOption(cliOption({ ...optionSpec('lr'), help: `table2: Adam's learning rate of every run (default ${SSVAE_DEFAULTS.optimizer.lr}, as Kingma et al.; the paper does not say)` }, null, false))
     .option('--out <dir>', 'output folder, one run folder per cell (default runs/table1-<budget>)')
     .option('--resume', 'continue the reproduction in --out: skip finished cells, resume running ones from their checkpoints')
     .option('--queue <url>', 'table1, table2, zoo: share the cells with every process started with the same command and this Redis (redis://host:6379); status: show that queue')
@@ -114,6 +117,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         return queueStatus(o.queue, io.stdout);
       }
       // Output folders at the door: '' would write into the current folder, a file fails cells later.
+      if (o.lr !== undefined && table !== 'table2') throw new CliError(`--lr is for table2 only (${table} has its own learning-rate grids), found --lr ${o.lr}`, EXIT.usage);
       if (o.out !== undefined) await checkOutDir('--out', o.out);
       if (o.store !== undefined) await checkOutDir('--store', o.store);
       if (table === 'speed') {
@@ -129,12 +133,14 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         if (!(TABLE2_BUDGET_NAMES as string[]).includes(budget)) throw new CliError(`table2 budgets are ${TABLE2_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
         const outDir = o.out ?? `runs/table2-${budget}`;
         if (o.queue && o.rows) throw new CliError('--rows and --queue do not go together: the queue hands out every run', EXIT.usage);
+        if (o.queue && o.lr !== undefined) throw new CliError('--lr and --queue do not go together yet: the queue trains at the budget\'s learning rate', EXIT.usage);
         if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir, cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined);
-        const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, '--out', outDir, ...(o.threads !== 1 ? ['--threads', o.threads] : [])].join(' ');
+        const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, ...(o.lr !== undefined ? ['--lr', o.lr] : []), '--out', outDir, ...(o.threads !== 1 ? ['--threads', o.threads] : [])].join(' ');
         const jobs = o.jobs ?? 1;
         const ctl = new AbortController();
         await onInterrupt(io, async (stop) => {
-          const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, rows: o.rows, stderr: io.stderr, command, signal: ctl.signal });
+          const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, rows: o.rows,
+            ...(o.lr !== undefined ? { config: { optimizer: { lr: o.lr } } } : {}), stderr: io.stderr, command, signal: ctl.signal });
           if (ctl.signal.aborted && !r.complete) {
             io.stderr.write(`interrupted (${outDir}/table2.md holds the finished runs); continue with: ${command}${o.rows ? ` --rows ${o.rows.join(',')}` : ''} --resume\n`);
             setCode(signalExit(stop.signal ?? 'SIGINT'));

@@ -66,6 +66,8 @@ export interface Table2Report {
   table: 'table2';
   budget: Table2BudgetName;
   protocol: Table2Budget;
+  /** Adam's learning rate of the runs (the budgets' default, or --lr). */
+  lr: number;
   command: string;
   rows: Table2Row[];
   complete: boolean;
@@ -112,7 +114,7 @@ export function table2Markdown(r: Table2Report): string {
       `| ${NAMES[row.yEstimator]} | ${u.alpha} | ${u.valid ? pct(u.valid.accuracy) : '–'} | ${u.valid ? u.valid.elbo.toFixed(1) : '–'} | ${pct(u.test.accuracy)} | ${u.test.elbo.toFixed(1)} | ${u.steps} | ${u.stepsPerSec.toFixed(2)} | ${duration(u.seconds)} |`)),
     '',
     ...progressMarkdown(r),
-    `Protocol: Adam (lr ${SSVAE_DEFAULTS.optimizer.lr}), ${r.protocol.batch} unlabeled + ${r.protocol.labeledBatch} labeled rows per step, both binarized dynamically; ` +
+    `Protocol: Adam (lr ${r.lr}), ${r.protocol.batch} unlabeled + ${r.protocol.labeledBatch} labeled rows per step, both binarized dynamically; ` +
       `α weights the labeled −log q(y|x) by α·N/N_l (Kingma et al.); τ = max(0.5, exp(−3e−5·t)) every 2000 steps; validation on the first ${r.protocol.validSize || 10000} of the 10,000 validation images, test on ${r.protocol.testSize || 10000}; ` +
       'networks of the paper\'s Fig. 7 (see src/models/ssvae.ts for the choices it leaves open).',
     '',
@@ -189,7 +191,8 @@ export function table2Report(budget: Table2BudgetName, b: Table2Budget, plan: re
     });
   }
   const complete = plan.every((p) => results.has(p.id));
-  return { table: 'table2', budget, protocol: b, command, rows, complete, targets: { accuracy: 0.92, elboNats: 3 }, curves };
+  const lr = plan[0]?.config.optimizer.lr ?? SSVAE_DEFAULTS.optimizer.lr;
+  return { table: 'table2', budget, protocol: b, lr, command, rows, complete, targets: { accuracy: 0.92, elboNats: 3 }, curves };
 }
 
 export const TABLE2_FILES = { json: 'table2.json', md: 'table2.md' } as const;

@@ -27,6 +27,9 @@ it('--jobs 1 and --jobs 2 give identical tables on the quick budget with labels 
   expect(two.report.rows).toHaveLength(3);
   const run = JSON.parse(await readFile(join(two.dir, 'gumbel_softmax-alpha0.3', 'result.json'), 'utf8'));
   expect(run.config).toMatchObject({ model: { labels: 20, alpha: 0.3 }, optimizer: { lr: 1e-3 } });
+  // The table says the learning rate its runs trained at (the CLI's --lr), not the default.
+  expect(two.report.lr).toBe(1e-3);
+  expect(readFileSync(join(two.dir, 'table2.md'), 'utf8')).toContain('Protocol: Adam (lr 0.001)');
 }, 600_000);
 
 it('the long budget trains each row at its own α, 20,000 steps', () => {
