@@ -116,8 +116,8 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         if (!o.queue) throw new CliError('reproduce status needs --queue redis://host:port', EXIT.usage);
         return queueStatus(o.queue, io.stdout);
       }
-      // Output folders at the door: '' would write into the current folder, a file fails cells later.
       if (o.lr !== undefined && table !== 'table2') throw new CliError(`--lr is for table2 only (${table} has its own learning-rate grids), found --lr ${o.lr}`, EXIT.usage);
+      // Output folders at the door: '' would write into the current folder, a file fails cells later.
       if (o.out !== undefined) await checkOutDir('--out', o.out);
       if (o.store !== undefined) await checkOutDir('--store', o.store);
       if (table === 'speed') {
