@@ -135,8 +135,9 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         if (o.queue && o.rows) throw new CliError('--rows and --queue do not go together: the queue hands out every run', EXIT.usage);
         if (o.queue && o.lr !== undefined) throw new CliError('--lr and --queue do not go together yet: the queue trains at the budget\'s learning rate', EXIT.usage);
         if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir, cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined);
-        const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, ...(o.lr !== undefined ? ['--lr', o.lr] : []), '--out', outDir, ...(o.threads !== 1 ? ['--threads', o.threads] : [])].join(' ');
         const jobs = o.jobs ?? 1;
+        const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, ...(o.lr !== undefined ? ['--lr', o.lr] : []), '--out', outDir,
+          ...(jobs !== 1 ? ['--jobs', jobs] : []), ...(o.threads !== 1 ? ['--threads', o.threads] : [])].join(' ');
         const ctl = new AbortController();
         await onInterrupt(io, async (stop) => {
           const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, rows: o.rows,

@@ -172,10 +172,10 @@ describe('gumbel train ssvae / reproduce table2 / reproduce speed', () => {
     expect(out.stderr).toMatch(/--labels must be a multiple of --classes \(10\)/);
   });
 
-  it('reproduce table2 --budget quick --lr 1e-3 writes table2.md and table2.json with all three rows, every run at that lr', async () => {
+  it('reproduce table2 --budget quick --lr 1e-3 --jobs 2 writes table2.md and table2.json with all three rows, every run at that lr', async () => {
     const dir = await tmp();
     const { out, io: x } = io();
-    const code = await main(['node', 'gumbel', 'reproduce', 'table2', '--budget', 'quick', '--lr', '1e-3', '--out', dir], x);
+    const code = await main(['node', 'gumbel', 'reproduce', 'table2', '--budget', 'quick', '--lr', '1e-3', '--out', dir, '--jobs', '2'], x);
     expect(code, out.stderr).toBe(0);
     const r = JSON.parse(await readFile(join(dir, 'table2.json'), 'utf8'));
     expect(r.rows.map((row: { yEstimator: string }) => row.yEstimator)).toEqual(['marginalize', 'gumbel_softmax', 'st_gumbel_softmax']);
@@ -183,7 +183,7 @@ describe('gumbel train ssvae / reproduce table2 / reproduce speed', () => {
     expect(r.complete).toBe(true);
     const md = await readFile(join(dir, 'table2.md'), 'utf8');
     expect(md).toMatch(/\| Marginalization \| .* \/ -106.8 \|/);
-    expect(md).toContain(`gumbel reproduce table2 --budget quick --lr 0.001 --out ${dir}`);
+    expect(md).toContain(`gumbel reproduce table2 --budget quick --lr 0.001 --out ${dir} --jobs 2`);
     expect(r.lr).toBe(1e-3);
     expect(JSON.parse(await readFile(join(dir, 'st_gumbel_softmax-alpha1', 'result.json'), 'utf8')).config.optimizer.lr).toBe(1e-3);
     // --resume reads the finished runs instead of training again.
