@@ -7,30 +7,17 @@
 // keeps of it. Medians over interleaved rounds. Run it on a quiet machine.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { MODELS } from '../src/cli/bench.js';
+import { openBackend } from '../src/backends/open.js';
+import { MODELS, msPerStep } from '../src/cli/bench.js';
 
 const opt = (k: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
 const child = process.argv.find((a) => a.startsWith('--child='))?.split('=')[1];
 const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
 
 if (child) {
-  // One model's training steps for --seconds after a warm-up: prints examples/s.
-  const { openBackend } = await import('../src/backends/open.js');
-  const { setBackend } = await import('../src/engine.js');
-  const { Trainer } = await import('../src/train/trainer.js');
-  const { makeDataset } = await import('../src/data/index.js');
-  const x = new Float32Array(1000 * 784).map((_, i) => (((i * 2654435761) >>> 0) % 8 === 0 ? 1 : 0));
+  // One model's training steps for --seconds after 30 warm-up steps (V8 tier-up): prints examples/s.
   const be = await openBackend('wasm', { threads: opt('threads', 1) });
-  setBackend(be);
-  const t = new Trainer(MODELS.find((m) => m.name === child)!.config, makeDataset(x, 784), be);
-  for (let i = 0; i < 30; i++) t.trainStep(); // V8 tier-up
-  let steps = 0;
-  const t0 = performance.now();
-  do {
-    t.trainStep();
-    steps++;
-  } while (performance.now() - t0 < opt('seconds', 4) * 1000);
-  console.log((100 * steps) / ((performance.now() - t0) / 1000));
+  console.log(100_000 / msPerStep(be, MODELS.find((m) => m.name === child)!.config, opt('seconds', 4), 30));
   process.exit(0);
 }
 

@@ -31,12 +31,12 @@ async function open(name: Name, threads: number): Promise<Backend> {
   return be;
 }
 
-/** Milliseconds per training step, after a warm-up, over about `seconds`. */
-function msPerStep(be: Backend, config: TrainConfig, seconds: number): number {
+/** Milliseconds per training step, after `warmup` steps, over about `seconds` (also bench/threads_bound.ts). */
+export function msPerStep(be: Backend, config: TrainConfig, seconds: number, warmup = 5): number {
   const x = new Float32Array(1000 * 784).map((_, i) => (((i * 2654435761) >>> 0) % 8 === 0 ? 1 : 0));
   setBackend(be);
   const trainer = new Trainer(config, makeDataset(x, 784), be); // the defaults: gumbel_softmax, batch 100, Adam
-  for (let i = 0; i < 5; i++) trainer.trainStep();
+  for (let i = 0; i < warmup; i++) trainer.trainStep();
   let steps = 0;
   const t0 = performance.now();
   do {
