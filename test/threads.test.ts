@@ -16,6 +16,8 @@ import { fillRandom, upload } from './harness/check_kernel.js';
 const SHAPES: [number, number, number, boolean, boolean][] = [
   [100, 784, 512, false, false], [784, 100, 512, true, false], [100, 512, 784, false, true], [100, 784, 200, false, false], [100, 200, 784, false, false], [37, 53, 129, false, false],
   [500, 300, 120, false, false], [500, 300, 120, false, true], [301, 400, 100, false, false], [109, 333, 20, false, true], [1000, 784, 8, false, false],
+  // Aᵀ·B by columns (Aᵀ < 4 MiB), and Aᵀ·B, Aᵀ·Bᵀ by rows (each thread packs its columns of the stored Aᵀ).
+  [784, 100, 200, true, false], [800, 2450, 64, true, false], [301, 4000, 100, true, true], [97, 12000, 40, true, false],
 ];
 
 // Sizes past every split threshold, odd so that pieces end mid-vector.

@@ -7,10 +7,12 @@
 // (Aᵀ·Bᵀ works too, through the same packed path.) Per element: s = Σ_p a·b in order p = 0…k−1,
 // then s += bias[j] (bias ≠ 0), then c = c + s (accumulate) or c = s.
 //
-// ABI: matmul_f32(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1) writes only the
-// columns [n0, n1) of C, so threads can split the columns (at 16-column boundaries). Each element's
-// arithmetic depends on (m, k, n, flags) only, never on n0/n1: results are bitwise identical however
-// the columns are split (the k reduction is never split). ws is caller-owned scratch of
+// ABI: matmul_f32(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1, lda) writes only the
+// columns [n0, n1) of C, so threads can split the columns (at 16-column boundaries). lda is the
+// floats between stored rows of A (k for A, m for Aᵀ; more for a block of rows of C: a thread given
+// rows [i0, i1) passes a + i0 (Aᵀ) or a + i0·k (A), c + i0·n and m = i1 − i0). Each element's
+// arithmetic depends on (k, flags) only, never on n0/n1 (and on m only where m ≤ 8, the dot-product
+// path): results are bitwise identical however the columns or rows ≥ 16 are split (the k reduction is never split). ws is caller-owned scratch of
 // matmul_ws_bytes_f32(m, k, n) bytes, 16-byte aligned, one per thread; the kernel keeps no state.
 //
 // Algorithm (see: BLIS, "Anatomy of high-performance matrix multiplication"; XNNPACK f32-gemm
@@ -284,9 +286,9 @@ if (bias) {
   store<f32>(c, s00, 0);
 }
 
-export function matmul_f32__scalar(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
+export function matmul_f32__scalar(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32, lda: i32): void {
   // Byte strides: A(i,p) at a + i·ai + p·ap, B(p,j) at b + p·bp + j·bj.
-  const ai: usize = transA ? 4 : <usize>k << 2, ap: usize = transA ? <usize>m << 2 : 4;
+  const ai: usize = transA ? 4 : <usize>lda << 2, ap: usize = transA ? <usize>lda << 2 : 4;
   const bp: usize = transB ? 4 : <usize>n << 2, bj: usize = transB ? <usize>k << 2 : 4;
   const ldc: usize = <usize>n << 2;
   let i = 0;
@@ -446,21 +448,21 @@ for (let p = 0; p < k4; p += 4) {
   store<f32>(c, s0);
 }
 
-function matmul_dot(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, acc: i32, bias: usize, n0: i32, n1: i32): void {
-  const lk: usize = <usize>k << 2, ldc: usize = <usize>n << 2;
+function matmul_dot(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, acc: i32, bias: usize, n0: i32, n1: i32, lda: i32): void {
+  const la: usize = <usize>lda << 2, lk: usize = <usize>k << 2, ldc: usize = <usize>n << 2;
   for (let i = 0; i < m; i += 2) {
     const two = i + 2 <= m;
-    const pa = a + <usize>i * lk, ci = c + <usize>i * ldc;
+    const pa = a + <usize>i * la, ci = c + <usize>i * ldc;
     let j = n0;
     for (; j + 4 <= n1; j += 4) {
       const jo = <usize>j << 2, bb = bias ? bias + jo : 0;
-      if (two) dot_2x4(pa, lk, b + <usize>j * lk, lk, k, ci + jo, ldc, bb, acc);
-      else dot_1x4(pa, lk, b + <usize>j * lk, lk, k, ci + jo, ldc, bb, acc);
+      if (two) dot_2x4(pa, la, b + <usize>j * lk, lk, k, ci + jo, ldc, bb, acc);
+      else dot_1x4(pa, la, b + <usize>j * lk, lk, k, ci + jo, ldc, bb, acc);
     }
     for (; j < n1; j++) {
       const jo = <usize>j << 2, bb = bias ? bias + jo : 0;
-      if (two) dot_2x1(pa, lk, b + <usize>j * lk, lk, k, ci + jo, ldc, bb, acc);
-      else dot_1x1(pa, lk, b + <usize>j * lk, lk, k, ci + jo, ldc, bb, acc);
+      if (two) dot_2x1(pa, la, b + <usize>j * lk, lk, k, ci + jo, ldc, bb, acc);
+      else dot_1x1(pa, la, b + <usize>j * lk, lk, k, ci + jo, ldc, bb, acc);
     }
   }
 }
@@ -718,8 +720,8 @@ function pack_b_16(b: usize, transB: i32, n: i32, k: i32, j0: i32, nr: i32, dst:
   }
 }
 
-function matmul_rows(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, acc: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
-  const ldc: usize = <usize>n << 2;
+function matmul_rows(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, acc: i32, bias: usize, ws: usize, n0: i32, n1: i32, lda: i32): void {
+  const ldc: usize = <usize>n << 2, la: usize = <usize>lda << 2;
   const bpack = (ws + 63) & ~63, tile = bpack + (<usize>k << 6);
   for (let j0 = n0; j0 < n1; j0 += 16) {
     const nr = min(16, n1 - j0), full = nr == 16;
@@ -732,11 +734,11 @@ function matmul_rows(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, trans
     }
     const cc = full ? c + jo : tile, cl: usize = full ? ldc : 64, vbias = full && bias ? bias + jo : 0, ca = full ? acc : 0;
     if (transA) {
-      if (m == 2) kernel_2x16_p(a, 8, pb, bs, k, cc, cl, vbias, ca);
-      else kernel_1x16_p(a, 4, pb, bs, k, cc, cl, vbias, ca);
+      if (m == 2) kernel_2x16_p(a, la, pb, bs, k, cc, cl, vbias, ca);
+      else kernel_1x16_p(a, la, pb, bs, k, cc, cl, vbias, ca);
     } else {
-      if (m == 2) kernel_2x16_r(a, <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
-      else kernel_1x16_r(a, <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
+      if (m == 2) kernel_2x16_r(a, la, pb, bs, k, cc, cl, vbias, ca);
+      else kernel_1x16_r(a, la, pb, bs, k, cc, cl, vbias, ca);
     }
     if (!full) tile_to_c(tile, 64, m, nr, c + jo, ldc, bias ? bias + jo : 0, acc);
   }
@@ -1119,8 +1121,7 @@ function kernel_4x8_r_mr(mr: i32, pa: usize, as: usize, pb: usize, bs: usize, k:
   else kernel_1x8_r(pa, as, pb, bs, k, c, ldc, bias, acc);
 }
 
-function pack_a_4(a: usize, transA: i32, m: i32, k: i32, dst: usize): void {
-  const lda: usize = transA ? <usize>m << 2 : <usize>k << 2;
+function pack_a_4(a: usize, transA: i32, m: i32, k: i32, lda: usize, dst: usize): void {
   if (transA) {
     // Aᵀ stored [k,m]: each p contributes 4 contiguous floats to a panel. Rows of A go in blocks
     // of 64, each copied into every full panel in turn: a panel that read all k rows at once
@@ -1242,21 +1243,21 @@ function pack_b_group_8(b: usize, n: i32, k: i32, j0: i32, dst: usize, panel: us
 }
 
 // relaxed build: 4×8 tiles, fused multiply-add.
-export function matmul_f32__simd128_fma_4x8(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
+export function matmul_f32__simd128_fma_4x8(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32, lda: i32): void {
   if (m <= 0 || n1 <= n0) return;
   if (k <= 0) {
     bias_only(c, m, n, accumulate, bias, n0, n1);
     return;
   }
-  if (transB && m <= 8 && (!transA || m == 1)) {
-    matmul_dot(a, b, c, m, k, n, accumulate, bias, n0, n1);
+  if (transB && m <= 8 && (!transA || (m == 1 && lda == 1))) {
+    matmul_dot(a, b, c, m, k, n, accumulate, bias, n0, n1, lda);
     return;
   }
   if (!transB && m <= 2) {
-    matmul_rows(a, b, c, m, k, n, transA, accumulate, bias, ws, n0, n1);
+    matmul_rows(a, b, c, m, k, n, transA, accumulate, bias, ws, n0, n1, lda);
     return;
   }
-  const ldc: usize = <usize>n << 2;
+  const ldc: usize = <usize>n << 2, la: usize = <usize>lda << 2;
   // NOTE: with one row panel a packed B panel would be used once: read B in place instead.
   const directB = !transB && m <= 4;
   // Packing A pays once several column panels reuse it (measured: N ≤ 16 is faster unpacked).
@@ -1265,7 +1266,7 @@ export function matmul_f32__simd128_fma_4x8(a: usize, b: usize, c: usize, m: i32
   const bpack = (ws + (packA ? <usize>m * <usize>k << 2 : 0) + 63) & ~63;
   const panel: usize = <usize>k * 32;
   const tile = bpack + panel * 4;
-  if (packA) pack_a_4(a, transA, m, k, apack);
+  if (packA) pack_a_4(a, transA, m, k, la, apack);
   // Columns go in blocks of 32 (whole cache lines of B), packed at once as 4 panels of 8;
   // then each row panel of A meets every panel of the block while it is in L1, so the packed A
   // streams once per block (not once per panel).
@@ -1294,8 +1295,8 @@ export function matmul_f32__simd128_fma_4x8(a: usize, b: usize, c: usize, m: i32
         const cl: usize = full ? ldc : 32;
         const ca = full ? accumulate : 0;
         if (packA) kernel_4x8_p_mr(mr, apack + (<usize>i0 * <usize>k << 2), <usize>mr << 2, pb, bs, k, cc, cl, vbias, ca);
-        else if (transA) kernel_4x8_p_mr(mr, a + (<usize>i0 << 2), <usize>m << 2, pb, bs, k, cc, cl, vbias, ca);
-        else kernel_4x8_r_mr(mr, a + (<usize>i0 * <usize>k << 2), <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
+        else if (transA) kernel_4x8_p_mr(mr, a + (<usize>i0 << 2), la, pb, bs, k, cc, cl, vbias, ca);
+        else kernel_4x8_r_mr(mr, a + <usize>i0 * la, la, pb, bs, k, cc, cl, vbias, ca);
         if (!full) tile_to_c(tile, 32, mr, nr, c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, bias ? bias + (<usize>j0 << 2) : 0, accumulate);
       }
     }
@@ -1305,21 +1306,21 @@ export function matmul_f32__simd128_fma_4x8(a: usize, b: usize, c: usize, m: i32
 // --- 4×8 tile ----------------------------------------------------------------------------------
 
 // simd build: 4×8 tiles, mul + add.
-export function matmul_f32__simd128_4x8(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
+export function matmul_f32__simd128_4x8(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32, lda: i32): void {
   if (m <= 0 || n1 <= n0) return;
   if (k <= 0) {
     bias_only(c, m, n, accumulate, bias, n0, n1);
     return;
   }
-  if (transB && m <= 8 && (!transA || m == 1)) {
-    matmul_dot(a, b, c, m, k, n, accumulate, bias, n0, n1);
+  if (transB && m <= 8 && (!transA || (m == 1 && lda == 1))) {
+    matmul_dot(a, b, c, m, k, n, accumulate, bias, n0, n1, lda);
     return;
   }
   if (!transB && m <= 2) {
-    matmul_rows(a, b, c, m, k, n, transA, accumulate, bias, ws, n0, n1);
+    matmul_rows(a, b, c, m, k, n, transA, accumulate, bias, ws, n0, n1, lda);
     return;
   }
-  const ldc: usize = <usize>n << 2;
+  const ldc: usize = <usize>n << 2, la: usize = <usize>lda << 2;
   // NOTE: with one row panel a packed B panel would be used once: read B in place instead.
   const directB = !transB && m <= 4;
   // Packing A pays once several column panels reuse it (measured: N ≤ 16 is faster unpacked).
@@ -1328,7 +1329,7 @@ export function matmul_f32__simd128_4x8(a: usize, b: usize, c: usize, m: i32, k:
   const bpack = (ws + (packA ? <usize>m * <usize>k << 2 : 0) + 63) & ~63;
   const panel: usize = <usize>k * 32;
   const tile = bpack + panel * 4;
-  if (packA) pack_a_4(a, transA, m, k, apack);
+  if (packA) pack_a_4(a, transA, m, k, la, apack);
   // Columns go in blocks of 32 (whole cache lines of B), packed at once as 4 panels of 8;
   // then each row panel of A meets every panel of the block while it is in L1, so the packed A
   // streams once per block (not once per panel).
@@ -1357,8 +1358,8 @@ export function matmul_f32__simd128_4x8(a: usize, b: usize, c: usize, m: i32, k:
         const cl: usize = full ? ldc : 32;
         const ca = full ? accumulate : 0;
         if (packA) kernel_4x8_p_mr(mr, apack + (<usize>i0 * <usize>k << 2), <usize>mr << 2, pb, bs, k, cc, cl, vbias, ca);
-        else if (transA) kernel_4x8_p_mr(mr, a + (<usize>i0 << 2), <usize>m << 2, pb, bs, k, cc, cl, vbias, ca);
-        else kernel_4x8_r_mr(mr, a + (<usize>i0 * <usize>k << 2), <usize>k << 2, pb, bs, k, cc, cl, vbias, ca);
+        else if (transA) kernel_4x8_p_mr(mr, a + (<usize>i0 << 2), la, pb, bs, k, cc, cl, vbias, ca);
+        else kernel_4x8_r_mr(mr, a + <usize>i0 * la, la, pb, bs, k, cc, cl, vbias, ca);
         if (!full) tile_to_c(tile, 32, mr, nr, c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, bias ? bias + (<usize>j0 << 2) : 0, accumulate);
       }
     }
@@ -1372,8 +1373,8 @@ export function matmul_ws_bytes_f32(m: i32, k: i32, n: i32): f64 {
   return (<f64>m * k + <f64>k * 32 + 32) * 4 + 64;
 }
 
-export function matmul_f32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) matmul_f32__simd128_fma_4x8(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1);
-  else if (ASC_FEATURE_SIMD) matmul_f32__simd128_4x8(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1);
-  else matmul_f32__scalar(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1);
+export function matmul_f32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, accumulate: i32, bias: usize, ws: usize, n0: i32, n1: i32, lda: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) matmul_f32__simd128_fma_4x8(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1, lda);
+  else if (ASC_FEATURE_SIMD) matmul_f32__simd128_4x8(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1, lda);
+  else matmul_f32__scalar(a, b, c, m, k, n, transA, transB, accumulate, bias, ws, n0, n1, lda);
 }

@@ -175,11 +175,12 @@ for (const nb of BACKENDS) {
   });
 }
 
-describe('matmul_f32 column split (raw exports)', () => {
-  // The thread pool will split [0, n) at 16-column boundaries; every split must give the same bits.
-  const SHAPES: [number, number, number][] = [[1, 37, 100], [2, 50, 70], [4, 33, 73], [5, 64, 48], [6, 9, 100], [13, 29, 100], [100, 200, 130]];
+describe('matmul_f32 column and row splits (raw exports)', () => {
+  // The thread pool splits [0, n) at 16-column boundaries, or the rows [0, m) into pieces of ≥ 16
+  // rows at 16-row boundaries (lda = the whole product's); every split must give the same bits.
+  const SHAPES: [number, number, number][] = [[1, 37, 100], [2, 50, 70], [4, 33, 73], [5, 64, 48], [6, 9, 100], [13, 29, 100], [37, 19, 40], [70, 45, 36], [100, 200, 130]];
   for (const build of ['scalar', 'simd', 'relaxed'] as const) {
-    it(`${build}: [0,n) in one call = two halves at a 16-column boundary = 16-column strips`, async () => {
+    it(`${build}: [0,n) in one call = two halves at a 16-column boundary = 16-column strips = row pieces`, async () => {
       await detectFeatures(); // sets the V8 flag relaxed SIMD needs on Node 20
       const memory = new WebAssembly.Memory({ initial: 1 });
       const ex = (await WebAssembly.instantiate(await loadModule(build), { env: { memory } })).exports as Record<string, (...a: number[]) => number>;
@@ -201,9 +202,14 @@ describe('matmul_f32 column split (raw exports)', () => {
             f32.set(fillRandom(k * n, 2, -1, 1), pb / 4);
             f32.set(fillRandom(m * n, 3, -1, 1), pc0 / 4);
             f32.set(fillRandom(n, 4, -1, 1), pbias / 4);
-            const call = (ranges: [number, number][]) => {
+            const lda = transA ? m : k;
+            // ranges of columns, each over `rows` [i0, i1) of C
+            const call = (ranges: [number, number][], rows: [number, number][] = [[0, m]]) => {
               f32.copyWithin(pc / 4, pc0 / 4, pc0 / 4 + m * n);
-              for (const [n0, n1] of ranges) ex.matmul_f32(pa, pb, pc, m, k, n, +transA, +transB, accumulate, bias ? pbias : 0, ws, n0, n1);
+              for (const [i0, i1] of rows) {
+                const a = pa + 4 * i0 * (transA ? 1 : k), c = pc + 4 * i0 * n;
+                for (const [n0, n1] of ranges) ex.matmul_f32(a, pb, c, i1 - i0, k, n, +transA, +transB, accumulate, bias ? pbias : 0, ws, n0, n1, lda);
+              }
               return u32.slice(pc / 4, pc / 4 + m * n);
             };
             const whole = call([[0, n]]);
@@ -213,6 +219,14 @@ describe('matmul_f32 column split (raw exports)', () => {
             const label = `${build} ${formName(transA, transB)} m=${m} k=${k} n=${n} acc=${accumulate} bias=${bias}`;
             expect(call([[0, half], [half, n]]), `${label} halves at ${half}`).toEqual(whole);
             expect(call(strips.reverse()), `${label} strips`).toEqual(whole);
+            if (m >= 32) {
+              const rowStrips: [number, number][] = [];
+              for (let i = 0; i + 32 <= m; i += 16) rowStrips.push([i, i + 16]);
+              rowStrips.push([rowStrips.length * 16, m]);
+              const mid = Math.floor(m / 32) * 16;
+              expect(call([[0, n]], [[0, mid], [mid, m]]), `${label} row halves at ${mid}`).toEqual(whole);
+              expect(call([[0, half], [half, n]], rowStrips.reverse()), `${label} 16-row strips × column halves`).toEqual(whole);
+            }
           }
         }
       }

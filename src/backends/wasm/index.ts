@@ -174,17 +174,22 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   };
 
   // A matmul is split when it is worth a round trip: by output columns (16-column boundaries), or
-  // for A·B and A·Bᵀ with n < m by rows of C (whole rows, each piece ≥ 16 rows so it takes the
-  // same kernel path as the full product; each thread then packs only its rows of A).
+  // with n < m by rows of C (whole rows, each piece ≥ 16 rows so it takes the same kernel path as
+  // the full product; each thread then packs only its rows of A). Aᵀ·B goes by rows only when its
+  // Aᵀ is large (≥ 4 MiB: the M2's conv weight gradients, k = 8,000–24,500; each thread packs its
+  // columns of the stored Aᵀ, read with the whole product's lda): the M2's 2-thread step −3 %, but
+  // at k = 100 (the VAEs' weight gradients) the row split made 2-thread steps 10–12 % slower.
   const matmul = (a: number, b: number, c: number, m: number, kk: number, n: number, ta: number, tb: number, acc: number, bias: number) => {
-    const byRows = !ta && n < m && m >= 32 * threads;
+    const lda = ta ? m : kk, byRows = n < m && m >= 32 * threads && (!ta || m * kk >= 1 << 20);
     if (!pool || 2 * m * kk * n < PARALLEL_FLOPS || (!byRows && n < 32) || pool.backingOff()) {
-      k.matmul(a, b, c, m, kk, n, ta, tb, acc, bias, matmulWs(m, kk, n), 0, n);
+      k.matmul(a, b, c, m, kk, n, ta, tb, acc, bias, matmulWs(m, kk, n), 0, n, lda);
       return;
     }
     const wsList = ws.map((_, t) => matmulWs(m, kk, n, t));
     const chunks = pieces(byRows ? m : n, 16, threads).map(([u0, u1]) =>
-      byRows ? [a + u0 * kk * 4, b, c + u0 * n * 4, u1 - u0, kk, n, ta, tb, acc, bias, 0, 0, n] : [a, b, c, m, kk, n, ta, tb, acc, bias, 0, u0, u1],
+      byRows
+        ? [a + 4 * u0 * (ta ? 1 : kk), b, c + u0 * n * 4, u1 - u0, kk, n, ta, tb, acc, bias, 0, 0, n, lda]
+        : [a, b, c, m, kk, n, ta, tb, acc, bias, 0, u0, u1, lda],
     );
     pool.run(jobs.get('matmul')!, chunks, 10, wsList, (args) => k.matmul(...args));
   };
