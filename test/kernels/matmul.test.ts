@@ -202,13 +202,11 @@ describe('matmul_f32 column and row splits (raw exports)', () => {
             f32.set(fillRandom(k * n, 2, -1, 1), pb / 4);
             f32.set(fillRandom(m * n, 3, -1, 1), pc0 / 4);
             f32.set(fillRandom(n, 4, -1, 1), pbias / 4);
-            const lda = transA ? m : k;
-            // ranges of columns, each over `rows` [i0, i1) of C
+            // column ranges, each over the row pieces [i0, i1) of C (A's row stride lda: the whole product's)
             const call = (ranges: [number, number][], rows: [number, number][] = [[0, m]]) => {
               f32.copyWithin(pc / 4, pc0 / 4, pc0 / 4 + m * n);
-              for (const [i0, i1] of rows) {
-                const a = pa + 4 * i0 * (transA ? 1 : k), c = pc + 4 * i0 * n;
-                for (const [n0, n1] of ranges) ex.matmul_f32(a, pb, c, i1 - i0, k, n, +transA, +transB, accumulate, bias ? pbias : 0, ws, n0, n1, lda);
+              for (const [i0, i1] of rows) for (const [n0, n1] of ranges) {
+                ex.matmul_f32(pa + 4 * i0 * (transA ? 1 : k), pb, pc + 4 * i0 * n, i1 - i0, k, n, +transA, +transB, accumulate, bias ? pbias : 0, ws, n0, n1, transA ? m : k);
               }
               return u32.slice(pc / 4, pc / 4 + m * n);
             };
@@ -219,14 +217,12 @@ describe('matmul_f32 column and row splits (raw exports)', () => {
             const label = `${build} ${formName(transA, transB)} m=${m} k=${k} n=${n} acc=${accumulate} bias=${bias}`;
             expect(call([[0, half], [half, n]]), `${label} halves at ${half}`).toEqual(whole);
             expect(call(strips.reverse()), `${label} strips`).toEqual(whole);
-            if (m >= 32) {
-              const rowStrips: [number, number][] = [];
-              for (let i = 0; i + 32 <= m; i += 16) rowStrips.push([i, i + 16]);
-              rowStrips.push([rowStrips.length * 16, m]);
-              const mid = Math.floor(m / 32) * 16;
-              expect(call([[0, n]], [[0, mid], [mid, m]]), `${label} row halves at ${mid}`).toEqual(whole);
-              expect(call([[0, half], [half, n]], rowStrips.reverse()), `${label} 16-row strips × column halves`).toEqual(whole);
-            }
+            if (m < 32) continue;
+            // 16-row strips, the last one taking the rest; two halves at a 16-row boundary
+            const rowStrips = Array.from({ length: (m >> 4) - 1 }, (_, i): [number, number] => [16 * i, 16 * i + 16]).concat([[16 * ((m >> 4) - 1), m]]);
+            const mid = Math.floor(m / 32) * 16;
+            expect(call([[0, n]], [[0, mid], [mid, m]]), `${label} row halves at ${mid}`).toEqual(whole);
+            expect(call([[0, half], [half, n]], rowStrips.reverse()), `${label} 16-row strips × column halves`).toEqual(whole);
           }
         }
       }
