@@ -8,7 +8,7 @@ import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { BUDGET_NAMES, BUDGETS, type BudgetName, PLAN_FILE, reproduceTable1 } from '../reproduce/index.js';
 import { readJson } from '../train/files.js';
 import { queueStatus, reproduceQueue } from '../reproduce/queue.js';
-import { QUEUE_TABLES } from '../reproduce/queue_tables.js';
+import { QUEUE_TABLES, type QueueBudget } from '../reproduce/queue_tables.js';
 import { reproduceSpeed } from '../reproduce/speed.js';
 import { TABLE2_ROWS, type Table2Estimator } from '../reproduce/paper.js';
 import { TABLE2_BUDGET_NAMES, TABLE2_BUDGETS, type Table2BudgetName, reproduceTable2 } from '../reproduce/table2.js';
@@ -73,8 +73,9 @@ async function reproduceThroughQueue(io: IO, setCode: (code: number) => void, o:
   const ctl = new AbortController();
   await onInterrupt(io, async (stop) => {
     const q = await reproduceQueue({
-      url: o.queue!, table, budget: t.budgets[budget], store, jobs: o.jobs ?? availableParallelism(), threads, backend: o.backend, stderr: io.stderr, signal: ctl.signal,
-      command: ['gumbel', 'reproduce', table, '--budget', budget, '--store', store, '--queue', o.queue, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' '),
+      // --lr (table2 only): a variant of the budget, so another rate is another queue and another store's plan.
+      url: o.queue!, table, budget: o.lr === undefined ? t.budgets[budget] : ({ ...t.budgets[budget], lr: o.lr } as QueueBudget), store, jobs: o.jobs ?? availableParallelism(), threads, backend: o.backend, stderr: io.stderr, signal: ctl.signal,
+      command: ['gumbel', 'reproduce', table, '--budget', budget, ...(o.lr !== undefined ? ['--lr', o.lr] : []), '--store', store, '--queue', o.queue, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' '),
     });
     if (q.interrupted) {
       io.stderr.write('interrupted: the running cells went back to the queue; the other workers go on (rerun the same command to rejoin)\n');
@@ -133,7 +134,6 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         if (!(TABLE2_BUDGET_NAMES as string[]).includes(budget)) throw new CliError(`table2 budgets are ${TABLE2_BUDGET_NAMES.join(', ')}, found --budget ${budget}`, EXIT.usage);
         const outDir = o.out ?? `runs/table2-${budget}`;
         if (o.queue && o.rows) throw new CliError('--rows and --queue do not go together: the queue hands out every run', EXIT.usage);
-        if (o.queue && o.lr !== undefined) throw new CliError('--lr and --queue do not go together yet: the queue trains at the budget\'s learning rate', EXIT.usage);
         if (o.queue) return reproduceThroughQueue(io, setCode, o, table, budget, o.store ?? outDir, cmd.getOptionValueSource('threads') === 'cli' ? o.threads : undefined);
         const jobs = o.jobs ?? 1;
         const command = ['gumbel', 'reproduce', 'table2', '--budget', budget, ...(o.lr !== undefined ? ['--lr', o.lr] : []), '--out', outDir,
@@ -141,7 +141,7 @@ export function reproduceCommand(io: IO, setCode: (code: number) => void): Comma
         const ctl = new AbortController();
         await onInterrupt(io, async (stop) => {
           const r = await reproduceTable2({ budget, outDir, resume: !!o.resume, backend: o.backend, threads: o.threads, jobs, rows: o.rows,
-            ...(o.lr !== undefined ? { config: { optimizer: { lr: o.lr } } } : {}), stderr: io.stderr, command, signal: ctl.signal });
+            lr: o.lr, stderr: io.stderr, command, signal: ctl.signal });
           if (ctl.signal.aborted && !r.complete) {
             io.stderr.write(`interrupted (${outDir}/table2.md holds the finished runs); continue with: ${command}${o.rows ? ` --rows ${o.rows.join(',')}` : ''} --resume\n`);
             setCode(signalExit(stop.signal ?? 'SIGINT'));

@@ -32,6 +32,8 @@ export interface Table2Budget {
   testSize: number;
   /** One α grid for every row, or one per row. */
   alphas: readonly number[] | Readonly<Record<Table2Estimator, readonly number[]>>;
+  /** Adam's learning rate of every run (`--lr`; default the trainer's, 3e−4): part of the protocol, so a queue keeps rates apart. */
+  lr?: number;
 }
 
 export const TABLE2_BUDGETS = {
@@ -164,7 +166,7 @@ export type Table2Run = { id: string; est: Table2Estimator; alpha: number; confi
 /** The runs of a budget, in the table's order (estimator, then α). */
 export function table2Runs(b: Table2Budget, o: { seed?: number; config?: SsvaePatch; alphas?: readonly number[]; backend?: BackendName; threads?: number } = {}): Table2Run[] {
   const base = patchConfig(ssvaeConfig({
-    optimizer: { steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch, seed: o.seed ?? 0 },
+    optimizer: { steps: b.steps, batch: b.batch, labeledBatch: b.labeledBatch, seed: o.seed ?? 0, ...(b.lr !== undefined ? { lr: b.lr } : {}) },
     evaluation: { evalEvery: b.evalEvery, validSize: b.validSize, testSize: b.testSize }, runtime: { backend: o.backend ?? 'wasm', threads: o.threads ?? 1 },
   }), o.config ?? {});
   const grid = o.alphas ?? b.alphas;
@@ -211,7 +213,9 @@ export async function reproduceTable2(opts: {
   budget: Table2BudgetName; outDir: string; resume?: boolean; backend?: BackendName; threads?: number; jobs?: number; stderr: Output; command: string; seed?: number;
   /** With jobs > 1: how often the running children's progress is printed (ms). */
   progressEvery?: number;
-  /** Fields of every run's config other than the budget's ({ model: { labels }, optimizer: { lr } }, …), and another α grid. */
+  /** Adam's learning rate of every run (the budget with `lr`). */
+  lr?: number;
+  /** Fields of every run's config other than the budget's ({ model: { labels } }, …), and another α grid. */
   config?: SsvaePatch;
   alphas?: readonly number[];
   /** Train only these rows' runs (the table still shows every finished run): e.g. the short rows first, or rows on different machines. */
@@ -220,7 +224,7 @@ export async function reproduceTable2(opts: {
   /** While training, the table is rewritten this often (ms; default 10 minutes, as runs checkpoint and write their metrics). */
   refreshEvery?: number;
 }): Promise<Table2Report> {
-  const b: Table2Budget = TABLE2_BUDGETS[opts.budget];
+  const b: Table2Budget = opts.lr === undefined ? TABLE2_BUDGETS[opts.budget] : { ...TABLE2_BUDGETS[opts.budget], lr: opts.lr };
   const jobs = opts.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new ArgumentError(`--jobs must be an integer >= 1, found ${jobs}`);
   const plan = table2Runs(b, opts).map((p) => ({ ...p, dir: join(opts.outDir, p.id) }));

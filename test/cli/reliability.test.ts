@@ -45,10 +45,10 @@ describe('train --out that cannot be a run folder: exit 2 at the door, one line'
   it('ssvae too', async () => {
     expectOneLine(await gumbel('train', 'ssvae', '--out', 'README.md'), 2, /--out README.md: .*is a file, not a folder/);
   });
-  it('reproduce table2 --rows names a row that does not exist, or goes with --queue; --lr outside table2, with --queue, or out of range', async () => {
+  it('reproduce table2 --rows names a row that does not exist, or goes with --queue; --lr outside table2 or out of range (with --queue it goes on to the queue)', async () => {
     expectOneLine(await gumbel('reproduce', 'table2', '--rows', 'gumbel_softmax,gumbel'), 2, /--rows.*must be Table 2 rows \(marginalize, gumbel_softmax, st_gumbel_softmax\), found gumbel/);
     expectOneLine(await gumbel('reproduce', 'table2', '--rows', 'marginalize', '--queue', 'redis://localhost:1'), 2, /--rows and --queue do not go together/);
-    expectOneLine(await gumbel('reproduce', 'table2', '--lr', '1e-3', '--queue', 'redis://localhost:1'), 2, /--lr and --queue do not go together/);
+    expectOneLine(await gumbel('reproduce', 'table2', '--lr', '1e-3', '--queue', 'redis://localhost:1'), 2, /--queue must reach a Redis server, found none at redis:\/\/localhost:1/);
     expectOneLine(await gumbel('reproduce', 'table1', '--lr', '1e-3'), 2, /--lr is for table2 only.*found --lr 0\.001/);
     expectOneLine(await gumbel('reproduce', 'table2', '--lr', '0'), 2, /--lr.*'0' is invalid.*\(0, 10\]/);
   });

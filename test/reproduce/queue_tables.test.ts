@@ -1,6 +1,6 @@
-// `gumbel reproduce table2|zoo --queue`. Table 2: the M2 runs of Table 2's quick budget (two α of the grid, every
-// y estimator) through a private redis-server with two worker processes give the table of
-// `reproduce table2 --jobs 1` without a queue (timing fields and the command aside), written once
+// `gumbel reproduce table2|zoo --queue`. Table 2: the M2 runs of Table 2's quick budget at --lr 1e-3 (two α of the
+// grid, every y estimator) through a private redis-server with two worker processes give the table of
+// `reproduce table2 --lr 1e-3 --jobs 1` without a queue (timing fields and the command aside), written once
 // by both workers with the same bytes; a store holding Table 1 is refused for Table 2; `reproduce
 // status` lists the Table 2 queue from the set of known queues, without KEYS or SCAN. A longer run
 // given back by Ctrl-C, then its next worker's whole process group killed (kill -9), resumes from
@@ -24,7 +24,7 @@ import { doneHere, hasRedis, type Proc, queueRedis, result, status, untimed, unt
 import { tempDirs } from '../train/helpers.js';
 
 const ALPHAS = [0.1, 1];
-const budget = QUEUE_TABLES.table2.budgets.quick as Table2QueueBudget;
+const budget = { ...QUEUE_TABLES.table2.budgets.quick, lr: 1e-3 } as Table2QueueBudget;
 const CELL_IDS = QUEUE_TABLES.table2.cells(budget).filter((id) => ALPHAS.some((a) => id.endsWith(`-alpha${a}`)));
 const FAST = { lockDuration: 8000, stalledInterval: 3000, poll: 300, backoff: 1000 };
 
@@ -42,7 +42,7 @@ describe.skipIf(!hasRedis)('Table 2 through the queue', () => {
     const o = { url: redis.url, table: 'table2', budget, store, jobs: 1, backend: 'wasm' as const, cells: CELL_IDS, command: 'gumbel reproduce table2 (test)', settings: FAST };
     ps = [worker({ ...o, threads: 1 }), worker(o)]; // --threads 1 on one: the same numbers at any thread count
     // Meanwhile: the same runs without a queue, in this process, as `--jobs 1` runs them.
-    baseline = await reproduceTable2({ budget: 'quick', alphas: ALPHAS, outDir: await tempDir(), jobs: 1, threads: threadsPerJob(1), backend: 'wasm', stderr: { write: () => true }, command: 'test' });
+    baseline = await reproduceTable2({ budget: 'quick', lr: 1e-3, alphas: ALPHAS, outDir: await tempDir(), jobs: 1, threads: threadsPerJob(1), backend: 'wasm', stderr: { write: () => true }, command: 'test' });
     for (const p of ps) await p.exit;
   }, 600_000);
 
@@ -61,7 +61,8 @@ describe.skipIf(!hasRedis)('Table 2 through the queue', () => {
     expect(JSON.parse(await readFile(join(store, TABLE2_FILES.json), 'utf8'))).toEqual(a.report);
     expect(await readFile(join(store, TABLE2_FILES.md), 'utf8')).toMatch(/^# Table 2 /);
     const report = a.report!;
-    expect(report).toMatchObject({ table: 'table2', budget: 'quick', protocol: baseline.protocol, command: 'gumbel reproduce table2 (test)', complete: false });
+    expect(report).toMatchObject({ table: 'table2', budget: 'quick', protocol: { ...baseline.protocol, lr: 1e-3 }, lr: 1e-3, command: 'gumbel reproduce table2 (test)', complete: false });
+    for (const id of CELL_IDS) expect(JSON.parse(await readFile(join(store, id, 'config.json'), 'utf8')).optimizer.lr, id).toBe(1e-3);
     expect(report.rows).toHaveLength(3);
     expect(untimed(report.rows)).toEqual(untimed(baseline.rows));
   });
@@ -85,7 +86,7 @@ describe.skipIf(!hasRedis)('Table 2 through the queue', () => {
     }
   });
 
-  it('the same store is refused for Table 1, and a store holding Table 1 for Table 2', async () => {
+  it('the same store is refused for Table 1 and for Table 2 at another learning rate, and a store holding Table 1 for Table 2', async () => {
     const t1store = join(await tempDir(), 'store');
     await mkdir(t1store, { recursive: true });
     await writeFile(join(t1store, PLAN_FILE), JSON.stringify({ table: 'table1', budget: 'quick' }));
@@ -95,6 +96,10 @@ describe.skipIf(!hasRedis)('Table 2 through the queue', () => {
       expect(code, err).toBe(2);
       expect(err).toContain(`--store ${dir} holds another reproduction (${PLAN_FILE}: ${held}, budget quick); expected ${table}, budget quick as defined now: choose another --store`);
     }
+    // Table 2 at the budget's own learning rate is another protocol than the store's (lr 1e-3).
+    let err = '';
+    const code = await main(['node', 'gumbel', 'reproduce', 'table2', '--budget', 'quick', '--queue', redis.url, '--store', store], { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) } });
+    expect([code, err]).toEqual([2, expect.stringContaining(`--store ${store} holds another reproduction (${PLAN_FILE}: table2, budget quick); expected table2, budget quick as defined now`)]);
   });
 });
 
