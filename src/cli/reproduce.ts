@@ -71,10 +71,11 @@ function parseClasses(v: string): number[] {
 async function reproduceThroughQueue(io: IO, setCode: (code: number) => void, o: ReproduceOpts, table: string, budget: string, store: string, threads?: number): Promise<void> {
   const t = QUEUE_TABLES[table];
   const ctl = new AbortController();
+  // --lr (table2 only): a variant of the budget, so another rate is another queue and another store's plan.
+  const b = o.lr === undefined ? t.budgets[budget] : ({ ...t.budgets[budget], lr: o.lr } as QueueBudget);
   await onInterrupt(io, async (stop) => {
     const q = await reproduceQueue({
-      // --lr (table2 only): a variant of the budget, so another rate is another queue and another store's plan.
-      url: o.queue!, table, budget: o.lr === undefined ? t.budgets[budget] : ({ ...t.budgets[budget], lr: o.lr } as QueueBudget), store, jobs: o.jobs ?? availableParallelism(), threads, backend: o.backend, stderr: io.stderr, signal: ctl.signal,
+      url: o.queue!, table, budget: b, store, jobs: o.jobs ?? availableParallelism(), threads, backend: o.backend, stderr: io.stderr, signal: ctl.signal,
       command: ['gumbel', 'reproduce', table, '--budget', budget, ...(o.lr !== undefined ? ['--lr', o.lr] : []), '--store', store, '--queue', o.queue, ...(o.backend !== 'wasm' ? ['--backend', o.backend] : [])].join(' '),
     });
     if (q.interrupted) {

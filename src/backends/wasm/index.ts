@@ -176,9 +176,9 @@ export async function createWasmBackend(opts: WasmOptions = {}): Promise<Backend
   // A matmul is split when it is worth a round trip: by output columns (16-column boundaries), or
   // with n < m by rows of C (whole rows, each piece ≥ 16 rows so it takes the same kernel path as
   // the full product; each thread then packs only its rows of A). Aᵀ·B goes by rows only when its
-  // Aᵀ is large (≥ 4 MiB: the M2's conv weight gradients, k = 8,000–24,500; each thread packs its
-  // columns of the stored Aᵀ, read with the whole product's lda): the M2's 2-thread step −3 %, but
-  // at k = 100 (the VAEs' weight gradients) the row split made 2-thread steps 10–12 % slower.
+  // Aᵀ is large (≥ 4 MiB: most of the M2's weight gradients, e.g. 800×24500×64, 8192×500×784; each
+  // thread packs its columns of the stored Aᵀ, read with the whole product's lda): the M2's 2-thread
+  // step −2 to −3 %, but at k = 100 (the VAEs' weight gradients) 2-thread steps were 10–12 % slower.
   const matmul = (a: number, b: number, c: number, m: number, kk: number, n: number, ta: number, tb: number, acc: number, bias: number) => {
     const lda = ta ? m : kk, byRows = n < m && m >= 32 * threads && (!ta || m * kk >= 1 << 20);
     if (!pool || 2 * m * kk * n < PARALLEL_FLOPS || (!byRows && n < 32) || pool.backingOff()) {
