@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { reproduceTable2, TABLE2_BUDGETS, type Table2Report, table2Runs } from '../../src/reproduce/table2.js';
+import { PAPER_TABLE2, type Table2Estimator } from '../../src/reproduce/paper.js';
+import { reproduceTable2, TABLE2_BUDGETS, table2Markdown, type Table2Report, table2Runs } from '../../src/reproduce/table2.js';
 import { exists } from '../../src/train/files.js';
 import { FILES } from '../../src/train/folder.js';
 import { tempDirs } from '../train/helpers.js';
@@ -37,6 +38,18 @@ it('the long budget trains each row at its own α, 20,000 steps', () => {
   expect(runs.map((r) => r.id)).toEqual(['marginalize-alpha0.3', 'gumbel_softmax-alpha0.3', 'st_gumbel_softmax-alpha1']);
   expect(runs.map((r) => [r.config.model.alpha, r.config.estimator.name, r.config.optimizer.steps])).toEqual([[0.3, 'marginalize', 20_000], [0.3, 'gumbel_softmax', 20_000], [1, 'st_gumbel_softmax', 20_000]]);
   expect(table2Runs(TABLE2_BUDGETS.long, { alphas: [0.1] }).map((r) => r.id)).toEqual(['marginalize-alpha0.1', 'gumbel_softmax-alpha0.1', 'st_gumbel_softmax-alpha0.1']);
+});
+
+it('a row meets the target with ≥ 92 % and an ELBO at most 3 nats below the paper\'s (a higher ELBO is better)', () => {
+  const row = (est: Table2Estimator, accuracy: number, dElbo: number) => {
+    const t = { accuracy, elbo: PAPER_TABLE2[est].elbo + dElbo };
+    return { yEstimator: est, alpha: 0.3, test: t, valid: t, testSelected: { alpha: 0.3, ...t }, paper: PAPER_TABLE2[est], runs: [] };
+  };
+  const md = table2Markdown({
+    table: 'table2', budget: 'long', protocol: TABLE2_BUDGETS.long, lr: 1e-3, command: 'test', complete: true, targets: { accuracy: 0.92, elboNats: 3 }, curves: [],
+    rows: [row('marginalize', 0.93, +5), row('gumbel_softmax', 0.93, -3.5), row('st_gumbel_softmax', 0.915, 0)],
+  });
+  expect(md.match(/^\| (Marginalization|Gumbel|ST Gumbel-Softmax) \|.*\| (✓|✗) \|$/gm)?.map((l) => l.split(' | ').at(-1))).toEqual(['✓ |', '✗ |', '✗ |']);
 });
 
 it('the abort signal (Ctrl-C) checkpoints the running run and starts no other; --resume ends as the uninterrupted table', async () => {
