@@ -13,11 +13,12 @@ import type { SsvaeEvalResult } from '../models/ssvae.js';
 import { PAPER_TABLE2, type Table2Estimator } from '../reproduce/paper.js';
 import { curvesSvg } from './curves.js';
 import { portablePath, writeAtomic } from './files.js';
-import { FILES } from './folder.js';
+import { checkRunDir, FILES, readCheckpoint } from './folder.js';
 import { checkFiniteResult, evaluateSliced, type Output, runLoop, withRunFolder } from './loop.js';
 import { versions, warnAbsurd } from './run.js';
 import { openBackend } from '../backends/open.js';
 import { resumeConfig } from './options.js';
+import { type BackendName, patchConfig } from './config.js';
 import { savedSsvaeConfig, type SsvaeConfig, type SsvaeData, SsvaeTrainer, validateSsvaeConfig } from './ssvae.js';
 
 export interface SsvaeMetric {
@@ -110,6 +111,25 @@ export async function runSsvae(opts: {
       outDir, backend, loadSeconds: (tLoaded - t0) / 1000, evalSeconds: (performance.now() - tEval) / 1000, validExamples: ev.validSize || data.valid.n,
     });
   });
+}
+
+/** An M2 run folder's checkpoint restored for evaluation (`gumbel eval`), on its backend or `backendName`. */
+export async function loadSsvaeRun(dir: string, backendName?: BackendName) {
+  await checkRunDir(dir, 'run-dir');
+  const ckpt = await readCheckpoint(dir);
+  const saved = savedSsvaeConfig(ckpt.config);
+  const config = validateSsvaeConfig(backendName ? patchConfig(saved, { runtime: { backend: backendName } }) : saved);
+  const data = await loadSsvaeData({ dataDir: config.runtime.dataDir });
+  const backend = await openBackend(config.runtime.backend, { threads: config.runtime.threads });
+  setBackend(backend);
+  try {
+    const trainer = new SsvaeTrainer(config, data, backend);
+    trainer.restore(ckpt, join(dir, FILES.checkpoint));
+    return { config, ckpt, trainer, data, backend };
+  } catch (e) {
+    backend.dispose();
+    throw e;
+  }
 }
 
 /** curves.svg, accuracy.svg and result.json of a finished M2 run. */

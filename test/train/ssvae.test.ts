@@ -114,7 +114,7 @@ describe('gumbel train ssvae / reproduce table2 / reproduce speed', () => {
     return { out, io: { stdout: { write: (s: string) => (out.stdout += s) }, stderr: { write: (s: string) => (out.stderr += s) } } };
   };
 
-  it('train ssvae writes a run folder with test accuracy and ELBO', async () => {
+  it('train ssvae writes a run folder with test accuracy and ELBO; gumbel eval gives them again from the checkpoint', async () => {
     const dir = join(await tmp(), 'run');
     const { out, io: x } = io();
     const code = await main(['node', 'gumbel', 'train', 'ssvae', '--y-estimator', 'st_gumbel_softmax', '--steps', '2', '--batch', '10', '--labeled-batch', '10',
@@ -126,6 +126,15 @@ describe('gumbel train ssvae / reproduce table2 / reproduce speed', () => {
     expect(r.test.elbo).toBeLessThan(0);
     expect(JSON.parse(out.stdout.trim().split('\n').pop()!).test).toEqual(r.test);
     expect((await readFile(join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    // gumbel eval on the run gives its test and validation numbers again, from the checkpoint.
+    for (const [split, n, want] of [['test', 30, r.test], ['valid', 20, r.valid]] as const) {
+      const e = io();
+      expect(await main(['node', 'gumbel', 'eval', dir, '--split', split, '--examples', String(n), '--json'], e.io), e.out.stderr).toBe(0);
+      expect(JSON.parse(e.out.stdout)).toMatchObject({ model: 'ssvae', estimator: 'st_gumbel_softmax', alpha: 0.8, step: 2, split, accuracy: want.accuracy, elbo: want.elbo, examples: n });
+    }
+    const bad = io();
+    expect(await main(['node', 'gumbel', 'eval', dir, '--eval-samples', '5'], bad.io)).toBe(2);
+    expect(bad.out.stderr).toMatch(/--eval-samples is for sbn and vae runs .*found --eval-samples 5/);
   }, 300_000);
 
   it('train ssvae --resume continues from the checkpoint to the same numbers as an uninterrupted run', async () => {
